@@ -1,0 +1,3 @@
+import config from "@duban/eslint-config";
+
+export default config;
