@@ -1,0 +1,78 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { isPostgresUrl } from './dialect.js';
+import type { DialectName } from './dialect.js';
+import type { Database } from './tables/index.js';
+
+export interface CreateDatabaseOptions {
+  /** postgres:// or postgresql:// → PostgreSQL; a path, `file:` URL or `:memory:` → SQLite; undefined → <repo>/data/app.db */
+  url?: string | undefined;
+  /** SQLite `PRAGMA synchronous` (default FULL: an acknowledged audit record survives a power cut) */
+  sqliteSynchronous?: 'FULL' | 'NORMAL';
+  /** SQLite busy_timeout in ms (default 5000) */
+  sqliteBusyTimeoutMs?: number;
+  /** PostgreSQL pool size (default 10) */
+  pgPoolMax?: number;
+}
+
+export interface DatabaseHandle {
+  db: Kysely<Database>;
+  dialect: DialectName;
+  close(): Promise<void>;
+}
+
+/** Walks up from `start` to the directory holding pnpm-workspace.yaml. */
+export function findRepoRoot(start: string = dirname(fileURLToPath(import.meta.url))): string {
+  let dir = resolve(start);
+  for (;;) {
+    if (existsSync(join(dir, 'pnpm-workspace.yaml'))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`no pnpm-workspace.yaml above ${start}`);
+    dir = parent;
+  }
+}
+
+/** Resolves a SQLite location: ':memory:', a plain path, or a file: URL. */
+export function resolveSqlitePath(url: string | undefined): string {
+  if (url === undefined) return join(findRepoRoot(), 'data', 'app.db');
+  if (url === ':memory:' || url === 'file::memory:') return ':memory:';
+  if (url.startsWith('file://')) return fileURLToPath(url);
+  if (url.startsWith('file:')) {
+    const rest = url.slice('file:'.length).split('?')[0] ?? '';
+    return isAbsolute(rest) ? rest : resolve(rest);
+  }
+  return isAbsolute(url) ? url : resolve(url);
+}
+
+// BIGINT (int8, oid 20) and NUMERIC counts come back as strings from pg by default; the schema keeps
+// every integer within 2^53, so parse them to numbers and both dialects return the same types.
+const PG_INT8_OID = 20;
+const pgTypes = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === PG_INT8_OID && format !== 'binary') return (v: string) => Number(v);
+    return pg.types.getTypeParser(oid, format);
+  },
+};
+
+export function createDatabase(options: CreateDatabaseOptions = {}): DatabaseHandle {
+  const { url } = options;
+  if (url !== undefined && isPostgresUrl(url)) {
+    const pool = new pg.Pool({ connectionString: url, max: options.pgPoolMax ?? 10, types: pgTypes });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return { db, dialect: 'postgres', close: () => db.destroy() };
+  }
+
+  const path = resolveSqlitePath(url);
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new SQLite(path);
+  if (path !== ':memory:') sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma(`synchronous = ${options.sqliteSynchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.sqliteBusyTimeoutMs ?? 5000))}`);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { db, dialect: 'sqlite', close: () => db.destroy() };
+}

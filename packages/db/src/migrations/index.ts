@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely';
+import * as m0001 from './2026_11_25_0001_initial.js';
+
+/**
+ * Every migration, by name. Names sort in order of application (timestamp prefix).
+ * To add one: create `YYYY_MM_DD_NNNN_what.ts` exporting up/down over Kysely<any>, and list it here.
+ */
+export const migrations: Record<string, Migration> = {
+  '2026_11_25_0001_initial': m0001,
+};

@@ -1,0 +1,42 @@
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+export type TaskStage = 'deploy' | 'handle' | 'inspect' | 'summarize' | 'evaluate' | 'done' | 'terminated';
+
+export interface TasksTable {
+  id: string;
+  plan_id: string;
+  ordinal: number;
+  /** JSON text: string[] e.g. ["二","（一）","1"] */
+  path: string;
+  heading: string | null;
+  text: string;
+  lead_unit_id: string | null;
+  deadline_text: string | null;
+  /** 'YYYY-MM-DD' */
+  due_date: string | null;
+  /** JSON text: array of targets */
+  targets: string;
+  stage: TaskStage;
+  status: string;
+  round: Generated<number>;
+  /** JSON text of the persisted XState snapshot */
+  snapshot: string;
+  machine_version: number;
+  version: Generated<number>;
+  created_at: string;
+  updated_at: string;
+}
+
+export type TaskRow = Selectable<TasksTable>;
+export type NewTaskRow = Insertable<TasksTable>;
+export type TaskUpdate = Updateable<TasksTable>;
+
+export type TaskUnitRelation = 'lead' | 'co';
+
+export interface TaskUnitsTable {
+  task_id: string;
+  unit_id: string;
+  relation: TaskUnitRelation;
+}
+
+export type TaskUnitRow = Selectable<TaskUnitsTable>;
