@@ -1,0 +1,58 @@
+// Snapshots as stored in the database: JSON with the machine version beside it, and the upgrade
+// path that carries an old snapshot forward when the machine changes.
+import { createActor, type SnapshotFrom } from "xstate";
+import { MACHINE_VERSION, taskMachine } from "./machine";
+
+export type TaskSnapshot = SnapshotFrom<typeof taskMachine>;
+
+/** What the server stores for a task: the XState persisted snapshot and the machine version. */
+export interface PersistedTask {
+  machineVersion: number;
+  snapshot: unknown;
+}
+
+/** Step n turns a snapshot of machine version n into one of version n + 1. */
+export type SnapshotUpgrade = (snapshot: Record<string, unknown>) => Record<string, unknown>;
+export const SNAPSHOT_UPGRADES: Record<number, SnapshotUpgrade> = {
+  // Version 1 is the first released machine: nothing to upgrade yet.
+};
+
+export class SnapshotError extends Error {
+  override name = "SnapshotError";
+}
+
+export function persistTask(snapshot: TaskSnapshot): PersistedTask {
+  return { machineVersion: MACHINE_VERSION, snapshot: taskMachine.getPersistedSnapshot(snapshot) };
+}
+
+export function upgradePersistedTask(
+  persisted: PersistedTask,
+  upgrades: Record<number, SnapshotUpgrade> = SNAPSHOT_UPGRADES,
+  target: number = MACHINE_VERSION,
+): PersistedTask {
+  if (persisted.machineVersion > target) {
+    throw new SnapshotError(`snapshot is from machine version ${persisted.machineVersion}, newer than ${target}`);
+  }
+  let snapshot = persisted.snapshot as Record<string, unknown>;
+  for (let v = persisted.machineVersion; v < target; v++) {
+    const step = upgrades[v];
+    if (step === undefined) throw new SnapshotError(`no upgrade from machine version ${v} to ${v + 1}`);
+    snapshot = step(structuredClone(snapshot));
+  }
+  return { machineVersion: target, snapshot };
+}
+
+/** Rehydrates a stored snapshot; an unknown state or a broken snapshot fails loudly. */
+export function restoreTask(persisted: PersistedTask): TaskSnapshot {
+  const upgraded = upgradePersistedTask(persisted);
+  let snapshot: TaskSnapshot;
+  try {
+    const stored = upgraded.snapshot as TaskSnapshot;
+    // `input` is required by the machine's type but ignored when a snapshot is given.
+    snapshot = createActor(taskMachine, { snapshot: stored, input: stored.context }).getSnapshot();
+  } catch (cause) {
+    throw new SnapshotError(`cannot restore task snapshot: ${(cause as Error).message}`, { cause });
+  }
+  if (snapshot.status === "error") throw new SnapshotError("task snapshot restored in error status");
+  return snapshot;
+}
