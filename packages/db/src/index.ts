@@ -1,4 +1,7 @@
+// Schema types
 export type * from './tables/index.js';
+
+// Connection, dialect helpers, migrations
 export { createDatabase, findRepoRoot, resolveSqlitePath } from './database.js';
 export type { CreateDatabaseOptions, DatabaseHandle } from './database.js';
 export {
@@ -11,6 +14,49 @@ export {
   sequenceColumn,
 } from './dialect.js';
 export type { DialectName } from './dialect.js';
+export type { DbOrTrx } from './executor.js';
+export { inTransaction } from './executor.js';
 export { createMigrator, migrateToLatest, MigrationError } from './migrator.js';
 export { migrations } from './migrations/index.js';
 export { newId, nowIso, parseJson, toJson, todayIso } from './ids.js';
+
+// Audit hash chain
+export {
+  AUDIT_HASHED_FIELDS,
+  GENESIS_HASH,
+  appendAudit,
+  canonicalAuditPayload,
+  canonicalJson,
+  computeAuditHash,
+  getAuditHead,
+  iterateAudit,
+  listAudit,
+  verifyAuditChain,
+} from './audit.js';
+export type {
+  AppendAuditOptions,
+  AuditFilters,
+  AuditHashedRow,
+  AuditPage,
+  AuditProblem,
+  AuditRecordInput,
+  VerifyAuditResult,
+} from './audit.js';
+
+// Repositories
+export * from './repositories/units.js';
+export * from './repositories/users.js';
+export * from './repositories/sessions.js';
+export * from './repositories/plans.js';
+export * from './repositories/tasks.js';
+export * from './repositories/submissions.js';
+export * from './repositories/files.js';
+export * from './repositories/progress-reports.js';
+export * from './repositories/rectification-items.js';
+export * from './repositories/ratings.js';
+export * from './repositories/extension-requests.js';
+export * from './repositories/stats.js';
+
+// Test support
+export { ALL_DIALECTS, createTestDatabase, testDialects, withAuditGuardsDropped } from './testing.js';
+export type { TestDatabase } from './testing.js';

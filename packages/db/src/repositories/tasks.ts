@@ -1,0 +1,287 @@
+import type { DbOrTrx } from '../executor.js';
+import { likeContains } from '../dialect.js';
+import { newId, nowIso, parseJson, todayIso, toJson } from '../ids.js';
+import type { TaskRow, TaskStage, TaskUnitRelation, TaskUnitRow } from '../tables/index.js';
+
+/** A task with its JSON columns parsed. `snapshot` stays the stored JSON text (rehydrate it yourself). */
+export type Task = Omit<TaskRow, 'path' | 'targets'> & { path: string[]; targets: unknown[] };
+
+export interface NewTask {
+  id?: string;
+  plan_id: string;
+  ordinal: number;
+  path?: string[];
+  heading?: string | null;
+  text: string;
+  lead_unit_id?: string | null;
+  deadline_text?: string | null;
+  due_date?: string | null;
+  targets?: unknown[];
+  stage: TaskStage;
+  status: string;
+  round?: number;
+  /** the persisted XState snapshot: an object (stringified here) or JSON text */
+  snapshot: unknown;
+  machine_version: number;
+  created_at?: string;
+  /** co-units; the lead unit gets its 'lead' row automatically */
+  co_unit_ids?: string[];
+}
+
+export function toTask(row: TaskRow): Task {
+  return {
+    ...row,
+    path: parseJson<string[]>(row.path, []),
+    targets: parseJson<unknown[]>(row.targets, []),
+  };
+}
+
+function snapshotText(snapshot: unknown): string {
+  return typeof snapshot === 'string' ? snapshot : JSON.stringify(snapshot);
+}
+
+const INSERT_CHUNK = 100;
+
+/** Inserts tasks and their task_units rows (call inside a transaction). Returns them in input order. */
+export async function insertTasks(db: DbOrTrx, tasks: readonly NewTask[]): Promise<Task[]> {
+  const out: Task[] = [];
+  for (let i = 0; i < tasks.length; i += INSERT_CHUNK) {
+    const chunk = tasks.slice(i, i + INSERT_CHUNK);
+    const values = chunk.map((t) => {
+      const at = t.created_at ?? nowIso();
+      return {
+        id: t.id ?? newId(),
+        plan_id: t.plan_id,
+        ordinal: t.ordinal,
+        path: toJson(t.path ?? []),
+        heading: t.heading ?? null,
+        text: t.text,
+        lead_unit_id: t.lead_unit_id ?? null,
+        deadline_text: t.deadline_text ?? null,
+        due_date: t.due_date ?? null,
+        targets: toJson(t.targets ?? []),
+        stage: t.stage,
+        status: t.status,
+        round: t.round ?? 1,
+        snapshot: snapshotText(t.snapshot),
+        machine_version: t.machine_version,
+        version: 1,
+        created_at: at,
+        updated_at: at,
+      };
+    });
+    const rows = await db.insertInto('tasks').values(values).returningAll().execute();
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const unitRows: TaskUnitRow[] = [];
+    chunk.forEach((t, k) => {
+      const id = values[k]!.id;
+      const seen = new Set<string>();
+      if (t.lead_unit_id) {
+        unitRows.push({ task_id: id, unit_id: t.lead_unit_id, relation: 'lead' });
+        seen.add(t.lead_unit_id);
+      }
+      for (const u of t.co_unit_ids ?? []) {
+        if (seen.has(u)) continue;
+        seen.add(u);
+        unitRows.push({ task_id: id, unit_id: u, relation: 'co' });
+      }
+    });
+    if (unitRows.length > 0) await db.insertInto('task_units').values(unitRows).execute();
+    for (const v of values) out.push(toTask(byId.get(v.id)!));
+  }
+  return out;
+}
+
+export async function getTask(db: DbOrTrx, id: string): Promise<Task | undefined> {
+  const row = await db.selectFrom('tasks').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && toTask(row);
+}
+
+export async function getTasksByIds(db: DbOrTrx, ids: readonly string[]): Promise<Task[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.selectFrom('tasks').selectAll().where('id', 'in', [...ids]).execute();
+  return rows.map(toTask);
+}
+
+export interface TaskCursor {
+  planId: string;
+  ordinal: number;
+  id: string;
+}
+
+export function encodeTaskCursor(c: TaskCursor): string {
+  return Buffer.from(JSON.stringify([c.planId, c.ordinal, c.id]), 'utf8').toString('base64url');
+}
+
+export function decodeTaskCursor(cursor: string): TaskCursor {
+  const v = parseJson<unknown>(Buffer.from(cursor, 'base64url').toString('utf8'), null);
+  if (!Array.isArray(v) || typeof v[0] !== 'string' || typeof v[1] !== 'number' || typeof v[2] !== 'string') {
+    throw new Error('invalid task cursor');
+  }
+  return { planId: v[0], ordinal: v[1], id: v[2] };
+}
+
+export interface TaskFilters {
+  planId?: string;
+  stage?: TaskStage | readonly TaskStage[];
+  status?: string;
+  /** tasks this unit holds, as lead or co */
+  unitId?: string;
+  /** tasks this unit leads */
+  leadUnitId?: string;
+  /** due_date < today and stage not done/terminated */
+  overdue?: boolean;
+  /** 'YYYY-MM-DD' used by `overdue` (default: today, UTC) */
+  today?: string;
+  /** case-insensitive substring of text or heading */
+  text?: string;
+  /** from the previous page's nextCursor */
+  cursor?: string | null;
+  limit: number;
+}
+
+export interface TaskPage {
+  items: Task[];
+  nextCursor: string | null;
+}
+
+/** Tasks in document order (plan_id, ordinal, id), keyset-paginated. */
+export async function listTasks(db: DbOrTrx, filters: TaskFilters): Promise<TaskPage> {
+  const limit = Math.max(1, Math.min(filters.limit, 1000));
+  let q = db.selectFrom('tasks').selectAll('tasks');
+  if (filters.planId !== undefined) q = q.where('tasks.plan_id', '=', filters.planId);
+  if (filters.stage !== undefined) {
+    const stages: TaskStage[] = typeof filters.stage === 'string' ? [filters.stage] : [...filters.stage];
+    if (stages.length === 0) return { items: [], nextCursor: null };
+    q = q.where('tasks.stage', 'in', stages);
+  }
+  if (filters.status !== undefined) q = q.where('tasks.status', '=', filters.status);
+  if (filters.leadUnitId !== undefined) q = q.where('tasks.lead_unit_id', '=', filters.leadUnitId);
+  if (filters.unitId !== undefined) {
+    const unitId = filters.unitId;
+    q = q.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('task_units')
+          .select('task_units.task_id')
+          .whereRef('task_units.task_id', '=', 'tasks.id')
+          .where('task_units.unit_id', '=', unitId),
+      ),
+    );
+  }
+  if (filters.overdue === true) {
+    q = q
+      .where('tasks.due_date', '<', filters.today ?? todayIso())
+      .where('tasks.stage', 'not in', ['done', 'terminated']);
+  }
+  if (filters.text !== undefined && filters.text.trim() !== '') {
+    const text = filters.text.trim();
+    q = q.where((eb) => eb.or([likeContains('tasks.text', text), likeContains('tasks.heading', text)]));
+  }
+  if (filters.cursor !== undefined && filters.cursor !== null) {
+    const c = decodeTaskCursor(filters.cursor);
+    q = q.where((eb) =>
+      eb(eb.refTuple('tasks.plan_id', 'tasks.ordinal', 'tasks.id'), '>', eb.tuple(c.planId, c.ordinal, c.id)),
+    );
+  }
+  const rows = await q
+    .orderBy('tasks.plan_id')
+    .orderBy('tasks.ordinal')
+    .orderBy('tasks.id')
+    .limit(limit + 1)
+    .execute();
+  const items = rows.slice(0, limit).map(toTask);
+  const last = items[items.length - 1];
+  return {
+    items,
+    nextCursor:
+      rows.length > limit && last !== undefined
+        ? encodeTaskCursor({ planId: last.plan_id, ordinal: last.ordinal, id: last.id })
+        : null,
+  };
+}
+
+export interface TaskSnapshotUpdate {
+  id: string;
+  expectedVersion: number;
+  /** the persisted XState snapshot: an object (stringified here) or JSON text */
+  snapshot: unknown;
+  stage: TaskStage;
+  status: string;
+  round: number;
+  /** a new lead unit (reassignment): also moves the 'lead' row in task_units; the old lead is dropped */
+  leadUnitId?: string | null;
+  /** a new due date (extension granted) */
+  dueDate?: string | null;
+  machineVersion?: number;
+  updatedAt?: string;
+}
+
+/**
+ * Optimistic-concurrency write of a task's state: `update … where id = ? and version = ?
+ * returning version`. Returns the new version, or null on a conflict (nothing is changed).
+ */
+export async function updateTaskSnapshot(db: DbOrTrx, u: TaskSnapshotUpdate): Promise<number | null> {
+  const row = await db
+    .updateTable('tasks')
+    .set((eb) => ({
+      snapshot: snapshotText(u.snapshot),
+      stage: u.stage,
+      status: u.status,
+      round: u.round,
+      ...(u.leadUnitId !== undefined ? { lead_unit_id: u.leadUnitId } : {}),
+      ...(u.dueDate !== undefined ? { due_date: u.dueDate } : {}),
+      ...(u.machineVersion !== undefined ? { machine_version: u.machineVersion } : {}),
+      updated_at: u.updatedAt ?? nowIso(),
+      version: eb('version', '+', 1),
+    }))
+    .where('id', '=', u.id)
+    .where('version', '=', u.expectedVersion)
+    .returning('version')
+    .executeTakeFirst();
+  if (row === undefined) return null;
+  if (u.leadUnitId !== undefined) {
+    await db.deleteFrom('task_units').where('task_id', '=', u.id).where('relation', '=', 'lead').execute();
+    if (u.leadUnitId !== null) await setTaskUnit(db, u.id, u.leadUnitId, 'lead');
+  }
+  return row.version;
+}
+
+export async function listTaskUnits(db: DbOrTrx, taskId: string): Promise<TaskUnitRow[]> {
+  return db
+    .selectFrom('task_units')
+    .selectAll()
+    .where('task_id', '=', taskId)
+    .orderBy('relation', 'desc')
+    .orderBy('unit_id')
+    .execute();
+}
+
+/** Adds a unit to a task or changes its relation. */
+export async function setTaskUnit(db: DbOrTrx, taskId: string, unitId: string, relation: TaskUnitRelation): Promise<void> {
+  await db
+    .insertInto('task_units')
+    .values({ task_id: taskId, unit_id: unitId, relation })
+    .onConflict((oc) => oc.columns(['task_id', 'unit_id']).doUpdateSet({ relation }))
+    .execute();
+}
+
+export async function removeTaskUnit(db: DbOrTrx, taskId: string, unitId: string): Promise<boolean> {
+  const r = await db.deleteFrom('task_units').where('task_id', '=', taskId).where('unit_id', '=', unitId).executeTakeFirst();
+  return Number(r.numDeletedRows) > 0;
+}
+
+/** The relation of a unit to a task, or undefined when the unit does not hold it. */
+export async function getTaskUnitRelation(
+  db: DbOrTrx,
+  taskId: string,
+  unitId: string,
+): Promise<TaskUnitRelation | undefined> {
+  const r = await db
+    .selectFrom('task_units')
+    .select('relation')
+    .where('task_id', '=', taskId)
+    .where('unit_id', '=', unitId)
+    .executeTakeFirst();
+  return r?.relation;
+}
