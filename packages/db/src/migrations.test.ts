@@ -1,0 +1,102 @@
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDatabase, findRepoRoot, resolveSqlitePath } from './database.js';
+import { isPostgresUrl } from './dialect.js';
+import { createMigrator, migrateToLatest } from './migrator.js';
+import { migrations } from './migrations/index.js';
+import { createTestDatabase } from './testing.js';
+import type { TestDatabase } from './testing.js';
+import { DIALECTS } from './test-support.js';
+
+const TABLES = [
+  'units', 'unit_groups', 'unit_group_members', 'users', 'sessions', 'plans', 'phases', 'tasks',
+  'task_units', 'submissions', 'files', 'attachments', 'progress_reports', 'rectification_items',
+  'ratings', 'extension_requests', 'audit_log', 'audit_head',
+] as const;
+
+describe.each(DIALECTS)('migrations (%s)', (dialect) => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase(dialect, { migrate: false });
+  });
+  afterAll(async () => {
+    await t.cleanup();
+  });
+
+  it('applies every migration, then is a no-op', async () => {
+    const first = await migrateToLatest(t.db);
+    expect(first.map((r) => [r.migrationName, r.status])).toEqual(
+      Object.keys(migrations).map((name) => [name, 'Success']),
+    );
+    expect(await migrateToLatest(t.db)).toEqual([]);
+  });
+
+  it('creates every table, and the audit head at genesis', async () => {
+    for (const table of TABLES) {
+      const r = await sql<{ n: number }>`select count(*) as n from ${sql.table(table)}`.execute(t.db);
+      expect(r.rows).toHaveLength(1);
+    }
+    const head = await t.db.selectFrom('audit_head').selectAll().execute();
+    expect(head).toEqual([{ id: 1, seq: 0, hash: '0'.repeat(64) }]);
+  });
+
+  it('goes down and up again', async () => {
+    const down = await createMigrator(t.db).migrateDown();
+    expect(down.error).toBeUndefined();
+    await expect(sql`select 1 from audit_log`.execute(t.db)).rejects.toThrow();
+    const up = await migrateToLatest(t.db);
+    expect(up).toHaveLength(1);
+  });
+});
+
+describe('createDatabase (url handling)', () => {
+  it('chooses PostgreSQL only for postgres:// and postgresql:// URLs', () => {
+    expect(isPostgresUrl('postgres://u@h/db')).toBe(true);
+    expect(isPostgresUrl('postgresql://u@h:5432/db')).toBe(true);
+    expect(isPostgresUrl('file:./x.db')).toBe(false);
+    expect(isPostgresUrl('/var/lib/x.db')).toBe(false);
+    expect(isPostgresUrl(':memory:')).toBe(false);
+  });
+
+  it('resolves the default file under the repo root, paths, file: URLs and :memory:', () => {
+    const root = findRepoRoot();
+    expect(existsSync(join(root, 'pnpm-workspace.yaml'))).toBe(true);
+    expect(resolveSqlitePath(undefined)).toBe(join(root, 'data', 'app.db'));
+    expect(resolveSqlitePath('/tmp/a.db')).toBe('/tmp/a.db');
+    expect(resolveSqlitePath('file:///tmp/b.db')).toBe('/tmp/b.db');
+    expect(resolveSqlitePath('file:/tmp/c.db')).toBe('/tmp/c.db');
+    expect(resolveSqlitePath(':memory:')).toBe(':memory:');
+  });
+
+  it('opens a file: URL with WAL, foreign keys and the chosen synchronous level, creating the directory', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'duban-url-'));
+    try {
+      const file = join(dir, 'nested', 'x.db');
+      const h = createDatabase({ url: pathToFileURL(file).href, sqliteSynchronous: 'NORMAL' });
+      expect(h.dialect).toBe('sqlite');
+      const mode = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(h.db);
+      const fk = await sql<{ foreign_keys: number }>`pragma foreign_keys`.execute(h.db);
+      const sync = await sql<{ synchronous: number }>`pragma synchronous`.execute(h.db);
+      expect(mode.rows[0]?.journal_mode).toBe('wal');
+      expect(fk.rows[0]?.foreign_keys).toBe(1);
+      expect(sync.rows[0]?.synchronous).toBe(1); // NORMAL
+      await h.close();
+      expect(existsSync(file)).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('migrates an in-memory database with synchronous=FULL by default', async () => {
+    const h = createDatabase({ url: ':memory:' });
+    const sync = await sql<{ synchronous: number }>`pragma synchronous`.execute(h.db);
+    expect(sync.rows[0]?.synchronous).toBe(2); // FULL
+    await migrateToLatest(h.db);
+    expect(await h.db.selectFrom('audit_head').select('seq').executeTakeFirst()).toEqual({ seq: 0 });
+    await h.close();
+  });
+});
