@@ -62,6 +62,8 @@ export function createDatabase(options: CreateDatabaseOptions = {}): DatabaseHan
   const { url } = options;
   if (url !== undefined && isPostgresUrl(url)) {
     const pool = new pg.Pool({ connectionString: url, max: options.pgPoolMax ?? 10, types: pgTypes });
+    // An idle client losing its connection must not crash the process; the next query reconnects.
+    pool.on('error', (err) => console.error('[db] idle PostgreSQL client error:', err.message));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, dialect: 'postgres', close: () => db.destroy() };
   }
