@@ -39,6 +39,8 @@ export interface TaskContext {
   lastReturn: { reason: ReturnReason; text: string; fromStage: Stage; toStage: ReturnableStage; at: string } | null;
   /** Urges and instructions the lead unit has not yet acknowledged. */
   openNotices: number;
+  /** When the last progress report came in (feeds the monthly-report check). */
+  lastProgressAt: string | null;
   terminationReason: string | null;
 }
 
@@ -63,6 +65,7 @@ export function initialContext(input: TaskInput): TaskContext {
     reassignRequest: null,
     lastReturn: null,
     openNotices: 0,
+    lastProgressAt: null,
     terminationReason: null,
   };
 }

@@ -149,6 +149,7 @@ export const taskMachine = setup({
         extensionRequest: null,
       };
     }),
+    recordProgress: assign(({ event }) => ({ lastProgressAt: event.at })),
     addNotice: assign(({ context }) => ({ openNotices: context.openNotices + 1 })),
     acknowledgeNotices: assign({ openNotices: 0 }),
     recordTermination: assign(({ event }) => {
@@ -215,7 +216,7 @@ export const taskMachine = setup({
               tags: ["handle"],
               initial: "drafting",
               on: {
-                REPORT_PROGRESS: { guard: "permitted" },
+                REPORT_PROGRESS: { guard: "permitted", actions: "recordProgress" },
               },
               states: {
                 drafting: {

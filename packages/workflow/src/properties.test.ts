@@ -1,0 +1,107 @@
+// Property-based: random event sequences from random actors must keep the invariants.
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { availableActions, decide } from "./engine";
+import { describeTask } from "./describe";
+import { ZTaskCommand, type TaskCommand } from "./events";
+import { EVENT_PERMISSIONS } from "./permissions";
+import { persistTask, type TaskSnapshot } from "./persistence";
+import { AT, cast, newTask, type CastMember } from "./test-support";
+import { ADMINISTRATIVE_ROLES, RATINGS, RETURNABLE_STAGES, stageIndex, type Stage } from "./vocabulary";
+
+const who = fc.constantFrom(...(Object.keys(cast) as CastMember[]));
+const unit = fc.constantFrom("unit-lead", "unit-co-1", "unit-co-2", "unit-other");
+const item = fc.constantFrom("R1-1", "R1-2", "R2-1", "nope");
+const words = fc.constantFrom("说明", "", " ", "x".repeat(30));
+
+const command: fc.Arbitrary<TaskCommand> = fc.oneof(
+  fc.constant<TaskCommand>({ type: "SIGN" }),
+  words.map((reason) => ({ type: "REQUEST_REASSIGN", reason }) as TaskCommand),
+  words.map((comment) => ({ type: "REFUSE_REASSIGN", comment }) as TaskCommand),
+  unit.map((leadUnitId) => ({ type: "REASSIGN", leadUnitId }) as TaskCommand),
+  fc.record({ text: words, resolutionClass: fc.option(fc.constantFrom("A", "B", "C"), { nil: undefined }) }).map(
+    (p) => ({ type: "SUBMIT", ...p }) as TaskCommand,
+  ),
+  fc.constant<TaskCommand>({ type: "WITHDRAW" }),
+  fc.constant<TaskCommand>({ type: "APPROVE" }),
+  fc.record({ toStage: fc.constantFrom(...RETURNABLE_STAGES), text: words }).map(
+    (p) => ({ type: "RETURN", reason: "other", ...p }) as TaskCommand,
+  ),
+  words.map((text) => ({ type: "REPORT_PROGRESS", text }) as TaskCommand),
+  words.map((text) => ({ type: "SUBMIT_CONTRIBUTION", text }) as TaskCommand),
+  unit.map((unitId) => ({ type: "ACCEPT_CONTRIBUTION", unitId }) as TaskCommand),
+  unit.map((unitId) => ({ type: "RETURN_CONTRIBUTION", unitId, reason: "other", text: "补充" }) as TaskCommand),
+  unit.map((unitId) => ({ type: "WAIVE_CONTRIBUTION", unitId, text: "免" }) as TaskCommand),
+  fc.constantFrom("2025-01-01", "2026-12-31").map((d) => ({ type: "REQUEST_EXTENSION", requestedDueDate: d, reason: "r" }) as TaskCommand),
+  fc.boolean().map((granted) => ({ type: "DECIDE_EXTENSION", granted }) as TaskCommand),
+  fc.array(fc.constantFrom("问题一", "问题二"), { maxLength: 2 }).map((items) => ({ type: "RECORD_INSPECTION", text: "检查", items }) as TaskCommand),
+  item.map((itemId) => ({ type: "RECTIFY", itemId, text: "已整改" }) as TaskCommand),
+  item.map((itemId) => ({ type: "CLOSE_ITEM", itemId }) as TaskCommand),
+  fc.constant<TaskCommand>({ type: "PASS_INSPECTION" }),
+  fc.constantFrom(...RATINGS).map((rating) => ({ type: "RATE", rating }) as TaskCommand),
+  fc.constant<TaskCommand>({ type: "CLOSE_EVALUATION" }),
+  fc.constant<TaskCommand>({ type: "URGE" }),
+  words.map((text) => ({ type: "INSTRUCT", text }) as TaskCommand),
+  fc.constant<TaskCommand>({ type: "ACKNOWLEDGE" }),
+  words.map((reason) => ({ type: "TERMINATE", reason }) as TaskCommand),
+);
+
+const stageOrder = (s: TaskSnapshot): number => {
+  const stage = describeTask(s).stage;
+  return stage === "terminated" ? 99 : stageIndex(stage as Stage);
+};
+
+describe("invariants under random event sequences", () => {
+  it("hold for every reachable snapshot", () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(who, command), { maxLength: 120 }), (moves) => {
+        let s = newTask();
+        for (const [actorName, cmd] of moves) {
+          const actor = cast[actorName];
+          const before = s;
+          const beforeJson = JSON.stringify(persistTask(before));
+          const decision = decide(before, { ...cmd, actor, at: AT } as never);
+          if (!decision.ok) {
+            // A refusal never changes the snapshot.
+            expect(JSON.stringify(persistTask(before))).toBe(beforeJson);
+            continue;
+          }
+          const after = decision.snapshot;
+          // No move by a forbidden actor.
+          expect(EVENT_PERMISSIONS[cmd.type][actor.role]).toBeDefined();
+          expect(ADMINISTRATIVE_ROLES).not.toContain(actor.role);
+          // Done and terminated are final.
+          expect(before.status).not.toBe("done");
+          // The round only grows.
+          expect(after.context.round).toBeGreaterThanOrEqual(before.context.round);
+          // No forward RETURN; and the only backward moves are RETURN or a failed evaluation.
+          if (cmd.type === "RETURN") expect(stageOrder(after)).toBeLessThanOrEqual(stageOrder(before));
+          if (stageOrder(after) < stageOrder(before)) {
+            expect(["RETURN", "CLOSE_EVALUATION"]).toContain(cmd.type);
+          }
+          // A move the machine took was one `availableActions` offered to that actor.
+          expect(availableActions(before, actor).map((a) => a.type)).toContain(cmd.type);
+          s = after;
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("offers only actions that the machine then accepts", () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(who, command), { maxLength: 60 }), who, (moves, probe) => {
+        let s = newTask();
+        for (const [actorName, cmd] of moves) {
+          const d = decide(s, { ...cmd, actor: cast[actorName], at: AT } as never);
+          if (d.ok) s = d.snapshot;
+        }
+        for (const action of availableActions(s, cast[probe])) {
+          expect(ZTaskCommand.options.some((o) => o.shape.type.value === action.type)).toBe(true);
+          expect(s.can({ type: action.type, actor: cast[probe], at: AT } as never) || action.type !== "APPROVE").toBe(true);
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
