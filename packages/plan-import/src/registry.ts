@@ -1,7 +1,8 @@
 /**
  * Matching unit names written in a plan to a unit registry: exact name, alias, or the same
  * name with the issuer's place prefix added or dropped (区民政局 in a 东西湖区 plan ↔
- * 东西湖区民政局; 市民政局 ↔ 武汉市民政局 when the issuer is 武汉市东西湖区…).
+ * 东西湖区民政局; 市民政局 ↔ 武汉市民政局 when the issuer is 武汉市东西湖区…; a name without
+ * any place, such as 各街道办事处, also matches the issuer's own place: 东西湖区各街道办事处).
  */
 import { isGroupName } from "./units.js";
 import type { UnitMatchKind, UnitReference, UnitRegistry } from "./types.js";
@@ -88,6 +89,8 @@ export function createMatcher(registry: UnitRegistry | undefined, localities: Lo
     add({ kind: "unit", id: u.id, name: u.name, unitIds: [u.id] }, [u.name, ...(u.aliases ?? [])]);
   }
 
+  // the issuer's own place (the longest): a bare "各街道办事处" is that place's
+  const own = localities[0];
   return {
     match(name: string): UnitReference {
       let entry: Entry | undefined;
@@ -95,6 +98,7 @@ export function createMatcher(registry: UnitRegistry | undefined, localities: Lo
       if ((entry = exact.get(name))) how = "exact";
       else if ((entry = alias.get(name))) how = "alias";
       else if ((entry = keyed.get(placeKey(name, localities)))) how = "prefix";
+      else if (own && !name.startsWith(own.level) && (entry = keyed.get(own.level + name))) how = "prefix";
       if (!entry || how === null) {
         return {
           name,
