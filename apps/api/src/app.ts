@@ -1,0 +1,32 @@
+// Opening the application: database, migrations, and demo data on a new installation.
+import { createDatabase, migrateToLatest } from "@duban/db";
+import type { Logger } from "pino";
+import type { AppConfig } from "./config";
+import type { InnerContext } from "./context";
+import { seedDemoData } from "./services/demo-seed";
+
+export interface OpenAppOptions {
+  databaseUrl?: string | undefined;
+  config: AppConfig;
+  logger: Logger;
+  clock?: () => Date;
+  demoData?: boolean;
+  sqliteSynchronous?: "FULL" | "NORMAL";
+}
+
+export async function openApp(options: OpenAppOptions): Promise<{ inner: InnerContext; close: () => Promise<void> }> {
+  const handle = createDatabase({ url: options.databaseUrl, sqliteSynchronous: options.sqliteSynchronous ?? "FULL" });
+  await migrateToLatest(handle.db);
+  const inner: InnerContext = {
+    db: handle.db,
+    dialect: handle.dialect,
+    config: options.config,
+    clock: options.clock ?? (() => new Date()),
+    logger: options.logger,
+  };
+  if (options.demoData) {
+    const seeded = await seedDemoData(inner);
+    if (seeded) options.logger.info({ plan: seeded.planId, tasks: seeded.taskCount }, "demo data loaded");
+  }
+  return { inner, close: () => handle.close() };
+}

@@ -1,0 +1,43 @@
+// Runtime settings, built from the environment in main.ts and directly in tests.
+import { join } from "node:path";
+import { findRepoRoot } from "@duban/db";
+import type { Env } from "./env";
+
+export interface AppConfig {
+  auditHash: "sha256" | "sm3";
+  sessionIdleMs: number;
+  sessionAbsoluteMs: number;
+  lockAfterFailures: number;
+  lockMs: number;
+  maxUploadBytes: number;
+  filesDir: string;
+  /** Exact origins allowed to send state-changing requests besides the server's own. */
+  allowedOrigins: string[];
+}
+
+export function configFromEnv(env: Env): AppConfig {
+  return {
+    auditHash: env.DUBAN_AUDIT_HASH,
+    sessionIdleMs: env.DUBAN_SESSION_IDLE_MINUTES * 60_000,
+    sessionAbsoluteMs: env.DUBAN_SESSION_ABSOLUTE_HOURS * 3_600_000,
+    lockAfterFailures: env.DUBAN_LOCK_AFTER_FAILURES,
+    lockMs: env.DUBAN_LOCK_MINUTES * 60_000,
+    maxUploadBytes: Math.round(env.DUBAN_MAX_UPLOAD_MB * 1024 * 1024),
+    filesDir: env.DUBAN_FILES_DIR ?? join(findRepoRoot(), "data", "files"),
+    allowedOrigins: (env.DUBAN_ALLOWED_ORIGINS ?? "").split(",").map((s) => s.trim()).filter(Boolean),
+  };
+}
+
+export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
+  return {
+    auditHash: "sha256",
+    sessionIdleMs: 30 * 60_000,
+    sessionAbsoluteMs: 12 * 3_600_000,
+    lockAfterFailures: 5,
+    lockMs: 15 * 60_000,
+    maxUploadBytes: 2 * 1024 * 1024,
+    filesDir: join(findRepoRoot(), "data", "test-files"),
+    allowedOrigins: [],
+    ...overrides,
+  };
+}

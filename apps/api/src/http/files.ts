@@ -1,0 +1,101 @@
+// Evidence files: uploaded once, stored by content hash (SHA-256), size-limited and type-checked
+// by their first bytes, readable only by those who may read a task they are attached to.
+import { createHash } from "node:crypto";
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import type { IncomingMessage } from "node:http";
+import { dirname, join } from "node:path";
+import { getFile, inTransaction, saveFile, type DbOrTrx, type UserRow } from "@duban/db";
+import type { Context, SessionUser } from "../context";
+import { AppError } from "../errors";
+import { canReadTask } from "../services/access";
+import { recordAudit } from "../services/audit";
+
+/** Accepted evidence types, recognised by their signature, not by the name or the browser's claim. */
+const SIGNATURES: { mime: string; ext: string[]; magic: number[] }[] = [
+  { mime: "application/pdf", ext: ["pdf"], magic: [0x25, 0x50, 0x44, 0x46] },
+  { mime: "image/png", ext: ["png"], magic: [0x89, 0x50, 0x4e, 0x47] },
+  { mime: "image/jpeg", ext: ["jpg", "jpeg"], magic: [0xff, 0xd8, 0xff] },
+  { mime: "application/vnd.openxmlformats-officedocument.wordprocessingml.document", ext: ["docx"], magic: [0x50, 0x4b, 0x03, 0x04] },
+  { mime: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ext: ["xlsx"], magic: [0x50, 0x4b, 0x03, 0x04] },
+  { mime: "application/msword", ext: ["doc"], magic: [0xd0, 0xcf, 0x11, 0xe0] },
+  { mime: "application/vnd.ms-excel", ext: ["xls"], magic: [0xd0, 0xcf, 0x11, 0xe0] },
+];
+
+export function detectType(name: string, bytes: Buffer): string | null {
+  const ext = name.toLowerCase().split(".").pop() ?? "";
+  const match = SIGNATURES.find((s) => s.ext.includes(ext) && s.magic.every((b, i) => bytes[i] === b));
+  return match?.mime ?? null;
+}
+
+export function filePath(filesDir: string, sha256: string): string {
+  return join(filesDir, sha256.slice(0, 2), sha256);
+}
+
+export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new AppError("PAYLOAD_TOO_LARGE", `文件不能超过 ${Math.floor(limit / 1024 / 1024)} MB`);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+const UPLOADERS = new Set(["liaison", "office", "leader"]);
+
+export async function storeUpload(ctx: Context & { session: SessionUser }, name: string, bytes: Buffer) {
+  if (!UPLOADERS.has(ctx.session.user.role)) throw new AppError("FORBIDDEN", "您的角色不能上传材料");
+  if (bytes.length === 0) throw new AppError("BAD_INPUT", "文件为空");
+  const cleanName = name.replace(/[\\/\u0000-\u001f]/g, "_").slice(0, 200) || "file";
+  const mime = detectType(cleanName, bytes);
+  if (mime === null) throw new AppError("BAD_INPUT", "仅支持 PDF、图片（PNG/JPG）、Word、Excel 文件，且文件内容须与扩展名一致");
+  const sha256 = createHash("sha256").update(bytes).digest("hex");
+  const path = filePath(ctx.config.filesDir, sha256);
+  await mkdir(dirname(path), { recursive: true });
+  // Write then rename: a crash never leaves a half-written file under its hash.
+  const temp = `${path}.${process.pid}.${Date.now()}.tmp`;
+  await writeFile(temp, bytes, { flag: "wx" });
+  await rename(temp, path);
+  await inTransaction(ctx.db, async (trx) => {
+    await saveFile(trx, { sha256, size: bytes.length, mime, original_name: cleanName, created_by: ctx.session.user.id, created_at: ctx.clock().toISOString() });
+    await recordAudit(ctx, trx, { action: "file.upload", object_type: "file", object_id: sha256, comment: cleanName, file_hashes: [sha256], detail: { size: bytes.length, mime } });
+  });
+  return { sha256, size: bytes.length, name: cleanName, mime };
+}
+
+/** Tasks a file is attached to, through submissions, progress reports or rectification items. */
+async function tasksOfFile(db: DbOrTrx, sha256: string): Promise<string[]> {
+  const links = await db.selectFrom("attachments").select(["owner_type", "owner_id"]).where("file_sha256", "=", sha256).execute();
+  const taskIds = new Set<string>();
+  for (const link of links) {
+    if (link.owner_type === "submission") {
+      const s = await db.selectFrom("submissions").select("task_id").where("id", "=", link.owner_id).executeTakeFirst();
+      if (s) taskIds.add(s.task_id);
+    } else if (link.owner_type === "progress_report") {
+      const p = await db.selectFrom("progress_reports").select("task_id").where("id", "=", link.owner_id).executeTakeFirst();
+      if (p) taskIds.add(p.task_id);
+    } else if (link.owner_type === "rectification_item") {
+      const r = await db.selectFrom("rectification_items").select("task_id").where("id", "=", link.owner_id).executeTakeFirst();
+      if (r) taskIds.add(r.task_id);
+    }
+  }
+  return [...taskIds];
+}
+
+export async function canReadFile(db: DbOrTrx, user: UserRow, sha256: string): Promise<boolean> {
+  const file = await getFile(db, sha256);
+  if (file === undefined) return false;
+  if (file.created_by === user.id) return true;
+  for (const taskId of await tasksOfFile(db, sha256)) if (await canReadTask(db, user, taskId)) return true;
+  return false;
+}
+
+export async function loadFile(ctx: Context & { session: SessionUser }, sha256: string) {
+  if (!/^[0-9a-f]{64}$/.test(sha256) || !(await canReadFile(ctx.db, ctx.session.user, sha256))) {
+    throw new AppError("NOT_FOUND", "文件不存在或您无权查看");
+  }
+  const file = await getFile(ctx.db, sha256);
+  const bytes = await readFile(filePath(ctx.config.filesDir, sha256));
+  return { bytes, mime: file?.mime ?? "application/octet-stream", name: file?.original_name ?? sha256 };
+}

@@ -1,0 +1,19 @@
+// The root router: merges the domain routers. The web app imports only the `AppRouter` type.
+import { auditRouter } from "./routers/audit";
+import { authRouter } from "./routers/auth";
+import { unitRouter, userRouter } from "./routers/admin";
+import { planRouter } from "./routers/plan";
+import { taskRouter } from "./routers/task";
+import { createCallerFactory, router } from "./trpc";
+
+export const appRouter = router({
+  auth: authRouter,
+  unit: unitRouter,
+  user: userRouter,
+  plan: planRouter,
+  task: taskRouter,
+  audit: auditRouter,
+});
+
+export type AppRouter = typeof appRouter;
+export const createCaller = createCallerFactory(appRouter);

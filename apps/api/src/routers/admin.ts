@@ -1,0 +1,63 @@
+import { ROLES } from "@duban/workflow";
+import { z } from "zod";
+import {
+  createUnitAudited,
+  createUserAudited,
+  grantRole,
+  listUnitsWithGroups,
+  listUserViews,
+  saveUnitGroup,
+  updateUnitAudited,
+  updateUserAudited,
+} from "../services/admin";
+import { authedProcedure, roleProcedure, router } from "../trpc";
+
+const id = z.string().min(1).max(64);
+const name = z.string().trim().min(1, "请填写名称").max(100);
+const kind = z.enum(["office", "department", "street", "company", "other"]);
+const aliases = z.array(z.string().trim().min(1).max(100)).max(50);
+
+export const unitRouter = router({
+  // Every signed-in user needs unit names to read tasks.
+  list: authedProcedure.query(({ ctx }) => listUnitsWithGroups(ctx)),
+  create: roleProcedure("sysadmin")
+    .input(z.object({ name, kind, aliases: aliases.default([]), parentId: id.nullish() }))
+    .mutation(({ ctx, input }) => createUnitAudited(ctx, input)),
+  update: roleProcedure("sysadmin")
+    .input(z.object({ unitId: id, name: name.optional(), kind: kind.optional(), aliases: aliases.optional() }))
+    .mutation(({ ctx, input }) => updateUnitAudited(ctx, input)),
+  saveGroup: roleProcedure("sysadmin")
+    .input(z.object({ groupId: id.optional(), name, aliases: aliases.default([]), memberIds: z.array(id).max(1000) }))
+    .mutation(({ ctx, input }) => saveUnitGroup(ctx, input)),
+});
+
+export const userRouter = router({
+  list: roleProcedure("sysadmin", "secadmin").query(({ ctx }) => listUserViews(ctx)),
+  create: roleProcedure("sysadmin", "secadmin")
+    .input(
+      z.object({
+        username: z.string().trim().min(2, "用户名至少 2 个字符").max(64).regex(/^[A-Za-z0-9_.-]+$/, "用户名只能包含字母、数字、_ . -"),
+        displayName: name,
+        password: z.string().min(1).max(128),
+        role: z.enum(ROLES),
+        unitId: id.nullish(),
+      }),
+    )
+    .mutation(({ ctx, input }) => createUserAudited(ctx, input)),
+  update: roleProcedure("sysadmin")
+    .input(
+      z.object({
+        userId: id,
+        expectedVersion: z.number().int().min(0),
+        displayName: name.optional(),
+        unitId: id.nullish(),
+        disabled: z.boolean().optional(),
+        unlock: z.boolean().optional(),
+        resetPassword: z.string().min(1).max(128).optional(),
+      }),
+    )
+    .mutation(({ ctx, input }) => updateUserAudited(ctx, input)),
+  grantRole: roleProcedure("secadmin")
+    .input(z.object({ userId: id, expectedVersion: z.number().int().min(0), role: z.enum(ROLES) }))
+    .mutation(({ ctx, input }) => grantRole(ctx, input)),
+});

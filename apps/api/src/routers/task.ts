@@ -1,0 +1,28 @@
+import { TASK_STATUSES, ZTaskCommand } from "@duban/workflow";
+import { z } from "zod";
+import { getTaskDetail, listTasksFor, transitionTask } from "../services/tasks";
+import { authedProcedure, router } from "../trpc";
+
+const stage = z.enum(["deploy", "handle", "inspect", "summarize", "evaluate", "done", "terminated"]);
+
+export const taskRouter = router({
+  list: authedProcedure
+    .input(
+      z.object({
+        planId: z.string().min(1).max(64).optional(),
+        stage: z.array(stage).max(7).optional(),
+        status: z.enum(TASK_STATUSES).optional(),
+        unitId: z.string().min(1).max(64).optional(),
+        overdue: z.boolean().optional(),
+        text: z.string().max(200).optional(),
+        cursor: z.string().max(500).nullish(),
+        limit: z.number().int().min(1).max(500).default(100),
+      }),
+    )
+    .query(({ ctx, input }) => listTasksFor(ctx, input)),
+  get: authedProcedure.input(z.object({ taskId: z.string().min(1).max(64) })).query(({ ctx, input }) => getTaskDetail(ctx, input.taskId)),
+  /** The one mutation that moves a task; the server decides with the lifecycle package. */
+  transition: authedProcedure
+    .input(z.object({ taskId: z.string().min(1).max(64), expectedVersion: z.number().int().min(0), event: ZTaskCommand }))
+    .mutation(({ ctx, input }) => transitionTask(ctx, input)),
+});

@@ -1,0 +1,182 @@
+// Units, unit groups and user accounts. 三员分立: the system administrator manages units and
+// accounts, the security administrator grants roles; neither moves a task. Every change is audited.
+import {
+  createUnit,
+  createUnitGroup,
+  createUser,
+  getUnit,
+  getUserById,
+  getUserByUsername,
+  inTransaction,
+  listUnitGroupMembers,
+  listUnitGroups,
+  listUnits,
+  listUsers,
+  resetFailedLogins,
+  revokeUserSessions,
+  setUnitGroupMembers,
+  updateUnit,
+  updateUser,
+  type UnitKind,
+  type UserRow,
+} from "@duban/db";
+import { ADMINISTRATIVE_ROLES, type Role } from "@duban/workflow";
+import type { Context, SessionUser } from "../context";
+import { AppError, notFound } from "../errors";
+import { checkPasswordPolicy, hashPassword } from "../security/passwords";
+import { recordAudit } from "./audit";
+
+type Authed = Context & { session: SessionUser };
+
+/** Roles a system administrator may give when creating an account; the 三员 roles only the security administrator grants. */
+export const BUSINESS_ROLES: readonly Role[] = ["liaison", "office", "leader", "evaluator"];
+
+export async function listUnitsWithGroups(ctx: Authed) {
+  const units = await listUnits(ctx.db);
+  const groups = await listUnitGroups(ctx.db);
+  return {
+    units: units.map((u) => ({ id: u.id, name: u.name, shortName: u.short_name, aliases: u.aliases, parentId: u.parent_id, kind: u.kind })),
+    groups: await Promise.all(
+      groups.map(async (g) => ({ id: g.id, name: g.name, aliases: g.aliases, memberIds: (await listUnitGroupMembers(ctx.db, g.id)).map((m) => m.id) })),
+    ),
+  };
+}
+
+export async function createUnitAudited(ctx: Authed, input: { name: string; kind: UnitKind; aliases: string[]; parentId?: string | null | undefined }) {
+  return inTransaction(ctx.db, async (trx) => {
+    const existing = await trx.selectFrom("units").select("id").where("name", "=", input.name).executeTakeFirst();
+    if (existing) throw new AppError("CONFLICT", "已存在同名单位");
+    const unit = await createUnit(trx, { name: input.name, kind: input.kind, aliases: input.aliases, parent_id: input.parentId ?? null, created_at: ctx.clock().toISOString() });
+    await recordAudit(ctx, trx, { action: "unit.create", object_type: "unit", object_id: unit.id, comment: unit.name });
+    return { id: unit.id };
+  });
+}
+
+export async function updateUnitAudited(ctx: Authed, input: { unitId: string; name?: string | undefined; aliases?: string[] | undefined; kind?: UnitKind | undefined }) {
+  return inTransaction(ctx.db, async (trx) => {
+    if ((await getUnit(trx, input.unitId)) === undefined) throw notFound("单位");
+    await updateUnit(trx, input.unitId, {
+      ...(input.name !== undefined ? { name: input.name } : {}),
+      ...(input.aliases !== undefined ? { aliases: input.aliases } : {}),
+      ...(input.kind !== undefined ? { kind: input.kind } : {}),
+    });
+    await recordAudit(ctx, trx, { action: "unit.update", object_type: "unit", object_id: input.unitId, detail: input });
+    return { id: input.unitId };
+  });
+}
+
+export async function saveUnitGroup(ctx: Authed, input: { groupId?: string | undefined; name: string; aliases: string[]; memberIds: string[] }) {
+  return inTransaction(ctx.db, async (trx) => {
+    let groupId = input.groupId;
+    if (groupId === undefined) {
+      const group = await createUnitGroup(trx, { name: input.name, aliases: input.aliases, memberIds: input.memberIds });
+      groupId = group.id;
+    } else {
+      const updated = await trx.updateTable("unit_groups").set({ name: input.name, aliases: JSON.stringify(input.aliases) }).where("id", "=", groupId).executeTakeFirst();
+      if (Number(updated.numUpdatedRows) === 0) throw notFound("单位分组");
+      await setUnitGroupMembers(trx, groupId, input.memberIds);
+    }
+    await recordAudit(ctx, trx, { action: "unit_group.save", object_type: "unit_group", object_id: groupId, detail: { name: input.name, memberCount: input.memberIds.length } });
+    return { id: groupId };
+  });
+}
+
+export function toUserView(u: UserRow) {
+  return {
+    id: u.id,
+    username: u.username,
+    displayName: u.display_name,
+    role: u.role,
+    unitId: u.unit_id,
+    disabled: Boolean(u.disabled),
+    locked: u.locked_until !== null && u.locked_until > new Date().toISOString(),
+    mustChangePassword: Boolean(u.must_change_password),
+    version: u.version,
+  };
+}
+
+export async function listUserViews(ctx: Authed) {
+  return (await listUsers(ctx.db, { includeDisabled: true })).map(toUserView);
+}
+
+export async function createUserAudited(
+  ctx: Authed,
+  input: { username: string; displayName: string; password: string; role: Role; unitId?: string | null | undefined },
+) {
+  if (!BUSINESS_ROLES.includes(input.role) && ctx.session.user.role !== "secadmin") {
+    throw new AppError("FORBIDDEN", "管理员类角色只能由安全管理员授予");
+  }
+  const problem = checkPasswordPolicy(input.password, input.username);
+  if (problem) throw new AppError("BAD_INPUT", problem, { fields: { password: problem } });
+  if (input.role === "liaison" && !input.unitId) throw new AppError("BAD_INPUT", "联络员必须属于一个单位", { fields: { unitId: "请选择单位" } });
+  const passwordHash = await hashPassword(input.password);
+  return inTransaction(ctx.db, async (trx) => {
+    if (await getUserByUsername(trx, input.username)) throw new AppError("CONFLICT", "用户名已存在");
+    if (input.unitId && (await getUnit(trx, input.unitId)) === undefined) throw notFound("单位");
+    const user = await createUser(trx, {
+      username: input.username,
+      display_name: input.displayName,
+      password_hash: passwordHash,
+      role: input.role,
+      unit_id: input.unitId ?? null,
+      must_change_password: true,
+      created_at: ctx.clock().toISOString(),
+    });
+    await recordAudit(ctx, trx, { action: "user.create", object_type: "user", object_id: user.id, detail: { username: user.username, role: user.role, unitId: user.unit_id } });
+    return toUserView(user);
+  });
+}
+
+/** The system administrator edits an account: name, unit, disabled, unlock, password reset. */
+export async function updateUserAudited(
+  ctx: Authed,
+  input: { userId: string; expectedVersion: number; displayName?: string | undefined; unitId?: string | null | undefined; disabled?: boolean | undefined; unlock?: boolean | undefined; resetPassword?: string | undefined },
+) {
+  const target = await getUserById(ctx.db, input.userId);
+  if (target === undefined) throw notFound("用户");
+  if (input.resetPassword !== undefined) {
+    const problem = checkPasswordPolicy(input.resetPassword, target.username);
+    if (problem) throw new AppError("BAD_INPUT", problem, { fields: { resetPassword: problem } });
+  }
+  const passwordHash = input.resetPassword !== undefined ? await hashPassword(input.resetPassword) : undefined;
+  return inTransaction(ctx.db, async (trx) => {
+    const now = ctx.clock().toISOString();
+    const row = await updateUser(trx, input.userId, input.expectedVersion, {
+      ...(input.displayName !== undefined ? { display_name: input.displayName } : {}),
+      ...(input.unitId !== undefined ? { unit_id: input.unitId } : {}),
+      ...(input.disabled !== undefined ? { disabled: input.disabled ? 1 : 0 } : {}),
+      ...(passwordHash !== undefined ? { password_hash: passwordHash, must_change_password: 1 } : {}),
+    }, now);
+    if (row === null) throw new AppError("CONFLICT", "该账号已被他人修改，请刷新后再试");
+    if (input.unlock) await resetFailedLogins(trx, input.userId);
+    if (input.disabled || passwordHash !== undefined || input.unitId !== undefined) await revokeUserSessions(trx, input.userId, now);
+    await recordAudit(ctx, trx, {
+      action: "user.update",
+      object_type: "user",
+      object_id: input.userId,
+      detail: { displayName: input.displayName, unitId: input.unitId, disabled: input.disabled, unlock: input.unlock, passwordReset: passwordHash !== undefined },
+    });
+    return toUserView(row);
+  });
+}
+
+/** The security administrator grants a role (权限变更). One person holds one role, so 三员 never combine. */
+export async function grantRole(ctx: Authed, input: { userId: string; expectedVersion: number; role: Role }) {
+  if (input.userId === ctx.session.user.id) throw new AppError("FORBIDDEN", "不能变更自己的角色");
+  return inTransaction(ctx.db, async (trx) => {
+    const target = await getUserById(trx, input.userId);
+    if (target === undefined) throw notFound("用户");
+    if (input.role === "liaison" && target.unit_id === null) throw new AppError("BAD_INPUT", "联络员必须属于一个单位，请先由系统管理员设置单位");
+    const now = ctx.clock().toISOString();
+    const row = await updateUser(trx, input.userId, input.expectedVersion, { role: input.role }, now);
+    if (row === null) throw new AppError("CONFLICT", "该账号已被他人修改，请刷新后再试");
+    await revokeUserSessions(trx, input.userId, now);
+    await recordAudit(ctx, trx, {
+      action: "user.grant_role",
+      object_type: "user",
+      object_id: input.userId,
+      detail: { from: target.role, to: input.role, administrative: ADMINISTRATIVE_ROLES.includes(input.role) },
+    });
+    return toUserView(row);
+  });
+}

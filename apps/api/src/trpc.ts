@@ -1,0 +1,93 @@
+// tRPC is initialised here and only here. Exports the router factory and the base procedures.
+import { initTRPC, TRPCError } from "@trpc/server";
+import type { Role } from "@duban/workflow";
+import { ZodError, z } from "zod";
+import type { Context } from "./context";
+import { AppError, APP_ERROR_CODES, type AppErrorCode } from "./errors";
+import { recordRefusal } from "./services/audit";
+
+const t = initTRPC.context<Context>().create({
+  errorFormatter({ shape, error }) {
+    const cause = error.cause;
+    const appError = cause instanceof AppError ? cause : null;
+    const zodError = cause instanceof ZodError ? cause : null;
+    const internal = error.code === "INTERNAL_SERVER_ERROR";
+    return {
+      ...shape,
+      // Never a stack trace or an internal message to the page.
+      message: internal ? "服务器内部错误，请稍后重试" : zodError ? describeZodError(zodError) : shape.message,
+      data: {
+        code: shape.data.code,
+        httpStatus: shape.data.httpStatus,
+        path: shape.data.path,
+        appCode: appError?.code ?? (zodError ? "BAD_INPUT" : null),
+        guard: appError?.details.guard ?? null,
+        fields: zodError ? flattenFields(zodError) : (appError?.details.fields ?? null),
+      },
+    };
+  },
+});
+
+function flattenFields(error: ZodError): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const issue of error.issues) fields[issue.path.join(".") || "_"] ??= issue.message;
+  return fields;
+}
+
+function describeZodError(error: ZodError): string {
+  const first = error.issues[0];
+  if (first === undefined) return "输入有误";
+  const where = first.path.length > 0 ? `（${first.path.join(".")}）` : "";
+  return `输入有误${where}：${first.message}`;
+}
+
+export function toTRPCError(error: AppError): TRPCError {
+  return new TRPCError({ code: APP_ERROR_CODES[error.code], message: error.message, cause: error });
+}
+
+/** Turns domain errors into tRPC errors, logs the unexpected, and audits refused mutations. */
+const errorBoundary = t.middleware(async (opts) => {
+  const result = await opts.next();
+  if (result.ok) return result;
+  const error = result.error;
+  if (error.cause instanceof AppError) {
+    const mapped = toTRPCError(error.cause);
+    if (opts.type === "mutation") await recordRefusal(opts.ctx, opts.path, await opts.getRawInput(), error.cause.code, error.cause);
+    return { ...result, error: mapped };
+  }
+  if (error.code === "INTERNAL_SERVER_ERROR") {
+    opts.ctx.logger.error({ err: error.cause ?? error, path: opts.path }, "internal error");
+  } else if (opts.type === "mutation") {
+    const code: AppErrorCode = error.code === "BAD_REQUEST" ? "BAD_INPUT" : error.code === "UNAUTHORIZED" ? "UNAUTHORIZED" : "FORBIDDEN";
+    await recordRefusal(opts.ctx, opts.path, await opts.getRawInput().catch(() => undefined), code, null);
+  }
+  return result;
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+export const publicProcedure = t.procedure.use(errorBoundary);
+
+/** Signed in, with a password that need not be changed first (auth.* procedures use `sessionProcedure`). */
+export const sessionProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (ctx.session === null) throw new AppError("UNAUTHORIZED", "请先登录");
+  return next({ ctx: { ...ctx, session: ctx.session } });
+});
+
+export const authedProcedure = sessionProcedure.use(({ ctx, next }) => {
+  if (ctx.session.user.must_change_password) {
+    throw new AppError("PASSWORD_CHANGE_REQUIRED", "首次登录须先修改初始密码");
+  }
+  return next();
+});
+
+/** Only the listed roles; everyone else gets FORBIDDEN (and the refusal is audited). */
+export function roleProcedure(...roles: Role[]) {
+  return authedProcedure.use(({ ctx, next }) => {
+    if (!roles.includes(ctx.session.user.role)) throw new AppError("FORBIDDEN", "您的角色无权执行此操作");
+    return next();
+  });
+}
+
+export { z };
