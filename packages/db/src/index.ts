@@ -60,3 +60,6 @@ export * from './repositories/stats.js';
 // Test support
 export { ALL_DIALECTS, createTestDatabase, testDialects, withAuditGuardsDropped } from './testing.js';
 export type { TestDatabase } from './testing.js';
+
+// Backup and restore (SQLite)
+export { backupSqlite, restoreSqlite } from './backup.js';
