@@ -1,1 +1,11 @@
-export {};
+// @duban/api — what other workspace packages (the cross-package tests) may use: opening the app,
+// its HTTP server, the router and its type, test configuration and the demo data.
+export { openApp, type OpenAppOptions } from "./app";
+export { testConfig, configFromEnv, type AppConfig } from "./config";
+export type { InnerContext, Context } from "./context";
+export { detachedRequest } from "./context";
+export { APP_ERROR_CODES, type AppErrorCode } from "./errors";
+export { createAppServer, type ServerOptions } from "./http/server";
+export { createLogger } from "./logger";
+export { appRouter, createCaller, type AppRouter } from "./router";
+export { DEMO_PASSWORD, seedDemoData } from "./services/demo-seed";

@@ -1,3 +1,4 @@
+/* eslint-disable no-console -- a command-line tool prints its results */
 // `pnpm cli <command>`: administration from the command line of a new or running installation.
 //   user add --username U --password P --role R [--unit NAME] [--name DISPLAY]
 //   audit verify

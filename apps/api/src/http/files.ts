@@ -47,7 +47,8 @@ const UPLOADERS = new Set(["liaison", "office", "leader"]);
 export async function storeUpload(ctx: Context & { session: SessionUser }, name: string, bytes: Buffer) {
   if (!UPLOADERS.has(ctx.session.user.role)) throw new AppError("FORBIDDEN", "您的角色不能上传材料");
   if (bytes.length === 0) throw new AppError("BAD_INPUT", "文件为空");
-  const cleanName = name.replace(/[\\/\u0000-\u001f]/g, "_").slice(0, 200) || "file";
+  // Path separators and control characters never reach a stored name.
+  const cleanName = [...name].map((ch) => (ch === "/" || ch === "\\" || ch.charCodeAt(0) < 0x20 ? "_" : ch)).join("").slice(0, 200) || "file";
   const mime = detectType(cleanName, bytes);
   if (mime === null) throw new AppError("BAD_INPUT", "仅支持 PDF、图片（PNG/JPG）、Word、Excel 文件，且文件内容须与扩展名一致");
   const sha256 = createHash("sha256").update(bytes).digest("hex");

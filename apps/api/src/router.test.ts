@@ -1,0 +1,78 @@
+// Procedure tests through createCaller with the inner context, on an in-memory SQLite database.
+import { createDatabase, listAudit, migrateToLatest, verifyAuditChain } from "@duban/db";
+import { TRPCError } from "@trpc/server";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { testConfig } from "./config";
+import { detachedRequest, type Context, type InnerContext } from "./context";
+import { createLogger } from "./logger";
+import { createCaller } from "./router";
+import { resolveSession } from "./services/auth";
+import { DEMO_PASSWORD, seedDemoData } from "./services/demo-seed";
+
+let inner: InnerContext;
+let close: () => Promise<void>;
+
+beforeAll(async () => {
+  const handle = createDatabase({ url: ":memory:" });
+  await migrateToLatest(handle.db);
+  inner = { db: handle.db, dialect: handle.dialect, config: testConfig(), clock: () => new Date(), logger: createLogger("silent") };
+  await seedDemoData(inner);
+  close = () => handle.close();
+}, 60_000);
+afterAll(() => close());
+
+async function callerFor(username: string) {
+  let token: string | null = null;
+  const request = detachedRequest({ setSessionCookie: (t) => (token = t) });
+  await createCaller({ ...inner, request, session: null }).auth.login({ username, password: DEMO_PASSWORD });
+  const session = await resolveSession(inner, token);
+  const ctx: Context = { ...inner, request: detachedRequest({ sessionToken: token }), session };
+  return createCaller(ctx);
+}
+
+function codeOf(error: unknown): string | undefined {
+  return error instanceof TRPCError ? error.code : undefined;
+}
+
+describe("router through createCaller", () => {
+  it("moves a task, refuses a stale version, and audits both", async () => {
+    const office = await callerFor("office");
+    const mzj = await callerFor("mzj");
+    const { items } = await mzj.task.list({ status: "signing", limit: 50 });
+    const task = items.find((t) => t.leadUnit?.name === "东西湖区民政局");
+    expect(task).toBeDefined();
+    if (!task) return;
+    const detail = await mzj.task.get({ taskId: task.id });
+    expect(detail.availableActions.map((a) => a.type)).toContain("SIGN");
+    const signed = await mzj.task.transition({ taskId: task.id, expectedVersion: task.version, event: { type: "SIGN" } });
+    expect(signed).toMatchObject({ stage: "deploy", status: "drafting", version: task.version + 1 });
+
+    const stale = await mzj.task
+      .transition({ taskId: task.id, expectedVersion: task.version, event: { type: "SUBMIT", text: "方案" } })
+      .catch((e: unknown) => e);
+    expect(codeOf(stale)).toBe("CONFLICT");
+
+    const refused = await office.task
+      .transition({ taskId: task.id, expectedVersion: signed.version, event: { type: "SIGN" } })
+      .catch((e: unknown) => e);
+    expect(codeOf(refused)).toBe("FORBIDDEN");
+
+    const log = await listAudit(inner.db, { taskId: task.id, limit: 10, order: "asc" });
+    expect(log.items.map((r) => [r.action, r.outcome, r.reason_code])).toEqual([
+      ["task.SIGN", "ok", null],
+      ["task.transition", "refused", "CONFLICT"],
+      ["task.transition", "refused", "FORBIDDEN_FOR_ROLE"],
+    ]);
+    expect((await verifyAuditChain(inner.db)).ok).toBe(true);
+  });
+
+  it("keeps the 三员 out of tasks and the log to the auditor", async () => {
+    const sysadmin = await callerFor("sysadmin");
+    expect(codeOf(await sysadmin.task.list({ limit: 5 }).catch((e: unknown) => e))).toBe("FORBIDDEN");
+    expect(codeOf(await sysadmin.audit.list({ limit: 5 }).catch((e: unknown) => e))).toBe("FORBIDDEN");
+    const auditor = await callerFor("auditor");
+    const page = await auditor.audit.list({ limit: 5 });
+    expect(page.items.length).toBeGreaterThan(0);
+    expect(codeOf(await auditor.user.list().catch((e: unknown) => e))).toBe("FORBIDDEN");
+  });
+});
