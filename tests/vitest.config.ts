@@ -1,0 +1,14 @@
+import { defineConfig } from "vitest/config";
+
+// Cross-package API tests: each suite opens its own databases and HTTP servers. The machine has
+// two cores, so at most two test files run at once, each in its own process.
+export default defineConfig({
+  test: {
+    include: ["api/**/*.test.ts"],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    pool: "forks",
+    fileParallelism: true,
+    maxWorkers: 2,
+  },
+});
