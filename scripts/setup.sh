@@ -25,4 +25,4 @@ fi
 
 # better-sqlite3 has no prebuilt binary here: it compiles against the system Node headers.
 export npm_config_nodedir="${npm_config_nodedir:-/usr}"
-pnpm install --frozen-lockfile=false --reporter=append-only
+pnpm install --frozen-lockfile --reporter=append-only

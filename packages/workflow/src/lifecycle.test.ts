@@ -202,6 +202,7 @@ const rows: { name: string; setup: Setup; who: CastMember; command: TaskCommand;
   { name: "summary needs a resolution class", setup: TO_SUMMARIZE, who: "lead", command: { type: "SUBMIT", text: "x" }, expect: "GUARD_FAILED" },
   { name: "summary with a class", setup: TO_SUMMARIZE, who: "lead", command: { type: "SUBMIT", text: "x", resolutionClass: "C" }, expect: "summarize/submitted" },
   { name: "summary returns to handle", setup: [...TO_SUMMARIZE, ["lead", { type: "SUBMIT", text: "x", resolutionClass: "C" }]], who: "office", command: { type: "RETURN", toStage: "handle", reason: "other", text: "x" }, expect: "handle/returned" },
+  { name: "summary returned to inspect needs a new inspection", setup: [...TO_SUMMARIZE, ["lead", { type: "SUBMIT", text: "x", resolutionClass: "C" }], ["office", { type: "RETURN", toStage: "inspect", reason: "other", text: "复查" }]], who: "lead", command: { type: "SUBMIT", text: "x" }, expect: "GUARD_FAILED" },
   { name: "liaison cannot rate", setup: TO_EVALUATE, who: "lead", command: { type: "RATE", rating: "satisfied" }, expect: "FORBIDDEN_FOR_ROLE" },
   { name: "close evaluation without ratings", setup: TO_EVALUATE, who: "office", command: { type: "CLOSE_EVALUATION" }, expect: "GUARD_FAILED" },
   { name: "evaluator rates", setup: TO_EVALUATE, who: "evaluator1", command: { type: "RATE", rating: "satisfied" }, expect: "evaluate/rating" },

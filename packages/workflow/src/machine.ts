@@ -375,7 +375,8 @@ function returnTransitions(from: Stage, sameStage: boolean) {
   return RETURNABLE_STAGES.filter((to) => canReturnTo(from, to) && (sameStage || to !== from)).map((to) => ({
     guard: and(["permitted", { type: "returnsTo" as const, params: { from, to, sameStage } }]),
     target: `#task.open.stage.${to}.drafting`,
-    actions: [{ type: "recordReturn" as const, params: { from } }],
+    // Back in inspect, the office inspects again before the unit may resubmit.
+    actions: [{ type: "recordReturn" as const, params: { from } }, ...(to === "inspect" ? ["beginInspection" as const] : [])],
   }));
 }
 
