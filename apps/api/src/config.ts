@@ -10,6 +10,8 @@ export interface AppConfig {
   lockAfterFailures: number;
   lockMs: number;
   maxUploadBytes: number;
+  /** A task is marked yellow when at most this many working days are left. */
+  yellowWithinWorkdays: number;
   filesDir: string;
   /** Exact origins allowed to send state-changing requests besides the server's own. */
   allowedOrigins: string[];
@@ -23,6 +25,7 @@ export function configFromEnv(env: Env): AppConfig {
     lockAfterFailures: env.DUBAN_LOCK_AFTER_FAILURES,
     lockMs: env.DUBAN_LOCK_MINUTES * 60_000,
     maxUploadBytes: Math.round(env.DUBAN_MAX_UPLOAD_MB * 1024 * 1024),
+    yellowWithinWorkdays: env.DUBAN_YELLOW_WORKDAYS,
     filesDir: env.DUBAN_FILES_DIR ?? join(findRepoRoot(), "data", "files"),
     allowedOrigins: (env.DUBAN_ALLOWED_ORIGINS ?? "").split(",").map((s) => s.trim()).filter(Boolean),
   };
@@ -36,6 +39,7 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     lockAfterFailures: 5,
     lockMs: 15 * 60_000,
     maxUploadBytes: 2 * 1024 * 1024,
+    yellowWithinWorkdays: 5,
     filesDir: join(findRepoRoot(), "data", "test-files"),
     allowedOrigins: [],
     ...overrides,

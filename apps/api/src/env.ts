@@ -12,6 +12,7 @@ const ZEnv = z.object({
   DUBAN_SESSION_ABSOLUTE_HOURS: z.coerce.number().int().positive().default(12),
   DUBAN_LOCK_AFTER_FAILURES: z.coerce.number().int().positive().default(5),
   DUBAN_LOCK_MINUTES: z.coerce.number().int().positive().default(15),
+  DUBAN_YELLOW_WORKDAYS: z.coerce.number().int().min(0).max(60).default(5),
   DUBAN_MAX_UPLOAD_MB: z.coerce.number().positive().default(20),
   DUBAN_DEMO_DATA: z.enum(["true", "false"]).default("true"),
   DUBAN_SQLITE_SYNCHRONOUS: z.enum(["FULL", "NORMAL"]).default("FULL"),

@@ -1,19 +1,32 @@
 import { describe, expect, it } from "vitest";
-import { daysBetween, deadlineMark } from "./deadlines";
+import { deadlineMark, workdaysLeft } from "./deadlines";
+
+describe("working days across the 2025 National Day week (调休: Sun 28 Sep and Sat 11 Oct are workdays)", () => {
+  it.each([
+    ["2025-09-26", "2025-09-26", 0],
+    ["2025-09-26", "2025-09-28", 1], // Saturday 27 off, Sunday 28 make-up workday
+    ["2025-09-26", "2025-10-08", 3], // 28, 29, 30; 1–8 October are holidays
+    ["2025-09-26", "2025-10-11", 6], // + 9, 10, Saturday 11 (make-up)
+    ["2025-09-30", "2025-10-13", 4], // 9, 10, 11, 13
+    ["2025-10-09", "2025-09-30", -1], // overdue by one working day (9 October)
+    ["2025-10-13", "2025-09-30", -4],
+  ])("from %s to %s → %i", (today, due, expected) => {
+    expect(workdaysLeft(today, due)).toBe(expected);
+  });
+});
 
 describe("deadline marks", () => {
   it.each([
-    [null, "handle", "2026-05-01", "none"],
-    ["2026-05-01", "done", "2026-06-01", "none"],
-    ["2026-05-01", "handle", "2026-05-02", "red"],
-    ["2026-05-01", "handle", "2026-05-01", "yellow"],
-    ["2026-05-08", "handle", "2026-05-01", "yellow"],
-    ["2026-05-09", "handle", "2026-05-01", "green"],
-  ] as const)("due %s in %s on %s → %s", (due, stage, today, mark) => {
-    expect(deadlineMark(due, stage, today)).toBe(mark);
-  });
-
-  it("counts calendar days across months", () => {
-    expect(daysBetween("2026-01-31", "2026-03-01")).toBe(29);
+    [null, "handle", "2026-05-01", 5, "none"],
+    ["2026-05-01", "done", "2026-06-01", 5, "none"],
+    ["2026-05-01", "terminated", "2026-06-01", 5, "none"],
+    ["2026-05-01", "handle", "2026-05-02", 5, "red"],
+    ["2026-05-01", "handle", "2026-05-01", 5, "yellow"],
+    // 2026-09-25 (Fri) → 2026-10-09: the holiday week leaves few working days: yellow
+    ["2026-10-09", "handle", "2026-09-25", 5, "yellow"],
+    ["2026-10-09", "handle", "2026-09-25", 1, "green"],
+    ["2026-12-31", "handle", "2026-05-01", 5, "green"],
+  ] as const)("due %s in %s on %s (yellow within %i) → %s", (due, stage, today, within, mark) => {
+    expect(deadlineMark(due, stage, today, within)).toBe(mark);
   });
 });

@@ -1,16 +1,34 @@
-// The deadline mark of a task: red (overdue), yellow (due soon), green, or none (no date / closed).
+// Deadlines in statutory working days: weekends, public holidays and make-up working days (调休)
+// of the Chinese calendar come from the maintained `chinese-days` package, not a typed list.
+import { getWorkdaysInRange } from "chinese-days";
+
 export type DeadlineMark = "red" | "yellow" | "green" | "none";
 
-/** Calendar days before the due date from which a task shows yellow. */
-export const YELLOW_WITHIN_DAYS = 7;
+/** Default: a task turns yellow when at most this many working days are left. */
+export const DEFAULT_YELLOW_WITHIN_WORKDAYS = 5;
 
-export function daysBetween(fromIso: string, toIso: string): number {
-  return Math.round((Date.parse(`${toIso}T00:00:00Z`) - Date.parse(`${fromIso}T00:00:00Z`)) / 86_400_000);
+function addDays(iso: string, days: number): string {
+  const d = new Date(`${iso}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
 }
 
-export function deadlineMark(dueDate: string | null, stage: string, today: string): DeadlineMark {
+/**
+ * Working days from `today` to `due`: after today up to and including the due date when it lies
+ * ahead (0 when due today); negative — the working days past it — when overdue.
+ */
+export function workdaysLeft(today: string, due: string): number {
+  if (due >= today) return due === today ? 0 : getWorkdaysInRange(addDays(today, 1), due).length;
+  return -getWorkdaysInRange(addDays(due, 1), today).length;
+}
+
+export function deadlineMark(
+  dueDate: string | null,
+  stage: string,
+  today: string,
+  yellowWithinWorkdays: number = DEFAULT_YELLOW_WITHIN_WORKDAYS,
+): DeadlineMark {
   if (dueDate === null || stage === "done" || stage === "terminated") return "none";
-  const left = daysBetween(today, dueDate);
-  if (left < 0) return "red";
-  return left <= YELLOW_WITHIN_DAYS ? "yellow" : "green";
+  if (dueDate < today) return "red";
+  return workdaysLeft(today, dueDate) <= yellowWithinWorkdays ? "yellow" : "green";
 }

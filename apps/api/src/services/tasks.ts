@@ -80,7 +80,7 @@ async function unitNames(db: DbOrTrx, ids: Iterable<string>): Promise<Map<string
   return new Map(units.map((u) => [u.id, u.name]));
 }
 
-function toSummary(task: Task, snapshot: TaskSnapshot, names: Map<string, string>, todayIso: string): TaskSummary {
+function toSummary(task: Task, snapshot: TaskSnapshot, names: Map<string, string>, todayIso: string, yellowWithin: number): TaskSummary {
   const d = describeTask(snapshot);
   const ref = (id: string): UnitRef => ({ id, name: names.get(id) ?? id });
   return {
@@ -99,7 +99,7 @@ function toSummary(task: Task, snapshot: TaskSnapshot, names: Map<string, string
     status: task.status,
     round: task.round,
     version: task.version,
-    mark: deadlineMark(task.due_date, task.stage, todayIso),
+    mark: deadlineMark(task.due_date, task.stage, todayIso, yellowWithin),
     openNotices: d.openNotices,
     extensionRequested: d.extensionRequested,
     returned: d.status === "returned",
@@ -111,7 +111,7 @@ export async function summarizeTasks(ctx: InnerContext, tasks: Task[]): Promise<
   const ids = snapshots.flatMap((s) => [s.context.leadUnitId, ...s.context.coUnitIds]);
   const names = await unitNames(ctx.db, ids);
   const t = today(ctx);
-  return tasks.map((task, i) => toSummary(task, snapshots[i] as TaskSnapshot, names, t));
+  return tasks.map((task, i) => toSummary(task, snapshots[i] as TaskSnapshot, names, t, ctx.config.yellowWithinWorkdays));
 }
 
 export interface TaskListInput {
