@@ -1,0 +1,154 @@
+// The task table used by 我的待办 and the plan view. Optional grouping by document section.
+import { Table } from "antd";
+import type { ColumnsType, TableProps } from "antd/es/table";
+import { Link } from "react-router";
+import { formatDate, taskNumber } from "../lib/format";
+import type { RouterOutputs } from "../trpc";
+import { MarkBadge, StageTag, StatusTag } from "./tags";
+
+export type TaskSummary = RouterOutputs["task"]["list"]["items"][number];
+
+interface GroupRow {
+  kind: "group";
+  key: string;
+  title: string;
+  count: number;
+}
+interface TaskRow {
+  kind: "task";
+  key: string;
+  task: TaskSummary;
+}
+type Row = GroupRow | TaskRow;
+
+const COLUMN_COUNT = 8;
+
+/** Section of a task: its path without the last number, e.g. 二 › （一）. */
+function sectionOf(task: TaskSummary): string[] {
+  return task.path.length > 1 ? task.path.slice(0, Math.min(2, task.path.length - 1)) : [];
+}
+
+function groupRows(tasks: TaskSummary[]): Row[] {
+  const rows: Row[] = [];
+  let current: GroupRow | null = null;
+  for (const task of tasks) {
+    const section = sectionOf(task);
+    const key = section.join("/");
+    if (current === null || current.key !== `g:${key}`) {
+      const title = section.length > 0 ? `${section.join(" › ")}${task.heading ? `\u3000${task.heading}` : ""}` : "其他任务";
+      current = { kind: "group", key: `g:${key}`, title, count: 0 };
+      rows.push(current);
+    }
+    current.count += 1;
+    rows.push({ kind: "task", key: task.id, task });
+  }
+  return rows;
+}
+
+const groupSpan = (row: Row, first: boolean) => (row.kind === "group" ? { colSpan: first ? COLUMN_COUNT : 0 } : {});
+
+function columns(): ColumnsType<Row> {
+  const t = (fn: (task: TaskSummary) => React.ReactNode) => (_: unknown, row: Row) => (row.kind === "task" ? fn(row.task) : null);
+  return [
+    {
+      title: "序号",
+      key: "path",
+      width: 110,
+      onCell: (row) => groupSpan(row, true),
+      render: (_, row) =>
+        row.kind === "group" ? (
+          <span>
+            {row.title}
+            <span style={{ fontWeight: 400, color: "rgba(0,0,0,0.65)", marginLeft: 8 }}>（{row.count} 项）</span>
+          </span>
+        ) : (
+          <span style={{ whiteSpace: "nowrap" }}>{taskNumber(row.task.path)}</span>
+        ),
+    },
+    {
+      title: "任务内容",
+      key: "text",
+      onCell: (row) => groupSpan(row, false),
+      render: t((task) => (
+        <Link to={`/tasks/${task.id}`} title={task.text}>
+          <span className="clamp-2">{task.text}</span>
+        </Link>
+      )),
+    },
+    { title: "阶段", key: "stage", width: 100, onCell: (row) => groupSpan(row, false), render: t((task) => <StageTag stage={task.stage} />) },
+    {
+      title: "状态",
+      key: "status",
+      width: 120,
+      onCell: (row) => groupSpan(row, false),
+      render: t((task) => (
+        <span>
+          <StatusTag status={task.status} />
+          {task.round > 1 && <span style={{ fontSize: 12 }}>第{task.round}轮</span>}
+          {task.extensionRequested && <div style={{ fontSize: 12, color: "#873800" }}>申请延期中</div>}
+          {task.openNotices > 0 && <div style={{ fontSize: 12, color: "#a8071a" }}>催办 {task.openNotices} 次</div>}
+        </span>
+      )),
+    },
+    { title: "牵头单位", key: "lead", width: 130, onCell: (row) => groupSpan(row, false), render: t((task) => task.leadUnit?.name ?? <span style={{ color: "#a8071a" }}>未指定</span>) },
+    {
+      title: "责任单位",
+      key: "co",
+      width: 170,
+      onCell: (row) => groupSpan(row, false),
+      render: t((task) =>
+        task.coUnits.length === 0 ? (
+          "—"
+        ) : (
+          <span className="clamp-2" title={task.coUnits.map((u) => u.name).join("、")}>
+            {task.coUnits.map((u) => u.name).join("、")}
+          </span>
+        ),
+      ),
+    },
+    {
+      title: "完成时限",
+      key: "deadline",
+      width: 120,
+      onCell: (row) => groupSpan(row, false),
+      render: t((task) => (
+        <span>
+          {task.deadlineText ?? (task.dueDate ? "" : "—")}
+          {task.dueDate && <div style={{ fontSize: 12, color: "rgba(0,0,0,0.65)" }}>{formatDate(task.dueDate)}</div>}
+        </span>
+      )),
+    },
+    { title: "期限", key: "mark", width: 80, onCell: (row) => groupSpan(row, false), render: t((task) => <MarkBadge mark={task.mark} />) },
+  ];
+}
+
+export function TaskTable({
+  tasks,
+  grouped = false,
+  loading,
+  footer,
+  caption,
+}: {
+  tasks: TaskSummary[];
+  grouped?: boolean;
+  loading?: boolean;
+  footer?: TableProps<Row>["footer"];
+  caption?: string;
+}) {
+  const rows: Row[] = grouped ? groupRows(tasks) : tasks.map((task) => ({ kind: "task", key: task.id, task }));
+  return (
+    <Table<Row>
+      rowKey="key"
+      size="middle"
+      columns={columns()}
+      dataSource={rows}
+      loading={loading}
+      pagination={false}
+      scroll={{ x: 1040 }}
+      footer={footer}
+      rowClassName={(row) => (row.kind === "group" ? "group-row" : "")}
+      locale={{ emptyText: "暂无任务" }}
+      {...(caption ? { title: () => <span className="visually-hidden">{caption}</span> } : {})}
+    />
+  );
+}

@@ -1,0 +1,201 @@
+import {
+  AuditOutlined,
+  ApartmentOutlined,
+  DownOutlined,
+  FileTextOutlined,
+  HomeOutlined,
+  ImportOutlined,
+  KeyOutlined,
+  LogoutOutlined,
+  MenuOutlined,
+  TeamOutlined,
+} from "@ant-design/icons";
+import { ROLE_LABELS, type Role } from "@duban/workflow";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { App, Button, Drawer, Dropdown, Grid, Layout, Menu, type MenuProps } from "antd";
+import { useEffect, useRef, useState, type ReactNode } from "react";
+import { Link, Outlet, useLocation, useNavigate } from "react-router";
+import { useMe } from "../auth";
+import { errorInfo } from "../lib/errors";
+import { useTRPC } from "../trpc";
+
+const { Header, Sider, Content } = Layout;
+
+interface NavItem {
+  path: string;
+  label: string;
+  icon: ReactNode;
+  roles: readonly Role[];
+}
+
+const ALL: readonly Role[] = ["liaison", "office", "leader", "evaluator", "auditor", "sysadmin", "secadmin"];
+
+const NAV: NavItem[] = [
+  { path: "/", label: "我的待办", icon: <HomeOutlined />, roles: ALL },
+  { path: "/plans", label: "工作方案", icon: <FileTextOutlined />, roles: ["liaison", "office", "leader", "evaluator", "auditor"] },
+  { path: "/plans/import", label: "导入方案", icon: <ImportOutlined />, roles: ["office"] },
+  { path: "/audit", label: "审计日志", icon: <AuditOutlined />, roles: ["auditor"] },
+  { path: "/admin/units", label: "单位管理", icon: <ApartmentOutlined />, roles: ["sysadmin"] },
+  { path: "/admin/users", label: "用户管理", icon: <TeamOutlined />, roles: ["sysadmin", "secadmin"] },
+];
+
+/** The menu key for the current path: the longest nav path it starts with. */
+function selectedKey(pathname: string, items: NavItem[]): string {
+  if (pathname.startsWith("/tasks/")) return "/plans";
+  const match = items
+    .filter((i) => (i.path === "/" ? pathname === "/" : pathname === i.path || pathname.startsWith(`${i.path}/`)))
+    .sort((a, b) => b.path.length - a.path.length)[0];
+  return match?.path ?? "";
+}
+
+export function AppLayout() {
+  const me = useMe();
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const { message } = App.useApp();
+  const screens = Grid.useBreakpoint();
+  const isPhone = screens.md === false;
+  const [drawerOpen, setDrawerOpen] = useState(false);
+  const [collapsed, setCollapsed] = useState(false);
+  const mainRef = useRef<HTMLElement>(null);
+
+  const items = NAV.filter((i) => i.roles.includes(me.role));
+  const menuItems: MenuProps["items"] = items.map((i) => ({
+    key: i.path,
+    icon: <span aria-hidden="true">{i.icon}</span>,
+    label: <Link to={i.path}>{i.label}</Link>,
+  }));
+
+  useEffect(() => {
+    setDrawerOpen(false);
+  }, [location.pathname]);
+
+  const logout = useMutation(
+    trpc.auth.logout.mutationOptions({
+      onSuccess: () => {
+        queryClient.removeQueries();
+        queryClient.setQueryData(trpc.auth.me.queryKey(), null);
+        void navigate("/login", { replace: true });
+      },
+      onError: (e) => message.error(errorInfo(e).message),
+    }),
+  );
+
+  const userMenu: MenuProps = {
+    items: [
+      { key: "password", icon: <KeyOutlined />, label: "修改密码" },
+      { type: "divider" },
+      { key: "logout", icon: <LogoutOutlined />, label: "退出登录", danger: true },
+    ],
+    onClick: ({ key }) => {
+      if (key === "logout") logout.mutate();
+      if (key === "password") void navigate("/change-password");
+    },
+  };
+
+  const nav = (
+    <nav aria-label="主导航">
+      <Menu
+        theme="dark"
+        mode="inline"
+        selectedKeys={[selectedKey(location.pathname, items)]}
+        items={menuItems}
+        style={{ borderInlineEnd: 0 }}
+      />
+    </nav>
+  );
+
+  const roleLabel = ROLE_LABELS[me.role];
+
+  return (
+    <Layout style={{ minHeight: "100vh" }}>
+      <a className="skip-link" href="#main-content" onClick={(e) => { e.preventDefault(); mainRef.current?.focus(); }}>
+        跳到主要内容
+      </a>
+      {!isPhone && (
+        <Sider
+          collapsible
+          collapsed={collapsed}
+          onCollapse={setCollapsed}
+          breakpoint="lg"
+          width={208}
+          trigger={null}
+          style={{ position: "sticky", top: 0, height: "100vh", overflow: "auto" }}
+        >
+          <div style={{ height: 56, display: "flex", alignItems: "center", justifyContent: "center", color: "#fff", fontWeight: 600, fontSize: collapsed ? 16 : 17, letterSpacing: 1 }}>
+            {collapsed ? "督办" : "督查督办系统"}
+          </div>
+          {nav}
+        </Sider>
+      )}
+      {isPhone && (
+        <Drawer
+          placement="left"
+          open={drawerOpen}
+          onClose={() => setDrawerOpen(false)}
+          size={240}
+          title="督查督办系统"
+          styles={{ body: { padding: 0, background: "#001529" } }}
+        >
+          {nav}
+        </Drawer>
+      )}
+      <Layout>
+        <Header
+          style={{
+            background: "#fff",
+            padding: isPhone ? "0 8px" : "0 24px",
+            display: "flex",
+            alignItems: "center",
+            gap: 8,
+            borderBottom: "1px solid #f0f0f0",
+            position: "sticky",
+            top: 0,
+            zIndex: 10,
+            height: 56,
+            lineHeight: "56px",
+          }}
+        >
+          {isPhone ? (
+            <>
+              <Button type="text" icon={<MenuOutlined />} aria-label="打开导航菜单" aria-expanded={drawerOpen} onClick={() => setDrawerOpen(true)} />
+              <span style={{ fontWeight: 600, flex: "0 0 auto" }}>督查督办</span>
+            </>
+          ) : (
+            <Button
+              type="text"
+              icon={<MenuOutlined />}
+              aria-label={collapsed ? "展开侧边导航" : "收起侧边导航"}
+              aria-expanded={!collapsed}
+              onClick={() => setCollapsed((c) => !c)}
+            />
+          )}
+          <div style={{ flex: 1 }} />
+          <Dropdown menu={userMenu} trigger={["click"]} placement="bottomRight">
+            <Button type="text" aria-label={`当前用户：${me.displayName}，${me.unitName ?? ""}${roleLabel}。打开用户菜单`} style={{ height: 48, maxWidth: isPhone ? 220 : 480 }}>
+              <span style={{ display: "inline-flex", flexDirection: "column", alignItems: "flex-end", lineHeight: 1.3, overflow: "hidden" }}>
+                <span style={{ fontWeight: 600 }}>{me.displayName}</span>
+                <span style={{ fontSize: 12, color: "rgba(0,0,0,0.65)", whiteSpace: "nowrap", overflow: "hidden", textOverflow: "ellipsis", maxWidth: isPhone ? 180 : 440 }}>
+                  {me.unitName && !isPhone ? `${me.unitName} · ` : ""}
+                  {roleLabel}
+                </span>
+              </span>
+              <DownOutlined aria-hidden="true" />
+            </Button>
+          </Dropdown>
+        </Header>
+        <Content
+          id="main-content"
+          ref={mainRef}
+          tabIndex={-1}
+          className="app-main"
+          style={{ padding: isPhone ? 12 : 24, minWidth: 0 }}
+        >
+          <Outlet />
+        </Content>
+      </Layout>
+    </Layout>
+  );
+}
