@@ -43,6 +43,19 @@ export type {
   VerifyAuditResult,
 } from './audit.js';
 
+// Signed audit checkpoints (kept outside the database)
+export {
+  CHECKPOINT_VERSION,
+  checkpointSigningPayload,
+  createAuditCheckpoint,
+  keyFingerprint,
+  parseCheckpoint,
+  signCheckpoint,
+  verifyCheckpointSignature,
+  verifyLogAgainstCheckpoint,
+} from './checkpoint.js';
+export type { AuditCheckpoint, CheckpointBody, CheckpointProblem, CheckpointVerdict } from './checkpoint.js';
+
 // Repositories
 export * from './repositories/units.js';
 export * from './repositories/users.js';
