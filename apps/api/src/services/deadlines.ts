@@ -1,6 +1,10 @@
 // Deadlines in statutory working days: weekends, public holidays and make-up working days (调休)
 // of the Chinese calendar come from the maintained `chinese-days` package, not a typed list.
-import { getWorkdaysInRange } from "chinese-days";
+// Default import: the package's CommonJS build (what Node loads under tsx, i.e. `pnpm start`) has no
+// named exports Node can detect; its default export carries every function in both builds.
+import chineseDays from "chinese-days";
+
+const { getWorkdaysInRange } = chineseDays;
 
 export type DeadlineMark = "red" | "yellow" | "green" | "none";
 
