@@ -69,6 +69,7 @@ export * from './repositories/rectification-items.js';
 export * from './repositories/ratings.js';
 export * from './repositories/extension-requests.js';
 export * from './repositories/stats.js';
+export * from './repositories/supervision.js';
 
 // Test support
 export { ALL_DIALECTS, createTestDatabase, testDialects, withAuditGuardsDropped } from './testing.js';

@@ -7,6 +7,7 @@ import type { ProgressReportsTable } from './progress-reports.table.js';
 import type { RatingsTable } from './ratings.table.js';
 import type { RectificationItemsTable } from './rectification-items.table.js';
 import type { SessionsTable } from './sessions.table.js';
+import type { JobRunsTable, NoticeCountersTable, NotificationsTable, SupervisionNoticesTable } from './supervision.table.js';
 import type { SubmissionsTable } from './submissions.table.js';
 import type { TasksTable, TaskUnitsTable } from './tasks.table.js';
 import type { UnitGroupMembersTable, UnitGroupsTable } from './unit-groups.table.js';
@@ -33,6 +34,10 @@ export interface Database {
   extension_requests: ExtensionRequestsTable;
   audit_log: AuditLogTable;
   audit_head: AuditHeadTable;
+  notifications: NotificationsTable;
+  job_runs: JobRunsTable;
+  supervision_notices: SupervisionNoticesTable;
+  notice_counters: NoticeCountersTable;
 }
 
 export type * from './audit.table.js';
@@ -45,6 +50,7 @@ export type * from './ratings.table.js';
 export type * from './rectification-items.table.js';
 export type * from './sessions.table.js';
 export type * from './submissions.table.js';
+export type * from './supervision.table.js';
 export type * from './tasks.table.js';
 export type * from './unit-groups.table.js';
 export type * from './units.table.js';

@@ -1,0 +1,340 @@
+// Supervision (督查督办) rows: the in-app inbox, once-a-day job runs, 督办单 with their yearly
+// numbering, and the read-only queries the statistics are made of.
+import { sql } from 'kysely';
+import type { DbOrTrx } from '../executor.js';
+import { newId, nowIso, toJson } from '../ids.js';
+import type {
+  JobRunRow,
+  NotificationRow,
+  SupervisionNoticeColour,
+  SupervisionNoticeRow,
+  SupervisionNoticeStatus,
+} from '../tables/index.js';
+
+// ---------------------------------------------------------------------------------------------
+// Notifications
+
+export interface NewNotification {
+  user_id?: string | null;
+  unit_id?: string | null;
+  kind: string;
+  task_id?: string | null;
+  title: string;
+  body?: string;
+  created_at?: string;
+}
+
+export async function insertNotifications(db: DbOrTrx, items: readonly NewNotification[]): Promise<number> {
+  if (items.length === 0) return 0;
+  const values = items.map((n) => {
+    if ((n.user_id ?? null) === null && (n.unit_id ?? null) === null) throw new Error('a notification needs a user or a unit');
+    return {
+      id: newId(),
+      user_id: n.user_id ?? null,
+      unit_id: n.unit_id ?? null,
+      kind: n.kind,
+      task_id: n.task_id ?? null,
+      title: n.title,
+      body: n.body ?? '',
+      created_at: n.created_at ?? nowIso(),
+      read_at: null,
+    };
+  });
+  for (let i = 0; i < values.length; i += 100) await db.insertInto('notifications').values(values.slice(i, i + 100)).execute();
+  return values.length;
+}
+
+/** Whom a reader is: their own messages and their unit's. */
+export interface Addressee {
+  userId: string;
+  unitId: string | null;
+}
+
+function addressed(db: DbOrTrx, to: Addressee) {
+  return db.selectFrom('notifications').where((eb) =>
+    to.unitId === null ? eb('user_id', '=', to.userId) : eb.or([eb('user_id', '=', to.userId), eb('unit_id', '=', to.unitId)]),
+  );
+}
+
+/** Newest first; `before` is the created_at|id cursor of the previous page's last row. */
+export async function listNotifications(
+  db: DbOrTrx,
+  to: Addressee,
+  options: { unreadOnly?: boolean; limit: number; cursor?: string | null },
+): Promise<{ items: NotificationRow[]; nextCursor: string | null }> {
+  const limit = Math.max(1, Math.min(options.limit, 500));
+  let q = addressed(db, to).selectAll();
+  if (options.unreadOnly) q = q.where('read_at', 'is', null);
+  if (options.cursor) {
+    const [at, id] = options.cursor.split('|');
+    if (at === undefined || id === undefined) throw new Error('invalid notification cursor');
+    q = q.where((eb) => eb.or([eb('created_at', '<', at), eb.and([eb('created_at', '=', at), eb('id', '<', id)])]));
+  }
+  const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
+  const items = rows.slice(0, limit);
+  const last = items[items.length - 1];
+  return { items, nextCursor: rows.length > limit && last ? `${last.created_at}|${last.id}` : null };
+}
+
+export async function countUnreadNotifications(db: DbOrTrx, to: Addressee): Promise<number> {
+  const row = await addressed(db, to)
+    .where('read_at', 'is', null)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+/** Marks the reader's messages read (all of them when `ids` is omitted). Returns how many changed. */
+export async function markNotificationsRead(db: DbOrTrx, to: Addressee, ids: readonly string[] | null, at: string): Promise<number> {
+  if (ids !== null && ids.length === 0) return 0;
+  let q = db
+    .updateTable('notifications')
+    .set({ read_at: at })
+    .where('read_at', 'is', null)
+    .where((eb) =>
+      to.unitId === null ? eb('user_id', '=', to.userId) : eb.or([eb('user_id', '=', to.userId), eb('unit_id', '=', to.unitId)]),
+    );
+  if (ids !== null) q = q.where('id', 'in', [...ids]);
+  const r = await q.executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Job runs
+
+/**
+ * Claims (job, day) by inserting its row first. True for the one caller whose insert succeeds;
+ * every other caller (another process, a restart, a second call) gets false. Inside a transaction
+ * the claim disappears again if the transaction rolls back, so a crashed run can be retried.
+ */
+export async function claimJobRun(db: DbOrTrx, job: string, day: string, at: string = nowIso()): Promise<boolean> {
+  const rows = await db
+    .insertInto('job_runs')
+    .values({ job, day, started_at: at, finished_at: null, detail: '{}' })
+    .onConflict((oc) => oc.columns(['job', 'day']).doNothing())
+    .returning('job')
+    .execute();
+  return rows.length === 1;
+}
+
+export async function finishJobRun(db: DbOrTrx, job: string, day: string, detail: unknown, at: string = nowIso()): Promise<void> {
+  await db.updateTable('job_runs').set({ finished_at: at, detail: toJson(detail) }).where('job', '=', job).where('day', '=', day).execute();
+}
+
+export function getJobRun(db: DbOrTrx, job: string, day: string): Promise<JobRunRow | undefined> {
+  return db.selectFrom('job_runs').selectAll().where('job', '=', job).where('day', '=', day).executeTakeFirst();
+}
+
+// ---------------------------------------------------------------------------------------------
+// 督办单
+
+export interface NewNoticeDraft {
+  colour: SupervisionNoticeColour;
+  task_id: string;
+  unit_id: string;
+  facts: string;
+  reply_due: string;
+  created_by?: string | null;
+  created_at?: string;
+}
+
+export function createNoticeDraft(db: DbOrTrx, input: NewNoticeDraft): Promise<SupervisionNoticeRow> {
+  return db
+    .insertInto('supervision_notices')
+    .values({
+      id: newId(),
+      year: null,
+      seq: null,
+      number: null,
+      colour: input.colour,
+      task_id: input.task_id,
+      unit_id: input.unit_id,
+      facts: input.facts,
+      reply_due: input.reply_due,
+      status: 'draft',
+      created_at: input.created_at ?? nowIso(),
+      created_by: input.created_by ?? null,
+      issued_at: null,
+      issued_by: null,
+      answer_text: null,
+      answered_at: null,
+      answered_by: null,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export function getNotice(db: DbOrTrx, id: string): Promise<SupervisionNoticeRow | undefined> {
+  return db.selectFrom('supervision_notices').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export interface NoticeFilters {
+  status?: SupervisionNoticeStatus;
+  unitId?: string;
+  taskId?: string;
+  taskIds?: readonly string[];
+  /** issued_at >= from / < to (ISO text) */
+  issuedFrom?: string;
+  issuedTo?: string;
+}
+
+export function listNotices(db: DbOrTrx, filters: NoticeFilters = {}): Promise<SupervisionNoticeRow[]> {
+  let q = db.selectFrom('supervision_notices').selectAll();
+  if (filters.status !== undefined) q = q.where('status', '=', filters.status);
+  if (filters.unitId !== undefined) q = q.where('unit_id', '=', filters.unitId);
+  if (filters.taskId !== undefined) q = q.where('task_id', '=', filters.taskId);
+  if (filters.taskIds !== undefined) {
+    if (filters.taskIds.length === 0) return Promise.resolve([]);
+    q = q.where('task_id', 'in', [...filters.taskIds]);
+  }
+  if (filters.issuedFrom !== undefined) q = q.where('issued_at', '>=', filters.issuedFrom);
+  if (filters.issuedTo !== undefined) q = q.where('issued_at', '<', filters.issuedTo);
+  return q.orderBy('created_at', 'desc').orderBy('id').execute();
+}
+
+/** Changes a draft's colour and facts (a re-draft after the marks moved). */
+export async function updateNoticeDraft(
+  db: DbOrTrx,
+  id: string,
+  patch: { colour: SupervisionNoticeColour; facts: string; reply_due: string },
+): Promise<boolean> {
+  const r = await db.updateTable('supervision_notices').set(patch).where('id', '=', id).where('status', '=', 'draft').executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** The next number of `year` (1, 2, …): a row-locked increment, safe with concurrent issuers. */
+export async function nextNoticeSeq(db: DbOrTrx, year: number): Promise<number> {
+  await db.insertInto('notice_counters').values({ year, last: 0 }).onConflict((oc) => oc.column('year').doNothing()).execute();
+  const row = await db
+    .updateTable('notice_counters')
+    .set({ last: sql<number>`last + 1` })
+    .where('year', '=', year)
+    .returning('last')
+    .executeTakeFirstOrThrow();
+  return Number(row.last);
+}
+
+/** 督办〔2026〕第3号 */
+export function formatNoticeNumber(year: number, seq: number): string {
+  return `督办〔${year}〕第${seq}号`;
+}
+
+/** draft → issued with the next number of the year. Null when the notice is not a draft. */
+export async function issueNotice(
+  db: DbOrTrx,
+  id: string,
+  input: { year: number; issued_by: string | null; at: string; reply_due?: string },
+): Promise<SupervisionNoticeRow | null> {
+  const current = await getNotice(db, id);
+  if (current === undefined || current.status !== 'draft') return null;
+  const seq = await nextNoticeSeq(db, input.year);
+  const row = await db
+    .updateTable('supervision_notices')
+    .set({
+      year: input.year,
+      seq,
+      number: formatNoticeNumber(input.year, seq),
+      status: 'issued',
+      issued_at: input.at,
+      issued_by: input.issued_by,
+      ...(input.reply_due !== undefined ? { reply_due: input.reply_due } : {}),
+    })
+    .where('id', '=', id)
+    .where('status', '=', 'draft')
+    .returningAll()
+    .executeTakeFirst();
+  return row ?? null;
+}
+
+/** issued → answered. Null when the notice is not issued. */
+export async function answerNotice(
+  db: DbOrTrx,
+  id: string,
+  input: { text: string; answered_by: string | null; at: string },
+): Promise<SupervisionNoticeRow | null> {
+  const row = await db
+    .updateTable('supervision_notices')
+    .set({ status: 'answered', answer_text: input.text, answered_at: input.at, answered_by: input.answered_by })
+    .where('id', '=', id)
+    .where('status', '=', 'issued')
+    .returningAll()
+    .executeTakeFirst();
+  return row ?? null;
+}
+
+export async function deleteNoticeDraft(db: DbOrTrx, id: string): Promise<boolean> {
+  const r = await db.deleteFrom('supervision_notices').where('id', '=', id).where('status', '=', 'draft').executeTakeFirst();
+  return Number(r.numDeletedRows) === 1;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Read-only queries for deadlines and statistics
+
+/** A successful task move from the audit log (what the statistics are computed from). */
+export interface TaskMove {
+  seq: number;
+  task_id: string;
+  action: string;
+  at: string;
+  from_state: string | null;
+  to_state: string | null;
+  detail: string;
+}
+
+/** Every successful task.* record of the given tasks (or all), in log order. */
+export async function listTaskMoves(db: DbOrTrx, options: { taskIds?: readonly string[]; actions?: readonly string[] } = {}): Promise<TaskMove[]> {
+  let q = db
+    .selectFrom('audit_log')
+    .select(['seq', 'task_id', 'action', 'at', 'from_state', 'to_state', 'detail'])
+    .where('outcome', '=', 'ok')
+    .where('task_id', 'is not', null)
+    .where(sql<string>`substr(action, 1, 5)`, '=', 'task.');
+  if (options.actions !== undefined) {
+    if (options.actions.length === 0) return [];
+    q = q.where('action', 'in', [...options.actions]);
+  }
+  if (options.taskIds !== undefined) {
+    if (options.taskIds.length === 0) return [];
+    const out: TaskMove[] = [];
+    for (let i = 0; i < options.taskIds.length; i += 500) {
+      const rows = await q.where('task_id', 'in', options.taskIds.slice(i, i + 500)).orderBy('seq').execute();
+      out.push(...rows.map((r) => ({ ...r, seq: Number(r.seq), task_id: r.task_id as string })));
+    }
+    return out.sort((a, b) => a.seq - b.seq);
+  }
+  const rows = await q.orderBy('seq').execute();
+  return rows.map((r) => ({ ...r, seq: Number(r.seq), task_id: r.task_id as string }));
+}
+
+/** For each task, its latest progress report (percent and text), and whether it reported in `period`. */
+export async function latestProgressByTask(
+  db: DbOrTrx,
+  taskIds: readonly string[],
+): Promise<Map<string, { period: string; percent: number | null; text: string; created_at: string; periods: Set<string> }>> {
+  const out = new Map<string, { period: string; percent: number | null; text: string; created_at: string; periods: Set<string> }>();
+  for (let i = 0; i < taskIds.length; i += 500) {
+    const rows = await db
+      .selectFrom('progress_reports')
+      .select(['task_id', 'period', 'percent', 'text', 'created_at'])
+      .where('task_id', 'in', taskIds.slice(i, i + 500))
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+    for (const r of rows) {
+      const prev = out.get(r.task_id);
+      const periods = prev?.periods ?? new Set<string>();
+      periods.add(r.period);
+      out.set(r.task_id, { period: r.period, percent: r.percent ?? prev?.percent ?? null, text: r.text, created_at: r.created_at, periods });
+    }
+  }
+  return out;
+}
+
+/** Rating votes per task and round (for the evaluation results beside the resolution classes). */
+export async function listRatingVotes(db: DbOrTrx, taskIds: readonly string[]): Promise<{ task_id: string; round: number; rating: string }[]> {
+  const out: { task_id: string; round: number; rating: string }[] = [];
+  for (let i = 0; i < taskIds.length; i += 500) {
+    out.push(...(await db.selectFrom('ratings').select(['task_id', 'round', 'rating']).where('task_id', 'in', taskIds.slice(i, i + 500)).execute()));
+  }
+  return out;
+}
