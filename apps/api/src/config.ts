@@ -2,6 +2,7 @@
 import { join } from "node:path";
 import { findRepoRoot } from "@duban/db";
 import type { Env } from "./env";
+import { securityConfigFromEnv, testSecurityConfig, type SecurityConfig } from "./security/config";
 
 export interface AppConfig {
   auditHash: "sha256" | "sm3";
@@ -12,9 +13,19 @@ export interface AppConfig {
   maxUploadBytes: number;
   /** A task is marked yellow when at most this many working days are left. */
   yellowWithinWorkdays: number;
+  /** Supervision (issue 7): REQUEST_REASSIGN only within this many working days after the task reaches the unit. */
+  reassignWithinWorkdays: number;
+  /** An unsigned task must be signed within this many working days (yellow on the last one, red after). */
+  signWithinWorkdays: number;
+  /** A 督办单 must be answered within this many working days of its issue. */
+  noticeReplyWorkdays: number;
+  /** Outbound webhook (WeCom/DingTalk markdown) for the daily warnings; null = off. */
+  webhookUrl: string | null;
   filesDir: string;
   /** Exact origins allowed to send state-changing requests besides the server's own. */
   allowedOrigins: string[];
+  /** Checkpoints, field encryption, TOTP, login rate limits (issue 9). */
+  security: SecurityConfig;
 }
 
 export function configFromEnv(env: Env): AppConfig {
@@ -26,8 +37,13 @@ export function configFromEnv(env: Env): AppConfig {
     lockMs: env.DUBAN_LOCK_MINUTES * 60_000,
     maxUploadBytes: Math.round(env.DUBAN_MAX_UPLOAD_MB * 1024 * 1024),
     yellowWithinWorkdays: env.DUBAN_YELLOW_WORKDAYS,
+    reassignWithinWorkdays: env.DUBAN_REASSIGN_WORKDAYS,
+    signWithinWorkdays: env.DUBAN_SIGN_WORKDAYS,
+    noticeReplyWorkdays: env.DUBAN_NOTICE_REPLY_WORKDAYS,
+    webhookUrl: env.DUBAN_WEBHOOK_URL ?? null,
     filesDir: env.DUBAN_FILES_DIR ?? join(findRepoRoot(), "data", "files"),
     allowedOrigins: (env.DUBAN_ALLOWED_ORIGINS ?? "").split(",").map((s) => s.trim()).filter(Boolean),
+    security: securityConfigFromEnv(env),
   };
 }
 
@@ -40,8 +56,13 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     lockMs: 15 * 60_000,
     maxUploadBytes: 2 * 1024 * 1024,
     yellowWithinWorkdays: 5,
+    reassignWithinWorkdays: 7,
+    signWithinWorkdays: 3,
+    noticeReplyWorkdays: 5,
+    webhookUrl: null,
     filesDir: join(findRepoRoot(), "data", "test-files"),
     allowedOrigins: [],
+    security: testSecurityConfig(),
     ...overrides,
   };
 }

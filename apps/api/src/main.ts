@@ -6,6 +6,7 @@ import { configFromEnv } from "./config";
 import { readEnv } from "./env";
 import { createAppServer } from "./http/server";
 import { createLogger } from "./logger";
+import { startDailyCheckpoints } from "./services/checkpoints";
 
 const env = readEnv();
 const logger = createLogger(env.LOG_LEVEL);
@@ -16,6 +17,8 @@ const { inner, close } = await openApp({
   demoData: env.DUBAN_DEMO_DATA === "true",
   sqliteSynchronous: env.DUBAN_SQLITE_SYNCHRONOUS,
 });
+// Daily signed checkpoint of the audit log, outside the database (at most one per day, restart-safe).
+const stopCheckpoints = startDailyCheckpoints(inner);
 const server = createAppServer(inner, { webDist: env.DUBAN_WEB_DIST ?? join(findRepoRoot(), "apps", "web", "dist") });
 server.listen(env.PORT, env.HOST, () => {
   const address = server.address();
@@ -25,6 +28,7 @@ server.listen(env.PORT, env.HOST, () => {
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => {
+    stopCheckpoints();
     server.close(() => void close().then(() => process.exit(0)));
     setTimeout(() => process.exit(0), 5000).unref();
   });

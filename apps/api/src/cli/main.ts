@@ -1,11 +1,11 @@
 /* eslint-disable no-console -- a command-line tool prints its results */
 // `pnpm cli <command>`: administration from the command line of a new or running installation.
 //   user add --username U --password P --role R [--unit NAME] [--name DISPLAY]
-//   audit verify
+//   audit verify [--checkpoint <file>]      audit checkpoint
 //   import [--dry-run] [--json] <file.txt|file.docx>
 //   backup <file>        restore <file>        migrate
 import { readFile } from "node:fs/promises";
-import { isAbsolute, resolve } from "node:path";
+import { isAbsolute, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import {
   backupSqlite,
@@ -26,6 +26,7 @@ import { readEnv } from "../env";
 import { createLogger } from "../logger";
 import { checkPasswordPolicy, hashPassword } from "../security/passwords";
 import { recordAudit } from "../services/audit";
+import { createCheckpoint, verifyCheckpoint } from "../services/checkpoints";
 import { createPlanFromDraft, draftFromParsed, previewImport } from "../services/plans";
 
 const env = readEnv();
@@ -90,7 +91,20 @@ switch (command) {
     break;
   }
   case "audit": {
-    if (rest[0] !== "verify") fail("usage: pnpm cli audit verify");
+    const { positionals, values } = parseArgs({ args: rest, allowPositionals: true, options: { checkpoint: { type: "string" } } });
+    if (positionals[0] === "checkpoint") {
+      const created = await withDb((inner) => createCheckpoint(inner, "manual"));
+      if (created) console.log(`checkpoint written: ${join(configFromEnv(env).security.checkpointDir, created.file)} (${created.checkpoint.count} records, head ${created.checkpoint.headHash})`);
+      break;
+    }
+    if (positionals[0] !== "verify") fail("usage: pnpm cli audit verify [--checkpoint <file>] | pnpm cli audit checkpoint");
+    if (values.checkpoint !== undefined) {
+      const text = await readFile(fromUser(values.checkpoint), "utf8").catch(() => fail(`audit verify: cannot read ${values.checkpoint}`));
+      const verdict = await withDb((inner) => verifyCheckpoint(inner, text)).catch((e: unknown) => fail(`audit verify: ${e instanceof Error ? e.message : String(e)}`));
+      console.log(verdict.ok ? `checkpoint OK: ${verdict.message}` : `checkpoint FAILED (${verdict.problem}): ${verdict.message}`);
+      if (!verdict.ok) process.exit(1);
+      break;
+    }
     const result = await withDb((inner) => verifyAuditChain(inner.db));
     if (result.ok) {
       console.log(`audit chain OK: ${result.count} records, head ${result.headHash}`);
@@ -138,5 +152,5 @@ switch (command) {
     await withDb(async () => console.log("migrations applied"));
     break;
   default:
-    fail("commands: user add | audit verify | import [--dry-run] [--json] <file> | backup <file> | restore <file> | migrate");
+    fail("commands: user add | audit verify [--checkpoint <file>] | audit checkpoint | import [--dry-run] [--json] <file> | backup <file> | restore <file> | migrate");
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { exportAudit, listAuditPage, verifyAndRecord } from "../services/audit-views";
+import { createCheckpoint, listCheckpoints, verifyCheckpointAudited } from "../services/checkpoints";
 import { roleProcedure, router } from "../trpc";
 
 const iso = z.string().datetime({ offset: true, message: "时间格式不正确" });
@@ -25,4 +26,10 @@ export const auditRouter = router({
       const { format, ...rest } = input;
       return exportAudit(ctx, rest, format);
     }),
+  /** Signed checkpoints kept outside the database (issue 9): list, create one now, verify one. */
+  checkpoints: roleProcedure("auditor").query(({ ctx }) => listCheckpoints(ctx)),
+  createCheckpoint: roleProcedure("auditor").mutation(({ ctx }) => createCheckpoint(ctx, "manual")),
+  verifyCheckpoint: roleProcedure("auditor")
+    .input(z.object({ checkpoint: z.union([z.string().max(10_000), z.record(z.string(), z.unknown())]) }))
+    .mutation(({ ctx, input }) => verifyCheckpointAudited(ctx, input.checkpoint)),
 });
