@@ -1,5 +1,5 @@
 // The task table used by 我的待办 and the plan view. Optional grouping by document section.
-import { Table } from "antd";
+import { ScrollTable } from "./ScrollTable";
 import type { ColumnsType, TableProps } from "antd/es/table";
 import { Link } from "react-router";
 import { formatDate, taskNumber } from "../lib/format";
@@ -137,14 +137,15 @@ export function TaskTable({
 }) {
   const rows: Row[] = grouped ? groupRows(tasks) : tasks.map((task) => ({ kind: "task", key: task.id, task }));
   return (
-    <Table<Row>
+    <ScrollTable<Row>
+ label="任务列表"
       rowKey="key"
       size="middle"
       columns={columns()}
       dataSource={rows}
       loading={loading}
       pagination={false}
-      scroll={{ x: 1040 }}
+      minWidth={1040}
       footer={footer}
       rowClassName={(row) => (row.kind === "group" ? "group-row" : "")}
       locale={{ emptyText: "暂无任务" }}

@@ -1,5 +1,61 @@
+import { ScrollTable } from "../../components/ScrollTable";
+import { ImportOutlined } from "@ant-design/icons";
+import { useQuery } from "@tanstack/react-query";
+import { Alert, Button, Card } from "antd";
+import { Link, useNavigate } from "react-router";
+import { useMe } from "../../auth";
 import { PageHeader } from "../../components/PageHeader";
+import { errorInfo } from "../../lib/errors";
+import { formatDate } from "../../lib/format";
+import { type RouterOutputs, useTRPC } from "../../trpc";
+import { DoneProgress, StageCountsText } from "./components/StageCounts";
+
+type Plan = RouterOutputs["plan"]["list"][number];
 
 export function PlanListPage() {
-  return <PageHeader title="建设中" />;
+  const trpc = useTRPC();
+  const me = useMe();
+  const navigate = useNavigate();
+  const plans = useQuery(trpc.plan.list.queryOptions());
+  return (
+    <>
+      <PageHeader
+        title="工作方案"
+        extra={
+          me.role === "office" && (
+            <Button type="primary" icon={<ImportOutlined />} onClick={() => void navigate("/plans/import")}>
+              导入方案
+            </Button>
+          )
+        }
+      />
+      {plans.isError && <Alert type="error" showIcon title="加载失败" description={errorInfo(plans.error).message} style={{ marginBottom: 16 }} />}
+      <Card>
+        <ScrollTable<Plan>
+ label="工作方案列表"
+          rowKey="id"
+          loading={plans.isPending}
+          dataSource={plans.data ?? []}
+          pagination={false}
+          minWidth={960}
+          locale={{ emptyText: "暂无工作方案" }}
+          columns={[
+            { title: "方案名称", key: "title", render: (_, p) => <Link to={`/plans/${p.id}`}>{p.title}</Link> },
+            { title: "文号", dataIndex: "docNumber", width: 170, render: (v: string | null) => v ?? "—" },
+            { title: "印发日期", dataIndex: "issuedOn", width: 110, render: (v: string | null) => formatDate(v) },
+            { title: "任务数", dataIndex: "taskCount", width: 80, align: "right" },
+            { title: "各阶段任务", key: "stages", width: 220, render: (_, p) => <StageCountsText counts={p.stageCounts} /> },
+            { title: "办结率", key: "done", width: 140, render: (_, p) => <DoneProgress counts={p.stageCounts} total={p.taskCount} /> },
+            {
+              title: "逾期",
+              dataIndex: "overdueCount",
+              width: 80,
+              align: "right",
+              render: (n: number) => (n > 0 ? <strong style={{ color: "#a8071a" }}>{n} 项</strong> : "0"),
+            },
+          ]}
+        />
+      </Card>
+    </>
+  );
 }
