@@ -4,7 +4,7 @@ import { defineConfig } from "vitest/config";
 // two cores, so at most two test files run at once, each in its own process.
 export default defineConfig({
   test: {
-    include: ["api/**/*.test.ts"],
+    include: ["api/**/*.test.ts", "fault/**/*.test.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",

@@ -224,3 +224,39 @@ export async function checkConsistency(dbPath: string, taskIds: readonly string[
     await handle.close();
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+
+export interface Load {
+  acks: Ack[];
+  /** requests whose outcome the client never learned (connection reset by the kill) */
+  unknown: number;
+  stopped: boolean;
+}
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Moves one task round the cycle until load.stopped, one request at a time. Every HTTP 200 is
+ * recorded as acknowledged; a refused or unanswered request makes the worker re-read the task.
+ */
+export async function driveTask(taskId: string, liaison: Client, office: Client, load: Load): Promise<void> {
+  let known: TransitionResult | null = null;
+  while (!load.stopped) {
+    try {
+      if (known === null) {
+        known = (await office.query<{ task: TransitionResult }>("task.get", { taskId })).task;
+      }
+      const { who, event } = nextMove(known.stage, known.status);
+      const client = who === "liaison" ? liaison : office;
+      const result: TransitionResult = await client.mutate<TransitionResult>("task.transition", { taskId, expectedVersion: known.version, event });
+      load.acks.push({ taskId, version: result.version, type: String(event.type) });
+      known = result;
+    } catch (error) {
+      known = null;
+      if (!(error instanceof HttpError)) load.unknown += 1;
+      if (load.stopped) return;
+      await pause(error instanceof HttpError ? 5 : 50);
+    }
+  }
+}
