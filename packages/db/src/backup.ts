@@ -12,7 +12,10 @@ export async function backupSqlite(url: string | undefined, destination: string)
   const db = new SQLite(source, { fileMustExist: true });
   try {
     db.pragma('busy_timeout = 5000');
-    const result = await db.backup(destination);
+    // All remaining pages in ONE step: SQLite restarts a stepwise backup whenever another
+    // connection writes between steps, so under steady writes (a live server) a 100-page-per-step
+    // backup never finished. One step copies one consistent snapshot; WAL writers are not blocked.
+    const result = await db.backup(destination, { progress: () => 0x7fffffff });
     return { pages: result.totalPages };
   } finally {
     db.close();
