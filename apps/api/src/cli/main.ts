@@ -3,6 +3,7 @@
 //   user add --username U --password P --role R [--unit NAME] [--name DISPLAY]
 //   audit verify [--checkpoint <file>]      audit checkpoint
 //   import [--dry-run] [--json] <file.txt|file.docx>
+//   keys rotate          keys prune
 //   backup <file>        restore <file>        migrate
 import { readFile } from "node:fs/promises";
 import { isAbsolute, join, resolve } from "node:path";
@@ -27,6 +28,7 @@ import { createLogger } from "../logger";
 import { checkPasswordPolicy, hashPassword } from "../security/passwords";
 import { recordAudit } from "../services/audit";
 import { createCheckpoint, verifyCheckpoint } from "../services/checkpoints";
+import { pruneFieldKeys, rotateFieldKeys } from "../services/field-keys";
 import { createPlanFromDraft, draftFromParsed, previewImport } from "../services/plans";
 
 const env = readEnv();
@@ -148,9 +150,22 @@ switch (command) {
     console.log(`restored from ${fromUser(rest[0])}${replaced ? "; the previous file was kept as *.before-restore" : ""}`);
     break;
   }
+  case "keys": {
+    if (rest[0] === "rotate") {
+      const r = await withDb((inner) => rotateFieldKeys(inner));
+      console.log(`field key rotated: current ${r.newKeyId}, ${r.reencrypted} fields re-encrypted; old keys kept readable (${r.keptKeyIds.join(", ") || "none"}) — restart the servers, then run: pnpm cli keys prune`);
+    } else if (rest[0] === "prune") {
+      const r = await withDb((inner) => pruneFieldKeys(inner));
+      if (!r.ok) fail(`keys prune: refused — ciphertexts per key: ${JSON.stringify(r.counts)} (run keys rotate first; environment keys are pruned by editing DUBAN_FIELD_KEY)`, 1);
+      console.log(`old field keys removed: ${r.removed.join(", ") || "none"}`);
+    } else {
+      fail("usage: pnpm cli keys rotate | pnpm cli keys prune");
+    }
+    break;
+  }
   case "migrate":
     await withDb(async () => console.log("migrations applied"));
     break;
   default:
-    fail("commands: user add | audit verify [--checkpoint <file>] | audit checkpoint | import [--dry-run] [--json] <file> | backup <file> | restore <file> | migrate");
+    fail("commands: user add | audit verify [--checkpoint <file>] | audit checkpoint | keys rotate | keys prune | import [--dry-run] [--json] <file> | backup <file> | restore <file> | migrate");
 }

@@ -16,6 +16,8 @@ const id = z.string().min(1).max(64);
 const name = z.string().trim().min(1, "请填写名称").max(100);
 const kind = z.enum(["office", "department", "street", "company", "other"]);
 const aliases = z.array(z.string().trim().min(1).max(100)).max(50);
+/** Stored encrypted (SM4 + HMAC-SM3, or AES-256-GCM): see security/fields.ts. */
+const phone = z.string().trim().regex(/^\+?[0-9][0-9 -]{4,19}$/, "电话号码格式不正确");
 
 export const unitRouter = router({
   // Every signed-in user needs unit names to read tasks.
@@ -41,6 +43,7 @@ export const userRouter = router({
         password: z.string().min(1).max(128),
         role: z.enum(ROLES),
         unitId: id.nullish(),
+        phone: phone.optional(),
       }),
     )
     .mutation(({ ctx, input }) => createUserAudited(ctx, input)),
@@ -54,6 +57,7 @@ export const userRouter = router({
         disabled: z.boolean().optional(),
         unlock: z.boolean().optional(),
         resetPassword: z.string().min(1).max(128).optional(),
+        phone: phone.nullish(),
       }),
     )
     .mutation(({ ctx, input }) => updateUserAudited(ctx, input)),

@@ -23,6 +23,7 @@ import {
 import { ADMINISTRATIVE_ROLES, type Role } from "@duban/workflow";
 import type { Context, SessionUser } from "../context";
 import { AppError, notFound } from "../errors";
+import { fieldCrypto, phoneContext } from "../security/fields";
 import { checkPasswordPolicy, hashPassword } from "../security/passwords";
 import { recordAudit } from "./audit";
 
@@ -81,7 +82,20 @@ export async function saveUnitGroup(ctx: Authed, input: { groupId?: string | und
   });
 }
 
-export function toUserView(u: UserRow) {
+/** The phone number, decrypted; null when none or unreadable (a damaged ciphertext is logged, never shown). */
+function readPhone(ctx: Authed, u: UserRow): string | null {
+  if (u.phone_enc === null) return null;
+  try {
+    return fieldCrypto(ctx.config.security).decrypt(u.phone_enc, phoneContext(u.id));
+  } catch (err) {
+    ctx.logger.warn({ err, userId: u.id }, "phone field could not be decrypted");
+    return null;
+  }
+}
+
+const encryptPhone = (ctx: Authed, userId: string, phone: string) => fieldCrypto(ctx.config.security).encrypt(phone, phoneContext(userId));
+
+export function toUserView(ctx: Authed, u: UserRow) {
   return {
     id: u.id,
     username: u.username,
@@ -91,17 +105,19 @@ export function toUserView(u: UserRow) {
     disabled: Boolean(u.disabled),
     locked: u.locked_until !== null && u.locked_until > new Date().toISOString(),
     mustChangePassword: Boolean(u.must_change_password),
+    phone: readPhone(ctx, u),
+    totpEnabled: u.totp_secret_enc !== null && Boolean(u.totp_enabled),
     version: u.version,
   };
 }
 
 export async function listUserViews(ctx: Authed) {
-  return (await listUsers(ctx.db, { includeDisabled: true })).map(toUserView);
+  return (await listUsers(ctx.db, { includeDisabled: true })).map((u) => toUserView(ctx, u));
 }
 
 export async function createUserAudited(
   ctx: Authed,
-  input: { username: string; displayName: string; password: string; role: Role; unitId?: string | null | undefined },
+  input: { username: string; displayName: string; password: string; role: Role; unitId?: string | null | undefined; phone?: string | undefined },
 ) {
   if (!BUSINESS_ROLES.includes(input.role) && ctx.session.user.role !== "secadmin") {
     throw new AppError("FORBIDDEN", "管理员类角色只能由安全管理员授予");
@@ -122,15 +138,19 @@ export async function createUserAudited(
       must_change_password: true,
       created_at: ctx.clock().toISOString(),
     });
-    await recordAudit(ctx, trx, { action: "user.create", object_type: "user", object_id: user.id, detail: { username: user.username, role: user.role, unitId: user.unit_id } });
-    return toUserView(user);
+    if (input.phone !== undefined) {
+      await trx.updateTable("users").set({ phone_enc: encryptPhone(ctx, user.id, input.phone) }).where("id", "=", user.id).execute();
+      user.phone_enc = (await getUserById(trx, user.id))?.phone_enc ?? null;
+    }
+    await recordAudit(ctx, trx, { action: "user.create", object_type: "user", object_id: user.id, detail: { username: user.username, role: user.role, unitId: user.unit_id, phoneSet: input.phone !== undefined } });
+    return toUserView(ctx, user);
   });
 }
 
 /** The system administrator edits an account: name, unit, disabled, unlock, password reset. */
 export async function updateUserAudited(
   ctx: Authed,
-  input: { userId: string; expectedVersion: number; displayName?: string | undefined; unitId?: string | null | undefined; disabled?: boolean | undefined; unlock?: boolean | undefined; resetPassword?: string | undefined },
+  input: { userId: string; expectedVersion: number; displayName?: string | undefined; unitId?: string | null | undefined; disabled?: boolean | undefined; unlock?: boolean | undefined; resetPassword?: string | undefined; phone?: string | null | undefined },
 ) {
   const target = await getUserById(ctx.db, input.userId);
   if (target === undefined) throw notFound("用户");
@@ -146,6 +166,7 @@ export async function updateUserAudited(
       ...(input.unitId !== undefined ? { unit_id: input.unitId } : {}),
       ...(input.disabled !== undefined ? { disabled: input.disabled ? 1 : 0 } : {}),
       ...(passwordHash !== undefined ? { password_hash: passwordHash, must_change_password: 1 } : {}),
+      ...(input.phone !== undefined ? { phone_enc: input.phone === null ? null : encryptPhone(ctx, input.userId, input.phone) } : {}),
     }, now);
     if (row === null) throw new AppError("CONFLICT", "该账号已被他人修改，请刷新后再试");
     if (input.unlock) await resetFailedLogins(trx, input.userId);
@@ -154,9 +175,9 @@ export async function updateUserAudited(
       action: "user.update",
       object_type: "user",
       object_id: input.userId,
-      detail: { displayName: input.displayName, unitId: input.unitId, disabled: input.disabled, unlock: input.unlock, passwordReset: passwordHash !== undefined },
+      detail: { displayName: input.displayName, unitId: input.unitId, disabled: input.disabled, unlock: input.unlock, passwordReset: passwordHash !== undefined, phoneChanged: input.phone !== undefined },
     });
-    return toUserView(row);
+    return toUserView(ctx, row);
   });
 }
 
@@ -177,6 +198,6 @@ export async function grantRole(ctx: Authed, input: { userId: string; expectedVe
       object_id: input.userId,
       detail: { from: target.role, to: input.role, administrative: ADMINISTRATIVE_ROLES.includes(input.role) },
     });
-    return toUserView(row);
+    return toUserView(ctx, row);
   });
 }

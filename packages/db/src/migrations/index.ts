@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './2026_11_25_0001_initial.js';
+import * as m0100 from './2026_11_25_0100_security.js';
 import * as m0200 from './2026_11_25_0200_supervision.js';
 
 /**
@@ -8,5 +9,6 @@ import * as m0200 from './2026_11_25_0200_supervision.js';
  */
 export const migrations: Record<string, Migration> = {
   '2026_11_25_0001_initial': m0001,
+  '2026_11_25_0100_security': m0100,
   '2026_11_25_0200_supervision': m0200,
 };

@@ -17,6 +17,10 @@ export interface UsersTable {
   /** 0 | 1 */
   disabled: Generated<number>;
   totp_secret_enc: string | null;
+  /** 0 | 1: TOTP confirmed with a code (auth.totpEnable) and required at login */
+  totp_enabled: Generated<number>;
+  /** the last accepted TOTP time step (replay protection) */
+  totp_last_step: number | null;
   password_changed_at: string | null;
   created_at: string;
   updated_at: string;

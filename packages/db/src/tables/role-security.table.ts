@@ -1,0 +1,13 @@
+import type { Generated, Selectable } from 'kysely';
+import type { UserRole } from './users.table.js';
+
+/** Per-role security policy set by the security administrator (安全管理员). */
+export interface RoleSecurityTable {
+  role: UserRole;
+  /** 0 | 1: users of this role must sign in with a TOTP code */
+  totp_required: Generated<number>;
+  updated_at: string;
+  updated_by: string | null;
+}
+
+export type RoleSecurityRow = Selectable<RoleSecurityTable>;
