@@ -5,6 +5,7 @@ import { ZodError, z } from "zod";
 import type { Context } from "./context";
 import { AppError, APP_ERROR_CODES, type AppErrorCode } from "./errors";
 import { recordRefusal } from "./services/audit";
+import { totpSetupRequired } from "./services/totp";
 
 const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error }) {
@@ -52,7 +53,7 @@ const errorBoundary = t.middleware(async (opts) => {
   const error = result.error;
   if (error.cause instanceof AppError) {
     const mapped = toTRPCError(error.cause);
-    if (opts.type === "mutation") await recordRefusal(opts.ctx, opts.path, await opts.getRawInput(), error.cause.code, error.cause);
+    if (opts.type === "mutation") await recordRefusal(opts.ctx, opts.path, await opts.getRawInput().catch(() => undefined), error.cause.code, error.cause);
     return { ...result, error: mapped };
   }
   if (error.code === "INTERNAL_SERVER_ERROR") {
@@ -75,9 +76,12 @@ export const sessionProcedure = publicProcedure.use(({ ctx, next }) => {
   return next({ ctx: { ...ctx, session: ctx.session } });
 });
 
-export const authedProcedure = sessionProcedure.use(({ ctx, next }) => {
+export const authedProcedure = sessionProcedure.use(async ({ ctx, next }) => {
   if (ctx.session.user.must_change_password) {
     throw new AppError("PASSWORD_CHANGE_REQUIRED", "首次登录须先修改初始密码");
+  }
+  if (await totpSetupRequired(ctx, ctx.session.user)) {
+    throw new AppError("TOTP_SETUP_REQUIRED", "您的角色要求使用动态验证码，请先绑定验证器");
   }
   return next();
 });
