@@ -3,6 +3,7 @@ import { auditRouter } from "./routers/audit";
 import { authRouter } from "./routers/auth";
 import { unitRouter, userRouter } from "./routers/admin";
 import { planRouter } from "./routers/plan";
+import { securityRouter } from "./routers/security";
 import { taskRouter } from "./routers/task";
 import { createCallerFactory, router } from "./trpc";
 
@@ -13,6 +14,7 @@ export const appRouter = router({
   plan: planRouter,
   task: taskRouter,
   audit: auditRouter,
+  security: securityRouter,
 });
 
 export type AppRouter = typeof appRouter;

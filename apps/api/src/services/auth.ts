@@ -18,7 +18,9 @@ import type { Context, InnerContext, SessionUser } from "../context";
 import { AppError } from "../errors";
 import { checkPasswordPolicy, DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from "../security/passwords";
 import { newSessionToken, sessionIdOf } from "../security/tokens";
+import { loginLimiterFor } from "../security/rate-limit";
 import { recordAudit } from "./audit";
+import { checkTotpCode, totpSetupRequired } from "./totp";
 
 const WRONG_CREDENTIALS = "用户名或密码错误";
 /** Touch the session at most this often: an idle timeout of minutes does not need a write per request. */
@@ -32,6 +34,9 @@ export interface Me {
   unitId: string | null;
   unitName: string | null;
   mustChangePassword: boolean;
+  totpEnabled: boolean;
+  /** the role requires TOTP and it is not enabled yet: only auth.totpSetup / totpEnable work until then */
+  totpSetupRequired: boolean;
 }
 
 export async function describeUser(ctx: InnerContext, user: UserRow): Promise<Me> {
@@ -44,14 +49,16 @@ export async function describeUser(ctx: InnerContext, user: UserRow): Promise<Me
     unitId: user.unit_id,
     unitName: unit?.name ?? null,
     mustChangePassword: Boolean(user.must_change_password),
+    totpEnabled: Boolean(user.totp_enabled),
+    totpSetupRequired: await totpSetupRequired(ctx, user),
   };
 }
 
-async function refuseLogin(ctx: Context, user: UserRow | undefined, username: string, reason: string): Promise<never> {
+async function refuseLogin(ctx: Context, user: UserRow | undefined, username: string, reason: string, extra: Record<string, unknown> = {}): Promise<never> {
   const now = ctx.clock();
   await inTransaction(ctx.db, async (trx) => {
     let locked: string | null = null;
-    if (user !== undefined && reason === "WRONG_PASSWORD") {
+    if (user !== undefined && (reason === "WRONG_PASSWORD" || reason === "WRONG_TOTP")) {
       const result = await recordFailedLogin(trx, user.id, {
         lockAfter: ctx.config.lockAfterFailures,
         lockUntil: new Date(now.getTime() + ctx.config.lockMs).toISOString(),
@@ -68,17 +75,29 @@ async function refuseLogin(ctx: Context, user: UserRow | undefined, username: st
       actor_unit_id: user?.unit_id ?? null,
       object_type: "user",
       object_id: user?.id ?? null,
-      detail: locked ? { lockedUntil: locked } : {},
+      detail: locked ? { ...extra, lockedUntil: locked } : extra,
     });
   });
   if (reason === "LOCKED") {
     throw new AppError("LOCKED", `登录失败次数过多，账号已临时锁定，请 ${Math.ceil(ctx.config.lockMs / 60_000)} 分钟后再试`).markAudited();
   }
+  if (reason === "RATE_LIMITED") {
+    throw new AppError("RATE_LIMITED", `登录尝试过于频繁，请 ${Math.ceil(ctx.config.security.loginWindowMs / 60_000)} 分钟后再试`).markAudited();
+  }
+  if (reason === "TOTP_REQUIRED") throw new AppError("TOTP_REQUIRED", "该账号已启用动态验证码，请输入验证器上的 6 位动态验证码", { fields: { totp: "请输入动态验证码" } }).markAudited();
+  if (reason === "WRONG_TOTP") throw new AppError("TOTP_INVALID", "动态验证码错误或已使用，请输入验证器上最新的 6 位数字", { fields: { totp: "动态验证码错误" } }).markAudited();
   throw new AppError("UNAUTHORIZED", WRONG_CREDENTIALS).markAudited();
 }
 
-export async function login(ctx: Context, input: { username: string; password: string }): Promise<Me> {
+export async function login(ctx: Context, input: { username: string; password: string; totp?: string | undefined }): Promise<Me> {
   const now = ctx.clock();
+  const { loginPerAddress, loginPerAccount, loginWindowMs } = ctx.config.security;
+  const limiter = loginLimiterFor(ctx.db, { perAddress: loginPerAddress, perAccount: loginPerAccount, windowMs: loginWindowMs });
+  const exceeded = limiter.check(ctx.request.clientIp, input.username, now.getTime());
+  if (exceeded !== null) {
+    // Not even the password is checked: no oracle and no cost for a flood.
+    return refuseLogin(ctx, await getUserByUsername(ctx.db, input.username), input.username, "RATE_LIMITED", { limit: exceeded });
+  }
   const user = await getUserByUsername(ctx.db, input.username);
   if (user === undefined) {
     await verifyPassword(input.password, await DUMMY_HASH_PROMISE); // same cost either way
@@ -89,9 +108,16 @@ export async function login(ctx: Context, input: { username: string; password: s
   if (!(await verifyPassword(input.password, user.password_hash))) {
     return refuseLogin(ctx, user, input.username, "WRONG_PASSWORD");
   }
+  let totpStep: number | null = null;
+  if (user.totp_enabled) {
+    if (!input.totp) return refuseLogin(ctx, user, input.username, "TOTP_REQUIRED");
+    totpStep = checkTotpCode(ctx, user, input.totp);
+    if (totpStep === null) return refuseLogin(ctx, user, input.username, "WRONG_TOTP");
+  }
   const token = newSessionToken();
   await inTransaction(ctx.db, async (trx) => {
     await resetFailedLogins(trx, user.id);
+    if (totpStep !== null) await trx.updateTable("users").set({ totp_last_step: totpStep }).where("id", "=", user.id).execute();
     await createSession(trx, {
       id: sessionIdOf(token),
       user_id: user.id,
@@ -104,6 +130,7 @@ export async function login(ctx: Context, input: { username: string; password: s
       action: "auth.login",
       object_type: "user",
       object_id: user.id,
+      detail: { secondFactor: totpStep !== null ? "totp" : null },
     });
   });
   ctx.request.setSessionCookie(token, ctx.config.sessionAbsoluteMs);

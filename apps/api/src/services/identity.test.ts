@@ -1,0 +1,166 @@
+// Identity (issue 9): first-login password change, TOTP enrolment and login, per-role TOTP policy,
+// login rate limits by address and by account — through createCaller, every step audited.
+import { createDatabase, createUser, listAudit, migrateToLatest, type UserRole } from "@duban/db";
+import { TRPCError } from "@trpc/server";
+import { Secret, TOTP } from "otpauth";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { testConfig } from "../config";
+import { detachedRequest, type Context, type InnerContext } from "../context";
+import { createLogger } from "../logger";
+import { createCaller } from "../router";
+import { testSecurityConfig } from "../security/config";
+import { hashPassword } from "../security/passwords";
+import { resolveSession } from "./auth";
+
+const PASSWORD = "Initial@2026";
+let now = new Date("2026-11-25T02:00:00.000Z");
+let inner: InnerContext;
+let close: () => Promise<void>;
+let n = 0;
+
+async function open(overrides: Parameters<typeof testSecurityConfig>[0] = {}) {
+  const handle = createDatabase({ url: ":memory:" });
+  await migrateToLatest(handle.db);
+  const ctx: InnerContext = { db: handle.db, dialect: handle.dialect, config: testConfig({ security: testSecurityConfig(overrides) }), clock: () => now, logger: createLogger("silent") };
+  return { ctx, close: () => handle.close() };
+}
+
+beforeAll(async () => {
+  ({ ctx: inner, close } = await open());
+});
+afterAll(() => close());
+
+async function newUser(ctx: InnerContext, role: UserRole, mustChange = false) {
+  n += 1;
+  return createUser(ctx.db, { username: `${role}${n}`, display_name: role, password_hash: await hashPassword(PASSWORD), role, must_change_password: mustChange });
+}
+
+async function login(ctx: InnerContext, username: string, extra: { totp?: string; password?: string; ip?: string } = {}) {
+  let token: string | null = null;
+  const request = detachedRequest({ clientIp: extra.ip ?? "10.0.0.1", setSessionCookie: (t) => (token = t) });
+  const me = await createCaller({ ...ctx, request, session: null }).auth.login({ username, password: extra.password ?? PASSWORD, ...(extra.totp ? { totp: extra.totp } : {}) });
+  const session = await resolveSession(ctx, token);
+  return { me, caller: createCaller({ ...ctx, request: detachedRequest({ sessionToken: token, clientIp: extra.ip ?? "10.0.0.1" }), session } satisfies Context) };
+}
+
+const failure = (e: unknown) => (e instanceof TRPCError ? { code: e.code, message: e.message, appCode: (e.cause as { code?: string } | undefined)?.code } : { code: "NONE", message: String(e) });
+const refusedWith = (p: Promise<unknown>) => p.then(() => ({ code: "OK", message: "" }), failure);
+
+const codeAt = (secret: string, at: Date) => new TOTP({ secret: Secret.fromBase32(secret), period: 30, digits: 6, algorithm: "SHA1" }).generate({ timestamp: at.getTime() });
+
+describe("first login", () => {
+  it("requires the initial password to be changed before anything else", async () => {
+    const user = await newUser(inner, "office", true);
+    const { me, caller } = await login(inner, user.username);
+    expect(me.mustChangePassword).toBe(true);
+    expect(await refusedWith(caller.unit.list())).toMatchObject({ code: "FORBIDDEN", message: "首次登录须先修改初始密码" });
+    const changed = await caller.auth.changePassword({ currentPassword: PASSWORD, newPassword: "Changed#2026x" });
+    expect(changed.mustChangePassword).toBe(false);
+    const again = await login(inner, user.username, { password: "Changed#2026x" });
+    await expect(again.caller.unit.list()).resolves.toBeDefined();
+  });
+});
+
+describe("TOTP", () => {
+  it("enrols with a one-time secret, then requires a fresh code at every login", async () => {
+    const user = await newUser(inner, "leader");
+    const { caller } = await login(inner, user.username);
+    const setup = await caller.auth.totpSetup();
+    expect(setup.uri).toMatch(/^otpauth:\/\/totp\/.*secret=/);
+    expect(setup.uri).toContain(encodeURIComponent(user.username));
+    const stored = await inner.db.selectFrom("users").select(["totp_secret_enc", "totp_enabled"]).where("id", "=", user.id).executeTakeFirstOrThrow();
+    expect(stored.totp_secret_enc).toMatch(/^f1\.sm4\./);
+    expect(stored.totp_secret_enc).not.toContain(setup.secret);
+    expect(stored.totp_enabled).toBe(0);
+
+    expect(await refusedWith(caller.auth.totpEnable({ code: codeAt(setup.secret, new Date(now.getTime() + 10 * 60_000)) }))).toMatchObject({ code: "UNAUTHORIZED", appCode: "TOTP_INVALID" });
+    await expect(caller.auth.totpEnable({ code: codeAt(setup.secret, now) })).resolves.toEqual({ enabled: true });
+    expect(await refusedWith(caller.auth.totpSetup())).toMatchObject({ code: "CONFLICT" }); // the secret is shown once
+
+    now = new Date(now.getTime() + 60_000);
+    expect(await refusedWith(login(inner, user.username))).toMatchObject({ code: "UNAUTHORIZED", appCode: "TOTP_REQUIRED", message: expect.stringContaining("动态验证码") });
+    expect(await refusedWith(login(inner, user.username, { totp: "000000" === codeAt(setup.secret, now) ? "111111" : "000000" }))).toMatchObject({
+      code: "UNAUTHORIZED",
+      appCode: "TOTP_INVALID",
+      message: expect.stringContaining("动态验证码错误"),
+    });
+    const code = codeAt(setup.secret, now);
+    const ok = await login(inner, user.username, { totp: code });
+    expect(ok.me.totpEnabled).toBe(true);
+    expect(await refusedWith(login(inner, user.username, { totp: code }))).toMatchObject({ appCode: "TOTP_INVALID" }); // no replay
+
+    const log = (await listAudit(inner.db, { actorUserId: user.id, limit: 20, order: "asc" })).items;
+    expect(log.map((r) => [r.action, r.outcome, r.reason_code])).toEqual([
+      ["auth.login", "ok", null],
+      ["auth.totp_setup", "ok", null],
+      ["auth.totpEnable", "refused", "TOTP_INVALID"],
+      ["auth.totp_enable", "ok", null],
+      ["auth.totpSetup", "refused", "CONFLICT"],
+      ["auth.login", "refused", "TOTP_REQUIRED"],
+      ["auth.login", "refused", "WRONG_TOTP"],
+      ["auth.login", "ok", null],
+      ["auth.login", "refused", "WRONG_TOTP"],
+    ]);
+  });
+
+  it("a security administrator requires TOTP per role; users of that role must enrol before anything else", async () => {
+    const secadmin = (await login(inner, (await newUser(inner, "secadmin")).username)).caller;
+    const sysadmin = (await login(inner, (await newUser(inner, "sysadmin")).username)).caller;
+    expect(await refusedWith(sysadmin.security.setTotpRequired({ role: "evaluator", required: true }))).toMatchObject({ code: "FORBIDDEN" });
+    await secadmin.security.setTotpRequired({ role: "evaluator", required: true });
+    expect((await secadmin.security.totpPolicy()).find((p) => p.role === "evaluator")).toEqual({ role: "evaluator", required: true });
+
+    const user = await newUser(inner, "evaluator");
+    const { me, caller } = await login(inner, user.username);
+    expect(me.totpSetupRequired).toBe(true);
+    expect(await refusedWith(caller.task.list({ limit: 5 }))).toMatchObject({ code: "FORBIDDEN", appCode: "TOTP_SETUP_REQUIRED", message: expect.stringContaining("动态验证码") });
+    const setup = await caller.auth.totpSetup();
+    await caller.auth.totpEnable({ code: codeAt(setup.secret, now) });
+    now = new Date(now.getTime() + 30_000);
+    const after = await login(inner, user.username, { totp: codeAt(setup.secret, now) });
+    expect(after.me.totpSetupRequired).toBe(false);
+    await expect(after.caller.task.list({ limit: 5 })).resolves.toBeDefined();
+    await secadmin.security.setTotpRequired({ role: "evaluator", required: false });
+    const policyLog = (await listAudit(inner.db, { action: "security.*", limit: 5, order: "asc" })).items;
+    expect(policyLog.map((r) => [r.action, r.outcome, r.actor_role, r.object_id])).toEqual([
+      ["security.setTotpRequired", "refused", "sysadmin", null],
+      ["security.set_totp_required", "ok", "secadmin", "evaluator"],
+      ["security.set_totp_required", "ok", "secadmin", "evaluator"],
+    ]);
+  });
+});
+
+describe("login rate limits", () => {
+  it("refuses the 4th attempt a minute from one address (3/min), audits RATE_LIMITED, and lets it through again after the window", async () => {
+    const { ctx, close: done } = await open({ loginPerAddress: 3, loginPerAccount: 100 });
+    try {
+      const users = await Promise.all([1, 2, 3, 4].map(() => newUser(ctx, "office")));
+      for (const u of users.slice(0, 3)) await login(ctx, u.username, { ip: "192.0.2.7" });
+      const refused = await refusedWith(login(ctx, users[3]?.username ?? "", { ip: "192.0.2.7" }));
+      expect(refused).toMatchObject({ code: "TOO_MANY_REQUESTS", appCode: "RATE_LIMITED", message: expect.stringContaining("登录尝试过于频繁") });
+      await login(ctx, users[3]?.username ?? "", { ip: "192.0.2.8" }); // another address is not affected
+      const [record] = (await listAudit(ctx.db, { action: "auth.login", outcome: "refused", limit: 1 })).items;
+      expect(record).toMatchObject({ reason_code: "RATE_LIMITED", client_ip: "192.0.2.7", actor_username: users[3]?.username });
+      expect(JSON.parse(record?.detail ?? "{}")).toEqual({ limit: "address" });
+      now = new Date(now.getTime() + 61_000);
+      await expect(login(ctx, users[3]?.username ?? "", { ip: "192.0.2.7" })).resolves.toBeDefined();
+    } finally {
+      await done();
+    }
+  });
+
+  it("limits one account across addresses (2/min) without checking the password", async () => {
+    const { ctx, close: done } = await open({ loginPerAddress: 100, loginPerAccount: 2 });
+    try {
+      const u = await newUser(ctx, "office");
+      await login(ctx, u.username, { ip: "198.51.100.1" });
+      await login(ctx, u.username, { ip: "198.51.100.2" });
+      expect(await refusedWith(login(ctx, u.username, { ip: "198.51.100.3" }))).toMatchObject({ code: "TOO_MANY_REQUESTS" });
+      // the right password does not help, and the refusal does not count towards the lockout
+      const row = await ctx.db.selectFrom("users").select("failed_login_count").where("id", "=", u.id).executeTakeFirstOrThrow();
+      expect(row.failed_login_count).toBe(0);
+    } finally {
+      await done();
+    }
+  });
+});
