@@ -243,6 +243,22 @@ describe.each(DIALECTS)("security over HTTP (%s)", (dialect) => {
     expect((await c.mzj.fetch(`/api/files/${evidence}`)).status).toBe(200);
   });
 
+  it("a liaison cannot gain another unit's evidence by attaching its hash to a task of their own", async () => {
+    const ownUnit = c.ybj.me?.unitId ?? "";
+    const [ownTask] = (await createPlan(c.office, [{ leadUnitId: ownUnit }])) as [string];
+    await move(c.ybj, ownTask, { type: "SIGN" });
+    const version = (await c.ybj.trpc.task.get.query({ taskId: ownTask })).task.version;
+    // The hash of a file the user may not read must be treated like one that does not exist.
+    const attached = await attempt(
+      c.ybj.trpc.task.transition.mutate({ taskId: ownTask, expectedVersion: version, event: { type: "SUBMIT", text: "办理方案", fileHashes: [evidence] } }),
+    );
+    const download = (await c.ybj.fetch(`/api/files/${evidence}`)).status;
+    expect({ attachedCode: attached.ok ? "accepted" : attached.code, download }, "attach must be refused; the file must stay unreadable").toEqual({
+      attachedCode: "BAD_REQUEST",
+      download: 404,
+    });
+  });
+
   it("the system and security administrators cannot read tasks or plans", async () => {
     for (const user of ["sysadmin", "secadmin"] as const) {
       expect(await refusal(c[user].trpc.task.get.query({ taskId })), user).toMatchObject({ appCode: "NOT_FOUND" });
