@@ -4,10 +4,10 @@ import { createHash } from "node:crypto";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import type { IncomingMessage } from "node:http";
 import { dirname, join } from "node:path";
-import { getFile, inTransaction, saveFile, type DbOrTrx, type UserRow } from "@duban/db";
+import { getFile, inTransaction, saveFile } from "@duban/db";
 import type { Context, SessionUser } from "../context";
 import { AppError } from "../errors";
-import { canReadTask } from "../services/access";
+import { canReadFile } from "../services/access";
 import { recordAudit } from "../services/audit";
 
 /** Accepted evidence types, recognised by their signature, not by the name or the browser's claim. */
@@ -63,33 +63,6 @@ export async function storeUpload(ctx: Context & { session: SessionUser }, name:
     await recordAudit(ctx, trx, { action: "file.upload", object_type: "file", object_id: sha256, comment: cleanName, file_hashes: [sha256], detail: { size: bytes.length, mime } });
   });
   return { sha256, size: bytes.length, name: cleanName, mime };
-}
-
-/** Tasks a file is attached to, through submissions, progress reports or rectification items. */
-async function tasksOfFile(db: DbOrTrx, sha256: string): Promise<string[]> {
-  const links = await db.selectFrom("attachments").select(["owner_type", "owner_id"]).where("file_sha256", "=", sha256).execute();
-  const taskIds = new Set<string>();
-  for (const link of links) {
-    if (link.owner_type === "submission") {
-      const s = await db.selectFrom("submissions").select("task_id").where("id", "=", link.owner_id).executeTakeFirst();
-      if (s) taskIds.add(s.task_id);
-    } else if (link.owner_type === "progress_report") {
-      const p = await db.selectFrom("progress_reports").select("task_id").where("id", "=", link.owner_id).executeTakeFirst();
-      if (p) taskIds.add(p.task_id);
-    } else if (link.owner_type === "rectification_item") {
-      const r = await db.selectFrom("rectification_items").select("task_id").where("id", "=", link.owner_id).executeTakeFirst();
-      if (r) taskIds.add(r.task_id);
-    }
-  }
-  return [...taskIds];
-}
-
-export async function canReadFile(db: DbOrTrx, user: UserRow, sha256: string): Promise<boolean> {
-  const file = await getFile(db, sha256);
-  if (file === undefined) return false;
-  if (file.created_by === user.id) return true;
-  for (const taskId of await tasksOfFile(db, sha256)) if (await canReadTask(db, user, taskId)) return true;
-  return false;
 }
 
 export async function loadFile(ctx: Context & { session: SessionUser }, sha256: string) {

@@ -1,5 +1,5 @@
 // Who may read what. Moves are decided by the lifecycle package; reading is decided here.
-import { listTaskUnits, type DbOrTrx, type UserRow } from "@duban/db";
+import { getFile, listTaskUnits, type DbOrTrx, type UserRow } from "@duban/db";
 import type { Role } from "@duban/workflow";
 
 /** Roles that read every task. Liaisons read their unit's; the system and security admins none. */
@@ -18,4 +18,36 @@ export async function canReadTask(db: DbOrTrx, user: UserRow, taskId: string): P
   if (user.role !== "liaison" || user.unit_id === null) return false;
   const units = await listTaskUnits(db, taskId);
   return units.some((u) => u.unit_id === user.unit_id);
+}
+
+/** Tasks a file is attached to, through submissions, progress reports or rectification items. */
+async function tasksOfFile(db: DbOrTrx, sha256: string): Promise<string[]> {
+  const links = await db.selectFrom("attachments").select(["owner_type", "owner_id"]).where("file_sha256", "=", sha256).execute();
+  const taskIds = new Set<string>();
+  for (const link of links) {
+    const table =
+      link.owner_type === "submission"
+        ? "submissions"
+        : link.owner_type === "progress_report"
+          ? "progress_reports"
+          : link.owner_type === "rectification_item"
+            ? "rectification_items"
+            : null;
+    if (table === null) continue;
+    const row = await db.selectFrom(table).select("task_id").where("id", "=", link.owner_id).executeTakeFirst();
+    if (row) taskIds.add(row.task_id);
+  }
+  return [...taskIds];
+}
+
+/**
+ * A user may read (and attach) an evidence file they uploaded, or one attached to a task they may
+ * read. Knowing a hash grants nothing: attaching a guessed hash is refused like reading it.
+ */
+export async function canReadFile(db: DbOrTrx, user: UserRow, sha256: string): Promise<boolean> {
+  const file = await getFile(db, sha256);
+  if (file === undefined) return false;
+  if (file.created_by === user.id) return true;
+  for (const taskId of await tasksOfFile(db, sha256)) if (await canReadTask(db, user, taskId)) return true;
+  return false;
 }

@@ -9,7 +9,6 @@ import {
   createRectificationItems,
   createSubmission,
   decideExtensionRequest,
-  getFile,
   listExtensionRequests,
   markRectified,
   removeTaskUnit,
@@ -17,9 +16,11 @@ import {
   upsertRating,
   type DbOrTrx,
   type SubmissionKind,
+  type UserRow,
 } from "@duban/db";
 import type { TaskEvent, TaskSnapshot } from "@duban/workflow";
 import { AppError } from "../errors";
+import { canReadFile } from "./access";
 
 const SUBMISSION_KIND: Record<string, SubmissionKind> = {
   deploy: "handling_plan",
@@ -32,9 +33,10 @@ export function rectificationRowId(taskId: string, itemId: string): string {
   return `${taskId}:${itemId}`;
 }
 
-export async function checkFilesExist(db: DbOrTrx, hashes: readonly string[]): Promise<void> {
+/** Evidence named in a move must exist and be the user's to use (uploaded by them or already visible to them). */
+export async function checkFilesUsable(db: DbOrTrx, user: UserRow, hashes: readonly string[]): Promise<void> {
   for (const hash of hashes) {
-    if ((await getFile(db, hash)) === undefined) {
+    if (!(await canReadFile(db, user, hash))) {
       throw new AppError("BAD_INPUT", "附件不存在，请重新上传", { fields: { fileHashes: "附件不存在，请重新上传" } });
     }
   }
