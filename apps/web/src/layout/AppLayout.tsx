@@ -61,7 +61,8 @@ export function AppLayout() {
   const [collapsed, setCollapsed] = useState(false);
   const mainRef = useRef<HTMLElement>(null);
 
-  const items = NAV.filter((i) => i.roles.includes(me.role));
+  const administrative = me.role === "auditor" || me.role === "sysadmin" || me.role === "secadmin";
+  const items = NAV.filter((i) => i.roles.includes(me.role)).map((i) => (i.path === "/" && administrative ? { ...i, label: "工作台" } : i));
   const menuItems: MenuProps["items"] = items.map((i) => ({
     key: i.path,
     icon: <span aria-hidden="true">{i.icon}</span>,

@@ -231,7 +231,7 @@ export function AuditListPage() {
       <Card>
         <ScrollTable<AuditRow>
           label="审计记录"
-          minWidth={1100}
+          minWidth={1300}
           rowKey="seq"
           size="small"
           loading={list.isPending}
@@ -292,7 +292,7 @@ export function AuditListPage() {
               ),
             },
             { title: "状态变化", key: "state", width: 170, render: (_, r) => (r.fromState || r.toState ? `${stateLabel(r.fromState)} → ${stateLabel(r.toState)}` : "—") },
-            { title: "说明", dataIndex: "comment", render: (c: string | null) => <span className="clamp-2">{c ?? "—"}</span> },
+            { title: "说明", dataIndex: "comment", width: 220, render: (c: string | null) => <span className="clamp-2">{c ?? "—"}</span> },
             { title: "地址", dataIndex: "clientIp", width: 110, render: (c: string | null) => c ?? "—" },
           ]}
         />

@@ -104,7 +104,7 @@ function SourceInput({ onParsed }: { onParsed: (p: Preview) => void }) {
           </Form.Item>
         ) : (
           <Form.Item label="Word 文件" htmlFor="plan-docx-button">
-            <input ref={input} type="file" accept=".docx,application/vnd.openxmlformats-officedocument.wordprocessingml.document" hidden tabIndex={-1} aria-hidden="true" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
+            <input ref={input} type="file" accept=".docx,application/vnd.openxmlformats-officedocument.wordprocessingml.document" hidden style={{ display: "none" }} tabIndex={-1} aria-hidden="true" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
             <Space wrap>
               <Button id="plan-docx-button" icon={<FileWordOutlined />} onClick={() => input.current?.click()}>
                 选择文件

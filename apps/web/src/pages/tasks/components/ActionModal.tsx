@@ -231,7 +231,7 @@ export function ActionModal({
       </Form.Item>
     );
     const files = (
-      <Form.Item label="附件（证明材料）" name="files" extra="可上传多个文件，最多 20 个">
+      <Form.Item label="附件（证明材料）" name="files" extra="支持 PDF、图片（PNG/JPG）、Word、Excel 文件，最多 20 个">
         <FileUpload />
       </Form.Item>
     );
@@ -441,12 +441,13 @@ export function ActionModal({
     }
   })();
 
+  const title = type === "SUBMIT" && stage in SUBMISSION_LABELS ? `提交${SUBMISSION_LABELS[stage as keyof typeof SUBMISSION_LABELS]}` : action.label;
   const danger = type === "TERMINATE" || type === "RETURN" || type === "RETURN_CONTRIBUTION";
 
   return (
     <Modal
       open={open}
-      title={action.label}
+      title={title}
       onCancel={() => {
         if (!transition.isPending) onClose();
       }}
