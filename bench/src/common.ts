@@ -1,0 +1,155 @@
+// Shared by the benchmark sections: timing statistics, the results table, a minimal tRPC-over-HTTP
+// client with its own session cookie, and the SUBMIT/APPROVE/SUBMIT/RETURN cycle.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const BENCH_DIR = join(dirname(fileURLToPath(import.meta.url)), "..");
+export const DEMO_PASSWORD = "Demo@2026";
+
+export interface Summary {
+  n: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+export function summarize(samples: readonly number[]): Summary {
+  const s = [...samples].sort((a, b) => a - b);
+  const at = (p: number) => (s.length === 0 ? NaN : (s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] as number));
+  return { n: s.length, p50: at(50), p95: at(95), p99: at(99), max: s[s.length - 1] ?? NaN };
+}
+
+export interface Row {
+  section: string;
+  metric: string;
+  value: number;
+  unit: string;
+  /** e.g. "≥ 1.0×", "≤ 50 ms" */
+  target?: string;
+  pass?: boolean;
+  note?: string;
+}
+
+export const rows: Row[] = [];
+
+export function record(row: Row): Row {
+  rows.push(row);
+  const t = row.target ? `  target ${row.target}: ${row.pass ? "PASS" : "MISS"}` : "";
+  process.stdout.write(`  ${row.section} · ${row.metric}: ${fmt(row.value)} ${row.unit}${t}${row.note ? `  (${row.note})` : ""}\n`);
+  return row;
+}
+
+export function fmt(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  if (Math.abs(v) >= 100) return v.toFixed(0);
+  if (Math.abs(v) >= 10) return v.toFixed(1);
+  return v.toFixed(2);
+}
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `duban-bench-${prefix}-`));
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export function mb(bytes: number): number {
+  return bytes / (1024 * 1024);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: string,
+  ) {
+    super(`HTTP ${status}: ${body.slice(0, 300)}`);
+  }
+}
+
+export interface Client {
+  readonly unitId: string | null;
+  readonly cookie: string;
+  query<T>(path: string, input: unknown): Promise<T>;
+  mutate<T>(path: string, input: unknown): Promise<T>;
+}
+
+/** A client on an existing session (sessions live in the database: any API process accepts them). */
+export function clientFor(baseUrl: string, cookie: string, unitId: string | null): Client {
+  const call = async <T>(path: string, init: RequestInit): Promise<T> => {
+    const r = await fetch(`${baseUrl}/trpc/${path}`, { ...init, headers: { ...(init.headers as Record<string, string>), cookie } });
+    const body = await r.text();
+    if (r.status !== 200) throw new HttpError(r.status, body);
+    return (JSON.parse(body) as { result: { data: T } }).result.data;
+  };
+  return {
+    unitId,
+    cookie,
+    query: (path, input) => call(`${path}?input=${encodeURIComponent(JSON.stringify(input))}`, { method: "GET" }),
+    mutate: (path, input) => call(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(input) }),
+  };
+}
+
+/** Signs in once (one session cookie per client); tRPC v11 without a transformer, non-batched. */
+export async function login(baseUrl: string, username: string): Promise<Client> {
+  const res = await fetch(`${baseUrl}/trpc/auth.login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ username, password: DEMO_PASSWORD }),
+  });
+  const text = await res.text();
+  if (res.status !== 200) throw new HttpError(res.status, text);
+  const cookie = res.headers.getSetCookie().map((c) => c.split(";")[0] ?? "").find((c) => c.startsWith("duban_session="));
+  if (cookie === undefined) throw new Error("no session cookie");
+  const me = (JSON.parse(text) as { result: { data: { unitId: string | null } } }).result.data;
+  return clientFor(baseUrl, cookie, me.unitId);
+}
+
+/** The cycle every transition benchmark runs (a task with no co-units). */
+export function nextMove(stage: string, status: string): { who: "liaison" | "office"; event: Record<string, unknown> } {
+  if (stage === "deploy" && (status === "drafting" || status === "returned")) return { who: "liaison", event: { type: "SUBMIT", text: "办理方案：按季度推进。" } };
+  if (stage === "deploy" && status === "submitted") return { who: "office", event: { type: "APPROVE", comment: "同意" } };
+  if (stage === "handle" && (status === "drafting" || status === "returned")) return { who: "liaison", event: { type: "SUBMIT", text: "完成情况报告。" } };
+  if (stage === "handle" && status === "submitted") return { who: "office", event: { type: "RETURN", toStage: "deploy", reason: "vague_measures", text: "请细化措施。" } };
+  throw new Error(`no move in the cycle from ${stage}/${status}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export interface Child {
+  baseUrl: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Starts src/server-child.ts in its own Node process on `databaseUrl` and waits for its port. */
+export async function startChild(databaseUrl: string, filesDir: string): Promise<Child> {
+  const child = spawn(process.execPath, ["--import", "tsx", join(BENCH_DIR, "src", "server-child.ts"), databaseUrl, filesDir], {
+    cwd: BENCH_DIR,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  let stderr = "";
+  child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = "";
+    child.stdout?.on("data", (d: Buffer) => {
+      out += d.toString();
+      const m = /LISTENING (\d+)/.exec(out);
+      if (m) resolve(Number(m[1]));
+    });
+    void exited.then(() => reject(new Error(`child server exited: ${stderr}`)));
+  });
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    child,
+    stop: async () => {
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}

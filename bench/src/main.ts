@@ -1,0 +1,74 @@
+// pnpm bench: every section of issue 8 in one run; prints a table and writes bench/results/*.json.
+// Flags: --full (adds 1M tasks to the query section), --only=a,b (sections: transitions, bpmn,
+// queries, audit, import), --quick (short phases, for trying the harness).
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { join } from "node:path";
+import type { DbOrTrx } from "@duban/db";
+import { BENCH_DIR, fmt, record, rows } from "./common";
+import { auditBench } from "./audit";
+import { bpmnBench } from "./bpmn";
+import { planImportBench } from "./plan-import";
+import { queriesBench } from "./queries";
+import { transitionsBench } from "./transitions";
+
+const args = process.argv.slice(2);
+const full = args.includes("--full");
+const quick = args.includes("--quick");
+const only = args.find((a) => a.startsWith("--only="))?.slice("--only=".length).split(",");
+const want = (s: string) => only === undefined || only.includes(s);
+const databaseUrl = process.env.DATABASE_URL;
+const pgUrl = databaseUrl !== undefined && /^postgres(ql)?:\/\//.test(databaseUrl) ? databaseUrl : undefined;
+
+const started = Date.now();
+const durationMs = quick ? 2000 : 8000;
+const warmupMs = quick ? 500 : 1500;
+const results: Record<string, unknown> = {};
+
+if (want("transitions")) {
+  process.stdout.write("transitions (SQLite)\n");
+  results.sqlite = await transitionsBench({ dialect: "sqlite", clientCounts: [16, 64], durationMs, warmupMs });
+  if (pgUrl) {
+    process.stdout.write("transitions (PostgreSQL)\n");
+    results.postgres = await transitionsBench({ dialect: "postgres", serverUrl: pgUrl, clientCounts: [16, 64], durationMs, warmupMs });
+  } else {
+    process.stdout.write("transitions (PostgreSQL): skipped — set DATABASE_URL=postgres://… to run it\n");
+  }
+}
+
+if (want("bpmn")) {
+  process.stdout.write("bpmn-engine peer\n");
+  const bpmnRate = await bpmnBench({ concurrency: 16, durationMs });
+  results.bpmn = bpmnRate;
+  const sqlite = results.sqlite as { ratePerClients: Record<number, number> } | undefined;
+  if (sqlite) {
+    const best = Math.max(...Object.values(sqlite.ratePerClients));
+    record({ section: "bpmn-engine", metric: "HTTP durable transitions (SQLite, best of 16/64 clients) / bpmn-engine", value: best / bpmnRate, unit: "×", target: "≥ 25×", pass: best / bpmnRate >= 25 });
+  }
+}
+
+if (want("queries") || want("audit")) {
+  const sizes = quick ? [10_000] : full ? [10_000, 100_000, 1_000_000] : [10_000, 100_000];
+  const largest = sizes[sizes.length - 1] as number;
+  for (const n of sizes) {
+    process.stdout.write(`queries at ${n} tasks\n`);
+    const auditPerTask = n >= 1_000_000 ? 0 : 20;
+    const onDb = n === 10_000 && want("audit") ? (db: DbOrTrx) => auditBench(db, "10k tasks × 20") : undefined;
+    results[`queries${n}`] = await queriesBench(n, auditPerTask, n === largest && n >= 1_000_000, onDb);
+  }
+}
+
+if (want("import")) {
+  process.stdout.write("plan import\n");
+  results.planImport = planImportBench(quick ? 1000 : 3000);
+}
+
+const machine = { cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, cpu: cpus()[0]?.model };
+const table = rows.map((r) => ({ section: r.section, metric: r.metric, value: `${fmt(r.value)} ${r.unit}`.trim(), target: r.target ?? "", result: r.target ? (r.pass ? "PASS" : "MISS") : "" }));
+console.log(`\n${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}; ${((Date.now() - started) / 1000).toFixed(0)} s`);
+console.table(table);
+mkdirSync(join(BENCH_DIR, "results"), { recursive: true });
+const file = join(BENCH_DIR, "results", `bench-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
+writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), machine, flags: { full, quick, only }, rows, results }, null, 2));
+console.log(`results written to ${file}`);
+process.exit(0);
