@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { createPlanFromDraft, documentText, draftFromParsed, getPlanDetail, listPlansFor, previewImport, ZPlanDraft } from "../services/plans";
+import { recordAudit } from "../services/audit";
 import { authedProcedure, roleProcedure, router } from "../trpc";
 
 const source = z
@@ -19,6 +20,13 @@ export const planRouter = router({
       const text = await documentText(input);
       const parsed = await previewImport(ctx, text);
       const { draft, unassigned } = draftFromParsed(parsed, text);
+      // Writes no plan, but every mutation leaves a record (the completeness test walks the router).
+      await recordAudit(ctx, ctx.db, {
+        action: "plan.preview_import",
+        object_type: "plan_document",
+        comment: parsed.title,
+        detail: { docNumber: parsed.docNumber ?? null, taskCount: draft.tasks.length, unmatchedUnits: parsed.unmatchedUnits.length, bytes: text.length },
+      });
       return { parsed, draft, unassigned };
     }),
   confirmImport: roleProcedure("office")
