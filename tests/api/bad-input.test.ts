@@ -29,7 +29,7 @@ interface ProcedureDef {
   _def: { type: "query" | "mutation" | "subscription"; inputs: z.ZodType[] };
 }
 
-const PROCEDURES: ProcedureInfo[] = Object.entries(appRouter._def.procedures as Record<string, ProcedureDef>).map(([path, procedure]) => {
+const PROCEDURES: ProcedureInfo[] = Object.entries(appRouter._def.procedures as unknown as Record<string, ProcedureDef>).map(([path, procedure]) => {
   const { type, inputs } = procedure._def;
   if (type === "subscription") throw new Error(`${path}: subscriptions are not covered`);
   const [first] = inputs;

@@ -25,7 +25,7 @@ type User = (typeof USERS)[number];
 interface ProcedureDef {
   _def: { type: "query" | "mutation" | "subscription" };
 }
-const PROCEDURES = Object.entries(appRouter._def.procedures as Record<string, ProcedureDef>).map(([path, p]) => ({ path, type: p._def.type }));
+const PROCEDURES = Object.entries(appRouter._def.procedures as unknown as Record<string, ProcedureDef>).map(([path, p]) => ({ path, type: p._def.type }));
 
 async function rawLogin(baseUrl: string, username: string, password: string, headers: Record<string, string> = {}) {
   return fetch(`${baseUrl}/trpc/auth.login`, {
@@ -145,7 +145,13 @@ describe.each(DIALECTS)("security over HTTP (%s)", (dialect) => {
     const version = (await c.office.trpc.task.get.query({ taskId })).task.version;
     const body = JSON.stringify({ taskId, expectedVersion: version, event: { type: "URGE", text: "跨站" } });
     const headers = { "content-type": "application/json" };
-    for (const hostile of [{ origin: "http://evil.example" }, { origin: "null" }, { "sec-fetch-site": "cross-site" }, { origin: `${app.baseUrl}.evil.example` }]) {
+    const hostileHeaders: Record<string, string>[] = [
+      { origin: "http://evil.example" },
+      { origin: "null" },
+      { "sec-fetch-site": "cross-site" },
+      { origin: `${app.baseUrl}.evil.example` },
+    ];
+    for (const hostile of hostileHeaders) {
       const response = await c.office.fetch("/trpc/task.transition", { method: "POST", headers: { ...headers, ...hostile }, body });
       expect(response.status, JSON.stringify(hostile)).toBe(403);
     }
