@@ -6,6 +6,7 @@ import { configFromEnv } from "./config";
 import { readEnv } from "./env";
 import { createAppServer } from "./http/server";
 import { createLogger } from "./logger";
+import { createWebhookSender, startDailyJob } from "./services/supervision/job";
 import { startDailyCheckpoints } from "./services/checkpoints";
 
 const env = readEnv();
@@ -19,6 +20,8 @@ const { inner, close } = await openApp({
 });
 // Daily signed checkpoint of the audit log, outside the database (at most one per day, restart-safe).
 const stopCheckpoints = startDailyCheckpoints(inner);
+// Daily deadline warnings (issue 7): once per day across processes (job_runs claim); webhook only when DUBAN_WEBHOOK_URL is set.
+const stopDailyJob = startDailyJob(inner, { send: inner.config.webhookUrl ? createWebhookSender(inner.config.webhookUrl) : null });
 const server = createAppServer(inner, { webDist: env.DUBAN_WEB_DIST ?? join(findRepoRoot(), "apps", "web", "dist") });
 server.listen(env.PORT, env.HOST, () => {
   const address = server.address();
@@ -29,6 +32,7 @@ server.listen(env.PORT, env.HOST, () => {
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => {
     stopCheckpoints();
+    stopDailyJob();
     server.close(() => void close().then(() => process.exit(0)));
     setTimeout(() => process.exit(0), 5000).unref();
   });

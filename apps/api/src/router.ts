@@ -3,6 +3,7 @@ import { auditRouter } from "./routers/audit";
 import { authRouter } from "./routers/auth";
 import { unitRouter, userRouter } from "./routers/admin";
 import { planRouter } from "./routers/plan";
+import { inboxRouter, supervisionRouter } from "./routers/supervision";
 import { securityRouter } from "./routers/security";
 import { taskRouter } from "./routers/task";
 import { createCallerFactory, router } from "./trpc";
@@ -14,6 +15,8 @@ export const appRouter = router({
   plan: planRouter,
   task: taskRouter,
   audit: auditRouter,
+  supervision: supervisionRouter,
+  inbox: inboxRouter,
   security: securityRouter,
 });
 

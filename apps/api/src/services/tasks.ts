@@ -32,6 +32,7 @@ import { AppError, notFound } from "../errors";
 import { canReadTask, readsAllTasks, readsAnyTask } from "./access";
 import { recordAudit } from "./audit";
 import { deadlineMark, type DeadlineMark } from "./deadlines";
+import { checkReassignWindow } from "./supervision/assignment";
 import { applyTaskEffects, auditComment, checkFilesExist, rectificationRowId } from "./task-effects";
 
 type Authed = Context & { session: SessionUser };
@@ -290,6 +291,9 @@ export async function transitionTask(
       throw new AppError("CONFLICT", "该任务刚刚已被他人处理，请刷新查看最新状态后再操作");
     }
     const before = snapshotOf(task);
+    // Time-boxed assignment (issue 7): the lifecycle package is pure and reads no clock or
+    // calendar, so the working-day window for REQUEST_REASSIGN is enforced here, before decide().
+    if (input.event.type === "REQUEST_REASSIGN") await checkReassignWindow(ctx, trx, task);
     const decision = decide(before, event);
     if (!decision.ok) throw AppError.fromRefusal(decision.refusal);
     const fileHashes = "fileHashes" in input.event ? (input.event.fileHashes ?? []) : [];
@@ -318,7 +322,8 @@ export async function transitionTask(
       from_state: `${decision.before.stage}/${decision.before.status}`,
       to_state: `${after.stage}/${after.status}`,
       comment: auditComment(event),
-      detail: { ...rest, round: decision.before.round, version },
+      // a return's reason is a category code (counted by reason in the statistics): keep it
+      detail: { ...rest, ...(input.event.type === "RETURN" ? { reason: input.event.reason } : {}), round: decision.before.round, version },
       file_hashes: fileHashes,
     });
     return { version, stage: after.stage, status: after.status };

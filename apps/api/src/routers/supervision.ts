@@ -1,0 +1,124 @@
+// Supervision (督查督办, issue 7): deadlines, dashboard marks, urging, 督办单, monthly reports,
+// statistics, exports, the daily job — and the in-app inbox. Procedures are thin: validate, call a
+// service in ../services/supervision/. Each procedure's output is described beside it.
+import { z } from "zod";
+import { answerNotice, discardNotice, draftNotices, issueNotices, noticesFor } from "../services/supervision/notices";
+import { dashboard, taskDeadlines } from "../services/supervision/dashboard";
+import { exportBulletin, exportLedger } from "../services/supervision/exports";
+import { inboxList, inboxMarkRead, inboxUnreadCount } from "../services/supervision/inbox";
+import { createWebhookSender, runDailyJob } from "../services/supervision/job";
+import { missingReports } from "../services/supervision/reports";
+import { computeStats } from "../services/supervision/stats";
+import { todayOf } from "../services/supervision/common";
+import { urgeOverdue } from "../services/supervision/urge";
+import { authedProcedure, roleProcedure, router } from "../trpc";
+
+const id = z.string().min(1).max(64);
+const period = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "月份格式应为 YYYY-MM");
+
+const readers = roleProcedure("office", "leader", "auditor", "liaison");
+const overseers = roleProcedure("office", "leader", "auditor");
+
+export const supervisionRouter = router({
+  /**
+   * A task's deadlines → { taskId, today, stage, deadlineText,
+   *   taskDue: { stage:"handle", due, source:"task"|"phase"|null },
+   *   stages: [{ stage, due, source, workdaysLeft, current }],   // every stage, phase fallback
+   *   marks: TaskMarks }                                         // see services/supervision/marks.ts
+   */
+  taskDeadlines: authedProcedure.input(z.object({ taskId: id })).query(({ ctx, input }) => taskDeadlines(ctx, input.taskId)),
+
+  /**
+   * Dashboard of open tasks (liaisons: their unit's) → { today,
+   *   buckets: [{ key: red|yellow|behind|noReport|signLate|noticeRed|noticeYellow|noticeBlue, label, count, taskIds, filter }],
+   *   rows: [{ taskId, planId, ordinal, path, text, leadUnitId, leadUnitName, stage, status, version,
+   *            marks: { due, dueSource, workdaysLeft, deadline: red|yellow|green|none, overdue,
+   *                     sign: { reachedAt, due, workdaysLeft, mark } | null,
+   *                     behind: { reason: no_report|progress_behind, expectedPercent, percent } | null,
+   *                     reportedThisMonth, latestPercent, latestProgress, colour: blue|yellow|red|null, stageDues } }] }
+   * `filter` is task.list's input (drill-down); `taskIds` is the exact list (the filter's `overdue`
+   * uses tasks.due_date only, the marks also the phase fallback).
+   */
+  dashboard: readers
+    .input(z.object({ planId: id.optional(), unitId: id.optional() }).default({}))
+    .query(({ ctx, input }) => dashboard(ctx, input)),
+
+  /** Urges every overdue open task the unit leads (each one a task.URGE move) → { unitId, overdue, urged, failed: [{taskId, message}], taskIds } */
+  urgeOverdue: roleProcedure("office")
+    .input(z.object({ unitId: id, text: z.string().trim().max(2000).optional() }))
+    .mutation(({ ctx, input }) => urgeOverdue(ctx, input)),
+
+  /** Drafts 督办单 from today's marks → { created, updated, skipped, drafts: NoticeView[] } */
+  draftNotices: roleProcedure("office")
+    .input(z.object({ planId: id.optional() }).default({}))
+    .mutation(({ ctx, input }) => draftNotices(ctx, input)),
+
+  /** Issues drafts in one action (numbers 督办〔year〕第N号, audited per task) → { issued, notices: NoticeView[] } */
+  issueNotices: roleProcedure("office")
+    .input(z.object({ ids: z.array(id).min(1).max(500) }))
+    .mutation(({ ctx, input }) => issueNotices(ctx, input)),
+
+  /** Deletes a draft → { id } */
+  discardNotice: roleProcedure("office").input(z.object({ id })).mutation(({ ctx, input }) => discardNotice(ctx, input)),
+
+  /** The unit's liaison answers → NoticeView (late: true when after replyDue) */
+  answerNotice: roleProcedure("liaison")
+    .input(z.object({ id, text: z.string().trim().min(1, "请填写答复内容").max(20000) }))
+    .mutation(({ ctx, input }) => answerNotice(ctx, input)),
+
+  /**
+   * 督办单 list → NoticeView[]: { id, number, colour, colourLabel, status: draft|issued|answered, taskId, taskPath,
+   *   taskText, unitId, unitName, facts, replyDue, createdAt, issuedAt, answerText, answeredAt, late }
+   * Liaisons: their unit's, never drafts.
+   */
+  notices: readers
+    .input(z.object({ status: z.enum(["draft", "issued", "answered"]).optional(), unitId: id.optional(), taskId: id.optional() }).default({}))
+    .query(({ ctx, input }) => noticesFor(ctx, input)),
+
+  /** 月调度 → { period, total, units: [{ unitId, unitName, count, tasks: [{taskId, path, text}], filter }] } (liaisons: their unit) */
+  missingReports: readers
+    .input(z.object({ period, planId: id.optional(), unitId: id.optional() }))
+    .query(({ ctx, input }) => missingReports(ctx, input)),
+
+  /**
+   * Statistics → { today, planId, total, open,
+   *   byStage: [{ stage, label, count, filter }],
+   *   onTime: { completed, completedOnTime, rate (0..1 | null), taskIds },
+   *   overdue: { count, taskIds, filter },
+   *   returns: { total, byReason: [{ reason, label, count }], byUnit: [{ unitId, unitName, count, filter }] },
+   *   avgDaysPerStage: [{ stage, label, days | null, samples }],
+   *   resolutionClasses: [{ class: A|B|C, label, count, taskIds }], evaluation: [{ rating, label, votes }],
+   *   missingReports: { period, total },
+   *   units: [{ rank, unitId, unitName, lead, co, open, completed, completedOnTime, onTimeRate, overdue, returns,
+   *             missingReports, filters: { all, overdue } }] }      // the bulletin's ranking table
+   */
+  stats: overseers
+    .input(z.object({ planId: id.optional() }).default({}))
+    .query(({ ctx, input }) => computeStats(ctx, { planId: input.planId, today: todayOf(ctx) })),
+
+  /** Task ledger (台账) as .xlsx → { filename, mime, base64 } */
+  exportLedger: overseers.input(z.object({ planId: id })).mutation(({ ctx, input }) => exportLedger(ctx, input)),
+
+  /** 季通报 as .docx → { filename, mime, base64 } */
+  exportBulletin: roleProcedure("office", "leader")
+    .input(z.object({ planId: id, quarter: z.string().regex(/^\d{4}Q[1-4]$/, "季度格式应为 2026Q3") }))
+    .mutation(({ ctx, input }) => exportBulletin(ctx, input)),
+
+  /** Runs today's deadline warnings now (a no-op if they already ran today) → DailyJobResult */
+  runDailyJob: roleProcedure("office").mutation(({ ctx }) =>
+    runDailyJob(ctx, { send: ctx.config.webhookUrl ? createWebhookSender(ctx.config.webhookUrl) : null }),
+  ),
+});
+
+export const inboxRouter = router({
+  /** → { items: [{ id, kind, taskId, title, body, createdAt, readAt, toUnit }], nextCursor, unread } */
+  list: authedProcedure
+    .input(z.object({ unreadOnly: z.boolean().optional(), limit: z.number().int().min(1).max(200).default(50), cursor: z.string().max(200).nullish() }).default({ limit: 50 }))
+    .query(({ ctx, input }) => inboxList(ctx, input)),
+  /** → { unread } */
+  unreadCount: authedProcedure.query(({ ctx }) => inboxUnreadCount(ctx)),
+  /** Marks the given messages (or all) read → { changed, unread } */
+  markRead: authedProcedure
+    .input(z.object({ ids: z.array(id).max(500).optional() }).default({}))
+    .mutation(({ ctx, input }) => inboxMarkRead(ctx, input)),
+});

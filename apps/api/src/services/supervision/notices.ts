@@ -1,0 +1,230 @@
+// 督办单 (supervision notices), three colours: blue — deadline near; yellow — behind (no monthly
+// report while handling, or reported progress behind the phase); red — overdue. The office drafts
+// them from the marks, issues them in one action (numbered 督办〔year〕第N号, audited with the
+// task id so they show in the task's history, and sent to the unit's inbox); the unit's liaison
+// answers by the reply date.
+import {
+  answerNotice as answerNoticeRow,
+  createNoticeDraft,
+  deleteNoticeDraft,
+  getNotice,
+  getTasksByIds,
+  inTransaction,
+  insertNotifications,
+  issueNotice as issueNoticeRow,
+  listNotices,
+  updateNoticeDraft,
+  type SupervisionNoticeRow,
+  type SupervisionNoticeStatus,
+} from "@duban/db";
+import { AppError, notFound } from "../../errors";
+import { recordAudit } from "../audit";
+import { addWorkdays, chineseDate } from "./calendar";
+import { allTasks, pathLabel, scopeUnit, todayOf, unitNameMap, type Authed } from "./common";
+import { computeMarks, isOpen, type NoticeColour, type TaskMarks } from "./marks";
+
+export const COLOUR_LABELS: Record<NoticeColour, string> = { blue: "蓝色督办单", yellow: "黄色督办单", red: "红色督办单" };
+
+function factsOf(task: { path: string[]; text: string }, m: TaskMarks, colour: NoticeColour): string {
+  const head = `任务 ${pathLabel(task.path)}「${task.text.slice(0, 80)}」`;
+  switch (colour) {
+    case "red":
+      return m.overdue
+        ? `${head}办理时限为${chineseDate(m.due as string)}，已逾期 ${-(m.workdaysLeft ?? 0)} 个工作日，尚未办结。`
+        : `${head}交办后已超过签收期限（${chineseDate(m.sign?.due ?? "")}），仍未签收。`;
+    case "yellow":
+      return m.behind?.reason === "no_report"
+        ? `${head}本月尚未报送办理进度。`
+        : `${head}报送进度 ${m.behind?.percent ?? 0}%，按方案进度应达 ${m.behind?.expectedPercent ?? 0}% 左右，进度滞后。`;
+    case "blue":
+      return m.sign !== null && m.sign.mark === "yellow"
+        ? `${head}签收期限为${chineseDate(m.sign.due)}，请及时签收。`
+        : `${head}办理时限为${chineseDate(m.due as string)}，还剩 ${m.workdaysLeft ?? 0} 个工作日。`;
+  }
+}
+
+export interface NoticeView {
+  id: string;
+  number: string | null;
+  colour: NoticeColour;
+  colourLabel: string;
+  status: SupervisionNoticeStatus;
+  taskId: string;
+  taskPath: string;
+  taskText: string;
+  unitId: string;
+  unitName: string;
+  facts: string;
+  replyDue: string;
+  createdAt: string;
+  issuedAt: string | null;
+  answerText: string | null;
+  answeredAt: string | null;
+  /** answered after the reply date, or issued and past it without an answer */
+  late: boolean;
+}
+
+async function toViews(ctx: Authed, rows: SupervisionNoticeRow[]): Promise<NoticeView[]> {
+  const tasks = new Map((await allTasksByIds(ctx, rows.map((r) => r.task_id))).map((t) => [t.id, t]));
+  const names = await unitNameMap(ctx.db, rows.map((r) => r.unit_id));
+  const today = todayOf(ctx);
+  return rows.map((r) => {
+    const task = tasks.get(r.task_id);
+    return {
+      id: r.id,
+      number: r.number,
+      colour: r.colour,
+      colourLabel: COLOUR_LABELS[r.colour],
+      status: r.status,
+      taskId: r.task_id,
+      taskPath: task ? pathLabel(task.path) : "",
+      taskText: task?.text ?? "",
+      unitId: r.unit_id,
+      unitName: names.get(r.unit_id) ?? r.unit_id,
+      facts: r.facts,
+      replyDue: r.reply_due,
+      createdAt: r.created_at,
+      issuedAt: r.issued_at,
+      answerText: r.answer_text,
+      answeredAt: r.answered_at,
+      late: r.status === "answered" ? (r.answered_at ?? "").slice(0, 10) > r.reply_due : r.status === "issued" && today > r.reply_due,
+    };
+  });
+}
+
+function allTasksByIds(ctx: Authed, ids: string[]) {
+  return getTasksByIds(ctx.db, [...new Set(ids)]);
+}
+
+/**
+ * Drafts a notice for every open task whose marks call for one. A task with a draft already gets
+ * it updated (colour, facts); a task with an unanswered issued notice of the same colour is skipped.
+ */
+export async function draftNotices(ctx: Authed, input: { planId?: string | undefined }) {
+  const today = todayOf(ctx);
+  const tasks = (await allTasks(ctx.db, input.planId ? { planId: input.planId } : {})).filter((t) => isOpen(t.stage) && t.lead_unit_id !== null);
+  const marks = await computeMarks(ctx, tasks, today);
+  const existing = await listNotices(ctx.db, { taskIds: tasks.map((t) => t.id) });
+  const replyDue = addWorkdays(today, ctx.config.noticeReplyWorkdays);
+  let created = 0;
+  let updated = 0;
+  let skipped = 0;
+  const ids: string[] = [];
+  await inTransaction(ctx.db, async (trx) => {
+    for (const task of tasks) {
+      const m = marks.get(task.id);
+      if (m?.colour == null) continue;
+      const colour = m.colour;
+      const mine = existing.filter((n) => n.task_id === task.id);
+      if (mine.some((n) => n.status === "issued" && n.colour === colour)) {
+        skipped += 1;
+        continue;
+      }
+      const facts = factsOf(task, m, colour);
+      const draft = mine.find((n) => n.status === "draft");
+      if (draft) {
+        await updateNoticeDraft(trx, draft.id, { colour, facts, reply_due: replyDue });
+        updated += 1;
+        ids.push(draft.id);
+      } else {
+        const row = await createNoticeDraft(trx, {
+          colour,
+          task_id: task.id,
+          unit_id: task.lead_unit_id as string,
+          facts,
+          reply_due: replyDue,
+          created_by: ctx.session.user.id,
+          created_at: ctx.clock().toISOString(),
+        });
+        created += 1;
+        ids.push(row.id);
+      }
+    }
+  });
+  const drafts = (await listNotices(ctx.db, { status: "draft" })).filter((n) => ids.includes(n.id));
+  return { created, updated, skipped, drafts: await toViews(ctx, drafts) };
+}
+
+/** Issues drafts in one action: one number each, one audit record each (with task_id), inbox messages. */
+export async function issueNotices(ctx: Authed, input: { ids: string[] }) {
+  const at = ctx.clock().toISOString();
+  const today = todayOf(ctx);
+  const year = Number(today.slice(0, 4));
+  const replyDue = addWorkdays(today, ctx.config.noticeReplyWorkdays);
+  const issued = await inTransaction(ctx.db, async (trx) => {
+    const out: SupervisionNoticeRow[] = [];
+    for (const id of [...new Set(input.ids)]) {
+      const row = await issueNoticeRow(trx, id, { year, issued_by: ctx.session.user.id, at, reply_due: replyDue });
+      if (row === null) throw new AppError("CONFLICT", "所选督办单已签发或不存在，请刷新后重试");
+      await recordAudit(ctx, trx, {
+        action: "supervision.issueNotice",
+        object_type: "supervision_notice",
+        object_id: row.id,
+        task_id: row.task_id,
+        comment: `${row.number ?? ""} ${COLOUR_LABELS[row.colour]}：${row.facts}`.slice(0, 2000),
+        detail: { number: row.number, colour: row.colour, unitId: row.unit_id, replyDue: row.reply_due },
+      });
+      out.push(row);
+    }
+    await insertNotifications(
+      trx,
+      out.map((r) => ({
+        unit_id: r.unit_id,
+        kind: "notice_issued",
+        task_id: r.task_id,
+        title: `${COLOUR_LABELS[r.colour]} ${r.number ?? ""}`,
+        body: `${r.facts} 请于${chineseDate(r.reply_due)}前书面答复。`,
+        created_at: at,
+      })),
+    );
+    return out;
+  });
+  return { issued: issued.length, notices: await toViews(ctx, issued) };
+}
+
+/** The unit's liaison answers an issued notice (after the reply date it is accepted and marked late). */
+export async function answerNotice(ctx: Authed, input: { id: string; text: string }) {
+  const user = ctx.session.user;
+  const at = ctx.clock().toISOString();
+  const row = await inTransaction(ctx.db, async (trx) => {
+    const notice = await getNotice(trx, input.id);
+    if (notice === undefined || notice.unit_id !== user.unit_id) throw notFound("督办单");
+    if (notice.status !== "issued") throw new AppError("CONFLICT", notice.status === "answered" ? "该督办单已答复" : "该督办单尚未签发");
+    const answered = await answerNoticeRow(trx, notice.id, { text: input.text, answered_by: user.id, at });
+    if (answered === null) throw new AppError("CONFLICT", "该督办单已答复");
+    const late = at.slice(0, 10) > notice.reply_due;
+    await recordAudit(ctx, trx, {
+      action: "supervision.answerNotice",
+      object_type: "supervision_notice",
+      object_id: notice.id,
+      task_id: notice.task_id,
+      comment: input.text.slice(0, 2000),
+      detail: { number: notice.number, colour: notice.colour, replyDue: notice.reply_due, late },
+    });
+    if (notice.issued_by !== null) {
+      await insertNotifications(trx, [
+        { user_id: notice.issued_by, kind: "notice_answered", task_id: notice.task_id, title: `${notice.number ?? "督办单"} 已答复${late ? "（逾期）" : ""}`, body: input.text.slice(0, 500), created_at: at },
+      ]);
+    }
+    return answered;
+  });
+  return (await toViews(ctx, [row]))[0] as NoticeView;
+}
+
+export async function discardNotice(ctx: Authed, input: { id: string }) {
+  if (!(await deleteNoticeDraft(ctx.db, input.id))) throw new AppError("CONFLICT", "只能删除未签发的督办单草稿");
+  return { id: input.id };
+}
+
+/** The office, leaders and auditors see every notice; a liaison only their unit's (never drafts). */
+export async function noticesFor(ctx: Authed, input: { status?: SupervisionNoticeStatus | undefined; unitId?: string | undefined; taskId?: string | undefined }) {
+  const unitId = scopeUnit(ctx, input.unitId);
+  const liaison = ctx.session.user.role === "liaison";
+  if (liaison && input.status === "draft") return [];
+  const rows = await listNotices(ctx.db, {
+    ...(input.status ? { status: input.status } : {}),
+    ...(unitId ? { unitId } : {}),
+    ...(input.taskId ? { taskId: input.taskId } : {}),
+  });
+  return toViews(ctx, liaison ? rows.filter((r) => r.status !== "draft") : rows);
+}

@@ -1,0 +1,325 @@
+// Supervision through createCaller on in-memory SQLite, with a fixed (movable) clock in 2025 so
+// that the National Day week (1–8 October off; Sunday 28 September and Saturday 11 October are
+// make-up working days) runs through the working-day arithmetic.
+import { createDatabase, createUnit, createUser, listAudit, migrateToLatest, verifyAuditChain, type UserRow } from "@duban/db";
+import { TRPCError } from "@trpc/server";
+import ExcelJS from "exceljs";
+import mammoth from "mammoth";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { testConfig } from "../../config";
+import { detachedRequest, type Context, type InnerContext } from "../../context";
+import { createLogger } from "../../logger";
+import { createCaller } from "../../router";
+import { createPlanFromDraft } from "../plans";
+import { runDailyJob, type WebhookPayload } from "./job";
+
+let now = new Date("2025-09-01T02:00:00.000Z");
+const at = (iso: string) => (now = new Date(`${iso}T02:00:00.000Z`));
+
+let inner: InnerContext;
+let close: () => Promise<void>;
+const users: Record<string, UserRow> = {};
+const units: Record<string, string> = {};
+let planId = "";
+const task: Record<string, { id: string }> = {};
+
+const caller = (name: string) => {
+  const user = users[name] as UserRow;
+  const ctx: Context = { ...inner, request: detachedRequest(), session: { sessionId: `s-${name}`, user } };
+  return createCaller(ctx);
+};
+const codeOf = (e: unknown) => (e instanceof TRPCError ? e.code : undefined);
+
+async function move(name: string, key: string, event: Parameters<ReturnType<typeof createCaller>["task"]["transition"]>[0]["event"]) {
+  const c = caller(name);
+  const detail = await c.task.get({ taskId: (task[key] as { id: string }).id });
+  return c.task.transition({ taskId: detail.task.id, expectedVersion: detail.task.version, event });
+}
+
+beforeAll(async () => {
+  const handle = createDatabase({ url: ":memory:" });
+  await migrateToLatest(handle.db);
+  inner = { db: handle.db, dialect: handle.dialect, config: testConfig(), clock: () => now, logger: createLogger("silent") };
+  close = () => handle.close();
+  const mk = async (key: string, name: string, kind: "office" | "department") => (units[key] = (await createUnit(inner.db, { name, kind })).id);
+  await mk("office", "测试区领导小组办公室", "office");
+  await mk("A", "测试区民政局", "department");
+  await mk("B", "测试区卫生健康局", "department");
+  await mk("C", "测试区财政局", "department");
+  const user = async (username: string, role: UserRow["role"], unit: string | null) =>
+    (users[username] = await createUser(inner.db, { username, display_name: username, password_hash: "x", role, unit_id: unit, must_change_password: false }));
+  await user("office", "office", units.office as string);
+  await user("leader", "leader", units.office as string);
+  await user("a", "liaison", units.A as string);
+  await user("b", "liaison", units.B as string);
+  await user("c", "liaison", units.C as string);
+  await user("sysadmin", "sysadmin", null);
+
+  const t = (path: string[], heading: string, text: string, lead: string, dueDate: string | null, co: string[] = []) => ({
+    path, heading, text, leadUnitId: units[lead] as string, coUnitIds: co.map((k) => units[k] as string), dueDate, deadlineText: null,
+  });
+  const plan = await createPlanFromDraft(
+    { ...inner, request: detachedRequest(), session: { sessionId: "s", user: users.office as UserRow } },
+    {
+      title: "测试区养老服务行动计划",
+      docNumber: "测政办〔2025〕1号",
+      phases: [
+        { name: "动员部署阶段", start: "2025-09", end: "2025-09", stage: "deploy" },
+        { name: "办理落实阶段", start: "2025-09", end: "2025-12", stage: "handle" },
+        { name: "督促检查阶段", start: "2025-10", end: "2025-10", stage: "inspect" },
+      ],
+      tasks: [
+        t(["一", "1"], "完善服务体系", "任务一：建设社区养老服务站", "A", "2025-10-08", ["B"]),
+        t(["一", "2"], "完善服务体系", "任务二：开展养老机构排查", "A", "2025-09-20"),
+        t(["一", "3"], "完善服务体系", "任务三：制定补贴办法", "A", null),
+        t(["二", "1"], "强化医养结合", "任务四：签约家庭医生", "B", "2025-12-31"),
+        t(["二", "2"], "强化医养结合", "任务五：培训护理人员", "B", "2025-09-10"),
+        t(["三", "1"], "加强保障", "任务六：安排专项资金", "C", "2025-12-31"),
+        t(["三", "2"], "加强保障", "任务七：绩效评价", "C", "2025-12-31"),
+      ],
+    },
+    "manual",
+  );
+  planId = plan.id;
+  const list = await caller("office").task.list({ planId, limit: 50 });
+  list.items.forEach((x) => (task[`T${x.ordinal}`] = { id: x.id }));
+
+  // 2 September: A signs its three tasks; B signs T4 and T5, T4's plan is approved
+  at("2025-09-02");
+  for (const k of ["T1", "T2", "T3"]) await move("a", k, { type: "SIGN" });
+  for (const k of ["T4", "T5"]) await move("b", k, { type: "SIGN" });
+  await move("b", "T4", { type: "SUBMIT", text: "方案" });
+  await move("office", "T4", { type: "APPROVE" });
+  // T5: returned once for incomplete materials, then through handling, completed on 9 September (due 10th)
+  await move("b", "T5", { type: "SUBMIT", text: "方案" });
+  await move("office", "T5", { type: "RETURN", toStage: "deploy", reason: "incomplete_materials", text: "缺少进度安排" });
+  at("2025-09-03");
+  await move("b", "T5", { type: "SUBMIT", text: "方案（补充进度安排）" });
+  await move("office", "T5", { type: "APPROVE" });
+  // C asks, within its window, to have T7 reassigned
+  await move("c", "T7", { type: "REQUEST_REASSIGN", reason: "不属于本单位职责" });
+  at("2025-09-08");
+  await move("b", "T5", { type: "REPORT_PROGRESS", text: "已培训 120 人", percent: 80 });
+  at("2025-09-09");
+  await move("b", "T5", { type: "SUBMIT", text: "已完成培训" });
+  await move("office", "T5", { type: "APPROVE" });
+  at("2025-09-26");
+}, 60_000);
+afterAll(() => close());
+
+describe("supervision (createCaller, SQLite, clock in September–October 2025)", () => {
+  it("task deadlines: working days across the National Day week, phase fallback, signing mark", async () => {
+    const office = caller("office");
+    const d1 = await office.supervision.taskDeadlines({ taskId: task.T1!.id });
+    expect(d1.taskDue).toMatchObject({ due: "2025-10-08", source: "task" });
+    expect(d1.marks).toMatchObject({ due: "2025-09-30", dueSource: "phase", workdaysLeft: 3, deadline: "yellow", overdue: false });
+    expect(d1.stages.find((s) => s.stage === "handle")).toMatchObject({ due: "2025-10-08", workdaysLeft: 3 }); // 28, 29, 30 September
+    expect(d1.stages.find((s) => s.stage === "inspect")).toMatchObject({ due: "2025-10-31", source: "phase" });
+
+    const d3 = await office.supervision.taskDeadlines({ taskId: task.T3!.id });
+    expect(d3.taskDue).toMatchObject({ due: "2025-12-31", source: "phase" }); // no 完成时限: end of the handle phase
+    expect(d3.marks).toMatchObject({ due: "2025-09-30", dueSource: "phase", deadline: "yellow" });
+
+    expect((await office.supervision.taskDeadlines({ taskId: task.T2!.id })).marks).toMatchObject({ due: "2025-09-20", deadline: "red", overdue: true, workdaysLeft: -5 });
+
+    // unsigned T6: 3 working days after 1 September → 4 September; red by now, yellow on the 3rd
+    expect((await office.supervision.taskDeadlines({ taskId: task.T6!.id })).marks.sign).toMatchObject({ due: "2025-09-04", mark: "red" });
+    at("2025-09-03");
+    expect((await office.supervision.taskDeadlines({ taskId: task.T6!.id })).marks.sign).toMatchObject({ due: "2025-09-04", workdaysLeft: 1, mark: "yellow" });
+    at("2025-09-30");
+    expect((await office.supervision.taskDeadlines({ taskId: task.T1!.id })).stages.find((s) => s.stage === "handle")).toMatchObject({ workdaysLeft: 0 }); // 1–8 October off
+    at("2025-10-10");
+    expect((await office.supervision.taskDeadlines({ taskId: task.T1!.id })).stages.find((s) => s.stage === "handle")).toMatchObject({ workdaysLeft: -2 }); // 9, 10 October
+    at("2025-09-26");
+    // a liaison reads only their unit's tasks
+    expect(codeOf(await caller("c").supervision.taskDeadlines({ taskId: task.T1!.id }).catch((e: unknown) => e))).toBe("NOT_FOUND");
+  });
+
+  it("dashboard: buckets with drill-down filters and exact task ids; liaisons see their unit's", async () => {
+    const board = await caller("office").supervision.dashboard({ planId });
+    const ids = (key: string) => board.buckets.find((b) => b.key === key)?.taskIds.sort();
+    expect(ids("red")).toEqual([task.T2!.id]);
+    expect(board.buckets.find((b) => b.key === "red")?.filter).toEqual({ planId, overdue: true });
+    expect(ids("signLate")).toEqual([task.T6!.id]);
+    expect(ids("behind")).toEqual([task.T4!.id]);
+    expect(board.rows).toHaveLength(7);
+    const colours = Object.fromEntries(board.rows.map((r) => [r.ordinal, r.marks.colour]));
+    expect(colours).toEqual({ 1: "blue", 2: "red", 3: "blue", 4: "yellow", 5: null, 6: "red", 7: "blue" });
+    const mine = await caller("b").supervision.dashboard({});
+    expect(mine.rows.map((r) => r.ordinal).sort()).toEqual([1, 4, 5]); // B co-handles T1
+    expect(codeOf(await caller("b").supervision.dashboard({ unitId: units.A }).catch((e: unknown) => e))).toBe("FORBIDDEN");
+    expect(codeOf(await caller("sysadmin").supervision.dashboard({}).catch((e: unknown) => e))).toBe("FORBIDDEN");
+  });
+
+  it("reassignment only within 7 working days of reaching the unit (refused, audited)", async () => {
+    const refused = await move("c", "T6", { type: "REQUEST_REASSIGN", reason: "不属于本单位职责" }).catch((e: unknown) => e);
+    expect(codeOf(refused)).toBe("PRECONDITION_FAILED");
+    expect((refused as TRPCError).message).toContain("7 个工作日");
+    const log = await listAudit(inner.db, { taskId: task.T6!.id, limit: 5 });
+    expect(log.items[0]).toMatchObject({ action: "task.transition", outcome: "refused", reason_code: "GUARD_FAILED:reassignWindow" });
+    const t7 = await caller("office").task.get({ taskId: task.T7!.id });
+    expect(t7.task.status).toBe("reassign_requested");
+  });
+
+  it("missing monthly reports per unit, and a report clears it", async () => {
+    const office = caller("office");
+    const r = await office.supervision.missingReports({ period: "2025-09", planId });
+    expect(r.total).toBe(1);
+    expect(r.units).toEqual([expect.objectContaining({ unitId: units.B, count: 1, filter: { unitId: units.B, stage: ["handle"], planId } })]);
+    expect((await caller("a").supervision.missingReports({ period: "2025-09" })).total).toBe(0);
+  });
+
+  it("statistics on the known dataset", async () => {
+    const s = await caller("leader").supervision.stats({ planId });
+    expect(s.total).toBe(7);
+    expect(Object.fromEntries(s.byStage.map((b) => [b.stage, b.count]))).toMatchObject({ deploy: 5, handle: 1, inspect: 1, done: 0 });
+    expect(s.byStage.find((b) => b.stage === "handle")?.filter).toEqual({ planId, stage: ["handle"] });
+    expect(s.onTime).toMatchObject({ completed: 1, completedOnTime: 1, rate: 1 });
+    expect(s.overdue).toMatchObject({ count: 1, taskIds: [task.T2!.id], filter: { planId, overdue: true } });
+    expect(s.returns.total).toBe(1);
+    expect(s.returns.byReason.find((r) => r.reason === "incomplete_materials")?.count).toBe(1);
+    expect(s.returns.byUnit).toEqual([expect.objectContaining({ unitId: units.B, count: 1 })]);
+    expect(s.avgDaysPerStage.find((x) => x.stage === "deploy")?.samples).toBe(2);
+    expect(s.avgDaysPerStage.find((x) => x.stage === "handle")).toMatchObject({ samples: 1, days: 6 });
+    expect(s.missingReports).toEqual({ period: "2025-09", total: 1 });
+    const row = (k: string) => s.units.find((u) => u.unitId === units[k]);
+    expect(row("A")).toMatchObject({ lead: 3, co: 0, overdue: 1, returns: 0, completed: 0, onTimeRate: null });
+    expect(row("B")).toMatchObject({ lead: 2, co: 1, overdue: 0, returns: 1, completed: 1, completedOnTime: 1, onTimeRate: 1, missingReports: 1 });
+    expect(row("C")).toMatchObject({ lead: 2, overdue: 0, missingReports: 0 });
+    expect(row("A")?.filters.overdue).toEqual({ planId, unitId: units.A, overdue: true });
+    expect(s.units.map((u) => u.rank)).toEqual([1, 2, 3]);
+    expect(s.units.at(-1)?.unitId).toBe(units.A); // the unit with an overdue task ranks last
+    expect(codeOf(await caller("a").supervision.stats({}).catch((e: unknown) => e))).toBe("FORBIDDEN");
+  });
+
+  it("the daily job runs once per day: a second run (or process) raises nothing; webhook injected", async () => {
+    const sent: WebhookPayload[] = [];
+    const send = async (p: WebhookPayload) => void sent.push(p);
+    const first = await runDailyJob(inner, { send });
+    expect(first).toMatchObject({ ran: true, day: "2025-09-26", warnings: { red: 1, yellow: 4, signRed: 1, signYellow: 0 }, webhook: "sent" });
+    const [second, third] = await Promise.all([runDailyJob(inner, { send }), runDailyJob(inner, { send })]);
+    expect(second?.ran).toBe(false);
+    expect(third?.ran).toBe(false);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.msgtype).toBe("markdown");
+    expect(sent[0]?.markdown.content).toContain("任务二");
+    const rows = await inner.db.selectFrom("notifications").select(["kind", "unit_id", "task_id"]).where("kind", "like", "%_red").execute();
+    expect(rows.sort((a, b) => a.kind.localeCompare(b.kind))).toEqual([
+      { kind: "deadline_red", unit_id: units.A, task_id: task.T2!.id },
+      { kind: "sign_red", unit_id: units.C, task_id: task.T6!.id },
+    ]);
+    const runs = await listAudit(inner.db, { action: "supervision.dailyJob", limit: 10 });
+    expect(runs.items).toHaveLength(1);
+    const inbox = await caller("a").inbox.list({});
+    expect(inbox.unread).toBe(inbox.items.length);
+    expect(inbox.items.map((n) => n.kind).sort()).toEqual(["deadline_red", "deadline_yellow", "deadline_yellow"]);
+    expect((await caller("a").inbox.markRead({ ids: [inbox.items[0]!.id] })).unread).toBe(2);
+    expect((await caller("a").inbox.markRead({})).unread).toBe(0);
+    expect((await caller("c").inbox.unreadCount()).unread).toBe(3); // T6: sign_red + deadline_yellow (deploy phase ends 30 Sep); T7: deadline_yellow
+    // the next day it runs again
+    at("2025-09-29");
+    expect((await runDailyJob(inner, {})).ran).toBe(true);
+    at("2025-09-26");
+  });
+
+  it("urges all overdue tasks of a unit in one action: versioned, audited, in the history and the to-do list", async () => {
+    const office = caller("office");
+    const r = await office.supervision.urgeOverdue({ unitId: units.A as string, text: "请于本周内报送整改情况" });
+    expect(r).toMatchObject({ overdue: 1, urged: 1, failed: [], taskIds: [task.T2!.id] });
+    const t2 = await caller("a").task.get({ taskId: task.T2!.id });
+    expect(t2.task.openNotices).toBe(1);
+    expect(t2.history.at(-1)).toMatchObject({ action: "task.URGE", comment: "请于本周内报送整改情况" });
+    expect((await caller("a").inbox.list({ unreadOnly: true })).items.filter((n) => n.kind === "urge")).toEqual([expect.objectContaining({ title: "催办：1 项逾期任务", body: "请于本周内报送整改情况" })]);
+    expect(codeOf(await caller("a").supervision.urgeOverdue({ unitId: units.A as string }).catch((e: unknown) => e))).toBe("FORBIDDEN");
+    expect((await office.supervision.urgeOverdue({ unitId: units.C as string })).urged).toBe(0);
+  });
+
+  it("督办单: drafted by colour, issued with yearly numbers (audited in the task history), answered by the unit", async () => {
+    const office = caller("office");
+    const drafted = await office.supervision.draftNotices({ planId });
+    expect(drafted.created).toBe(6);
+    const byTask = Object.fromEntries(drafted.drafts.map((d) => [d.taskId, d.colour]));
+    expect(byTask).toEqual({ [task.T1!.id]: "blue", [task.T2!.id]: "red", [task.T3!.id]: "blue", [task.T4!.id]: "yellow", [task.T6!.id]: "red", [task.T7!.id]: "blue" });
+    expect(drafted.drafts.find((d) => d.taskId === task.T2!.id)?.facts).toContain("已逾期 5 个工作日");
+    expect((await office.supervision.draftNotices({ planId })).created).toBe(0); // re-drafting updates, never duplicates
+
+    const red = drafted.drafts.filter((d) => d.colour === "red").sort((a, b) => a.taskPath.localeCompare(b.taskPath));
+    const issued = await office.supervision.issueNotices({ ids: red.map((d) => d.id) });
+    expect(issued.notices.map((n) => n.number)).toEqual(["督办〔2025〕第1号", "督办〔2025〕第2号"]);
+    expect(issued.notices[0]).toMatchObject({ status: "issued", replyDue: "2025-10-10" }); // 5 working days: 29, 30 Sep, 9, 10 Oct… (28 Sep is before)
+    expect(codeOf(await office.supervision.issueNotices({ ids: [red[0]!.id] }).catch((e: unknown) => e))).toBe("CONFLICT");
+    const history = (await office.task.get({ taskId: task.T2!.id })).history;
+    expect(history.at(-1)).toMatchObject({ action: "supervision.issueNotice", detail: expect.objectContaining({ number: "督办〔2025〕第1号", colour: "red" }) });
+
+    const mine = await caller("a").supervision.notices({});
+    expect(mine.map((n) => n.number)).toEqual(["督办〔2025〕第1号"]); // only A's, no drafts
+    expect(codeOf(await caller("b").supervision.answerNotice({ id: mine[0]!.id, text: "答复" }).catch((e: unknown) => e))).toBe("NOT_FOUND");
+    at("2025-09-29");
+    const answered = await caller("a").supervision.answerNotice({ id: mine[0]!.id, text: "已于9月29日完成排查并报送整改清单" });
+    expect(answered).toMatchObject({ status: "answered", late: false });
+    expect(codeOf(await caller("a").supervision.answerNotice({ id: mine[0]!.id, text: "再答" }).catch((e: unknown) => e))).toBe("CONFLICT");
+    expect((await office.supervision.notices({ status: "answered" })).map((n) => n.number)).toEqual(["督办〔2025〕第1号"]);
+    expect((await office.supervision.notices({ status: "draft" })).length).toBe(4);
+    at("2025-09-26");
+    expect((await verifyAuditChain(inner.db)).ok).toBe(true);
+  });
+
+  it("an extension moves the due date and clears the mark", async () => {
+    await move("a", "T1", { type: "REQUEST_EXTENSION", requestedDueDate: "2025-11-28", reason: "场地改造延后" });
+    await move("office", "T1", { type: "DECIDE_EXTENSION", granted: true });
+    const d = await caller("office").supervision.taskDeadlines({ taskId: task.T1!.id });
+    expect(d.taskDue).toMatchObject({ due: "2025-11-28", source: "task" });
+    expect(d.stages.find((s) => s.stage === "handle")).toMatchObject({ due: "2025-11-28" });
+  });
+
+  it("a monthly report clears the missing report and the yellow 'behind'", async () => {
+    await move("b", "T4", { type: "REPORT_PROGRESS", text: "已签约 3000 户", percent: 30 });
+    expect((await caller("office").supervision.missingReports({ period: "2025-09" })).total).toBe(0);
+    expect((await caller("office").supervision.taskDeadlines({ taskId: task.T4!.id })).marks.behind).toBeNull();
+  });
+
+  it("exports the ledger as .xlsx (title, merged sections, frozen header, print setup, figures)", async () => {
+    const file = await caller("office").supervision.exportLedger({ planId });
+    expect(file.mime).toContain("spreadsheetml");
+    expect(file.filename).toMatch(/任务台账-2025-09-26\.xlsx$/);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from(file.base64, "base64") as unknown as ArrayBuffer);
+    const sheet = wb.getWorksheet("任务台账");
+    expect(sheet).toBeDefined();
+    if (!sheet) return;
+    expect(String(sheet.getCell("A1").value)).toContain("测试区养老服务行动计划");
+    expect(sheet.getCell("I1").isMerged).toBe(true);
+    expect(sheet.views[0]).toMatchObject({ state: "frozen", ySplit: 2 });
+    expect(sheet.getRow(2).values).toEqual([undefined, "序号", "任务内容", "牵头单位", "责任单位", "完成时限", "阶段", "状态", "最新进展", "标记"]);
+    expect(sheet.getCell("A3").value).toBe("一、完善服务体系");
+    expect(sheet.getCell("I3").isMerged).toBe(true);
+    expect(sheet.pageSetup).toMatchObject({ orientation: "landscape", paperSize: 9, fitToWidth: 1, printTitlesRow: "2:2" });
+    expect(sheet.getColumn(2).width).toBe(60);
+    const rows: unknown[][] = [];
+    sheet.eachRow((r) => rows.push(r.values as unknown[]));
+    const t2 = rows.find((r) => String(r[2]).includes("任务二"));
+    expect(t2?.slice(1)).toEqual([2, "一 › 2 任务二：开展养老机构排查", "测试区民政局", "", "2025年9月20日", "部署", "待提交", "", "红色（逾期）"]);
+    const t5 = rows.find((r) => String(r[2]).includes("任务五"));
+    expect(t5?.[8]).toBe("【80%】已培训 120 人");
+    const t1 = rows.find((r) => String(r[2]).includes("任务一"));
+    expect(t1?.[4]).toBe("测试区卫生健康局");
+    expect(rows.filter((r) => typeof r[1] === "number")).toHaveLength(7);
+  });
+
+  it("exports the 季通报 as .docx with the quarter's figures, the unit table and the overdue list", async () => {
+    at("2025-10-10");
+    const file = await caller("office").supervision.exportBulletin({ planId, quarter: "2025Q3" });
+    at("2025-09-26");
+    expect(file.filename).toMatch(/2025Q3-季通报\.docx$/);
+    const { value: text } = await mammoth.extractRawText({ buffer: Buffer.from(file.base64, "base64") });
+    expect(text).toContain("关于2025年第三季度《测试区养老服务行动计划》推进情况的通报");
+    expect(text).toContain("统计截至2025年9月30日");
+    expect(text).toContain("方案共有任务 7 项");
+    expect(text).toContain("本季度完成办理 1 项，其中按期完成 1 项，按期完成率 100%；逾期未完成 1 项");
+    expect(text).toContain("本季度审核退回 1 次");
+    expect(text).toContain("测试区卫生健康局");
+    expect(text).toContain("一 › 2 任务二：开展养老机构排查");
+    expect(text).toContain("材料不全 1 次");
+    expect(codeOf(await caller("a").supervision.exportBulletin({ planId, quarter: "2025Q3" }).catch((e: unknown) => e))).toBe("FORBIDDEN");
+  });
+});

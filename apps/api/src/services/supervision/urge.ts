@@ -1,0 +1,39 @@
+// 催办: urging every overdue open task one unit leads, in one action. Each urge is the ordinary
+// URGE transition (versioned, audited, in the task history); the unit also gets one inbox message.
+import { getUnit, insertNotifications } from "@duban/db";
+import { AppError } from "../../errors";
+import { transitionTask } from "../tasks";
+import { allTasks, todayOf, type Authed } from "./common";
+import { computeMarks, isOpen } from "./marks";
+
+export async function urgeOverdue(ctx: Authed, input: { unitId: string; text?: string | undefined }) {
+  const unit = await getUnit(ctx.db, input.unitId);
+  if (unit === undefined) throw new AppError("NOT_FOUND", "单位不存在");
+  const today = todayOf(ctx);
+  const tasks = (await allTasks(ctx.db, { leadUnitId: input.unitId })).filter((t) => isOpen(t.stage));
+  const marks = await computeMarks(ctx, tasks, today);
+  const overdue = tasks.filter((t) => marks.get(t.id)?.overdue);
+  const text = input.text?.trim() || "该任务已逾期，请抓紧办理并及时报送进展。";
+  const urged: { taskId: string; version: number }[] = [];
+  const failed: { taskId: string; message: string }[] = [];
+  for (const task of overdue) {
+    try {
+      const r = await transitionTask(ctx, { taskId: task.id, expectedVersion: task.version, event: { type: "URGE", text } });
+      urged.push({ taskId: task.id, version: r.version });
+    } catch (cause) {
+      failed.push({ taskId: task.id, message: cause instanceof Error ? cause.message : String(cause) });
+    }
+  }
+  if (urged.length > 0) {
+    await insertNotifications(ctx.db, [
+      {
+        unit_id: unit.id,
+        kind: "urge",
+        title: `催办：${urged.length} 项逾期任务`,
+        body: text,
+        created_at: ctx.clock().toISOString(),
+      },
+    ]);
+  }
+  return { unitId: unit.id, overdue: overdue.length, urged: urged.length, failed, taskIds: urged.map((u) => u.taskId) };
+}
