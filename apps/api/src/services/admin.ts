@@ -103,7 +103,7 @@ export function toUserView(ctx: Authed, u: UserRow) {
     role: u.role,
     unitId: u.unit_id,
     disabled: Boolean(u.disabled),
-    locked: u.locked_until !== null && u.locked_until > new Date().toISOString(),
+    locked: u.locked_until !== null && u.locked_until > ctx.clock().toISOString(),
     mustChangePassword: Boolean(u.must_change_password),
     phone: readPhone(ctx, u),
     totpEnabled: u.totp_secret_enc !== null && Boolean(u.totp_enabled),
