@@ -33,7 +33,7 @@ import { canReadTask, readsAllTasks, readsAnyTask } from "./access";
 import { recordAudit } from "./audit";
 import { deadlineMark, type DeadlineMark } from "./deadlines";
 import { checkReassignWindow } from "./supervision/assignment";
-import { applyTaskEffects, auditComment, checkFilesExist, rectificationRowId } from "./task-effects";
+import { applyTaskEffects, auditComment, checkFilesUsable, rectificationRowId } from "./task-effects";
 
 type Authed = Context & { session: SessionUser };
 
@@ -297,7 +297,7 @@ export async function transitionTask(
     const decision = decide(before, event);
     if (!decision.ok) throw AppError.fromRefusal(decision.refusal);
     const fileHashes = "fileHashes" in input.event ? (input.event.fileHashes ?? []) : [];
-    await checkFilesExist(trx, fileHashes);
+    await checkFilesUsable(trx, user, fileHashes);
     const after = decision.after;
     const version = await updateTaskSnapshot(trx, {
       id: task.id,
