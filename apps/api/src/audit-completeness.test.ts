@@ -265,6 +265,10 @@ const CASES: Record<string, Case> = {
     ok: async () => { const u = await freshUser("leader"); const a = await as("secadmin"); return { actor: a, call: () => a.caller.user.grantRole({ userId: u.id, expectedVersion: u.version, role: "evaluator" }) }; },
     refused: async () => { const u = await freshUser("leader"); const a = await as("sysadmin"); return { actor: a, call: () => a.caller.user.grantRole({ userId: u.id, expectedVersion: u.version, role: "evaluator" }) }; },
   },
+  "user.resetTotp": {
+    ok: async () => { const u = await freshUser("leader"); const a = await as("secadmin"); return { actor: a, call: () => a.caller.user.resetTotp({ userId: u.id }) }; },
+    refused: async () => { const u = await freshUser("leader"); const a = await as("sysadmin"); return { actor: a, call: () => a.caller.user.resetTotp({ userId: u.id }) }; },
+  },
   "user.update": {
     ok: async () => { const u = await freshUser("leader"); const a = await as("sysadmin"); return { actor: a, call: () => a.caller.user.update({ userId: u.id, expectedVersion: u.version, displayName: "改名", phone: "010-12345678" }) }; },
     refused: async () => { const u = await freshUser("leader"); const a = await as("secadmin"); return { actor: a, call: () => a.caller.user.update({ userId: u.id, expectedVersion: u.version, displayName: "改名" }) }; },

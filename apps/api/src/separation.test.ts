@@ -48,6 +48,7 @@ const ACTIONS: { name: string; mutation: boolean; call: (c: Caller) => Promise<u
   { name: "user.create (business role)", mutation: true, allowed: ["sysadmin", "secadmin"], call: (c) => c.user.create({ username: `sepnew${(n += 1)}`, displayName: "新", password: "Created#2026pw", role: "leader" }) },
   { name: "user.update", mutation: true, allowed: ["sysadmin"], call: async (c) => { const u = await fresh(); return c.user.update({ userId: u.id, expectedVersion: u.version, displayName: "改" }); } },
   { name: "user.grantRole", mutation: true, allowed: ["secadmin"], call: async (c) => { const u = await fresh(); return c.user.grantRole({ userId: u.id, expectedVersion: u.version, role: "evaluator" }); } },
+  { name: "user.resetTotp", mutation: true, allowed: ["secadmin"], call: async (c) => c.user.resetTotp({ userId: (await fresh()).id }) },
   { name: "security.setTotpRequired", mutation: true, allowed: ["secadmin"], call: (c) => c.security.setTotpRequired({ role: "leader", required: false }) },
   { name: "audit.verify", mutation: true, allowed: ["auditor"], call: (c) => c.audit.verify() },
   { name: "audit.export", mutation: true, allowed: ["auditor"], call: (c) => c.audit.export({ format: "csv", action: "user.*" }) },

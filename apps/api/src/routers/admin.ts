@@ -10,6 +10,7 @@ import {
   updateUnitAudited,
   updateUserAudited,
 } from "../services/admin";
+import { resetTotp } from "../services/totp";
 import { authedProcedure, roleProcedure, router } from "../trpc";
 
 const id = z.string().min(1).max(64);
@@ -64,4 +65,8 @@ export const userRouter = router({
   grantRole: roleProcedure("secadmin")
     .input(z.object({ userId: id, expectedVersion: z.number().int().min(0), role: z.enum(ROLES) }))
     .mutation(({ ctx, input }) => grantRole(ctx, input)),
+  /** Lost authenticator: the security administrator clears the user's TOTP (audited). */
+  resetTotp: roleProcedure("secadmin")
+    .input(z.object({ userId: id }))
+    .mutation(({ ctx, input }) => resetTotp(ctx, input)),
 });

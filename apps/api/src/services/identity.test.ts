@@ -89,6 +89,13 @@ describe("TOTP", () => {
     expect(ok.me.totpEnabled).toBe(true);
     expect(await refusedWith(login(inner, user.username, { totp: code }))).toMatchObject({ appCode: "TOTP_INVALID" }); // no replay
 
+    // lost device: the security administrator resets it; password alone works again, and enrolment can restart
+    const secadmin = (await login(inner, (await newUser(inner, "secadmin")).username)).caller;
+    await expect(secadmin.user.resetTotp({ userId: user.id })).resolves.toEqual({ userId: user.id, reset: true });
+    const reset = await login(inner, user.username);
+    expect(reset.me.totpEnabled).toBe(false);
+    await expect(reset.caller.auth.totpSetup()).resolves.toMatchObject({ uri: expect.stringMatching(/^otpauth:/) });
+
     const log = (await listAudit(inner.db, { actorUserId: user.id, limit: 20, order: "asc" })).items;
     expect(log.map((r) => [r.action, r.outcome, r.reason_code])).toEqual([
       ["auth.login", "ok", null],
@@ -100,7 +107,11 @@ describe("TOTP", () => {
       ["auth.login", "refused", "WRONG_TOTP"],
       ["auth.login", "ok", null],
       ["auth.login", "refused", "WRONG_TOTP"],
+      ["auth.login", "ok", null],
+      ["auth.totp_setup", "ok", null],
     ]);
+    const [resetRecord] = (await listAudit(inner.db, { action: "user.reset_totp", limit: 1 })).items;
+    expect(resetRecord).toMatchObject({ actor_role: "secadmin", object_id: user.id, outcome: "ok" });
   });
 
   it("a security administrator requires TOTP per role; users of that role must enrol before anything else", async () => {
