@@ -24,6 +24,7 @@ export const supervisionRouter = router({
    * A task's deadlines → { taskId, today, stage, deadlineText,
    *   taskDue: { stage:"handle", due, source:"task"|"phase"|null },
    *   stages: [{ stage, due, source, workdaysLeft, current }],   // every stage, phase fallback
+   *   reassign: { until, open, workdays } | null,                // while unsigned: REQUEST_REASSIGN window
    *   marks: TaskMarks }                                         // see services/supervision/marks.ts
    */
   taskDeadlines: authedProcedure.input(z.object({ taskId: id })).query(({ ctx, input }) => taskDeadlines(ctx, input.taskId)),

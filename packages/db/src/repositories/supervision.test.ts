@@ -18,6 +18,7 @@ import {
   listNotices,
   listNotifications,
   listTaskMoves,
+  listTaskUnitLinks,
   markNotificationsRead,
   nextNoticeSeq,
 } from './supervision.js';
@@ -109,5 +110,15 @@ describe.each(DIALECTS)('supervision repository (%s)', (dialect) => {
     expect(latest.get(x!.id)).toMatchObject({ period: '2026-10', percent: 40, text: '十月' });
     expect([...latest.get(x!.id)!.periods]).toEqual(['2026-09', '2026-10']);
     expect(latest.has(y!.id)).toBe(false);
+  });
+
+  it('lists the unit links of one plan in one query', async () => {
+    const lead = await seedUnit(t.db);
+    const co = await seedUnit(t.db);
+    const { plan, tasks } = await seedPlanWithTasks(t.db, 2, () => ({ lead_unit_id: lead.id, co_unit_ids: [co.id] }));
+    await seedPlanWithTasks(t.db, 1, () => ({ lead_unit_id: lead.id }));
+    const links = await listTaskUnitLinks(t.db, { planId: plan.id });
+    expect(links).toHaveLength(4);
+    expect(links.filter((l) => l.relation === 'lead').map((l) => l.task_id).sort()).toEqual(tasks.map((x) => x.id).sort());
   });
 });

@@ -338,3 +338,13 @@ export async function listRatingVotes(db: DbOrTrx, taskIds: readonly string[]): 
   }
   return out;
 }
+
+/** Every (task, unit, relation) link of a plan's tasks (or all tasks) in one query. */
+export function listTaskUnitLinks(db: DbOrTrx, filters: { planId?: string } = {}): Promise<{ task_id: string; unit_id: string; relation: 'lead' | 'co' }[]> {
+  let q = db
+    .selectFrom('task_units')
+    .innerJoin('tasks', 'tasks.id', 'task_units.task_id')
+    .select(['task_units.task_id', 'task_units.unit_id', 'task_units.relation']);
+  if (filters.planId !== undefined) q = q.where('tasks.plan_id', '=', filters.planId);
+  return q.orderBy('task_units.task_id').orderBy('task_units.unit_id').execute();
+}

@@ -4,6 +4,7 @@ import type { TaskStage } from "@duban/db";
 import { canReadTask } from "../access";
 import { workdaysLeft as workdaysLeftOf } from "../deadlines";
 import { notFound } from "../../errors";
+import { addWorkdays } from "./calendar";
 import { computeMarks, isOpen, type TaskMarks } from "./marks";
 import { allTasks, pathLabel, scopeUnit, todayOf, unitNameMap, type Authed } from "./common";
 
@@ -46,8 +47,15 @@ export async function taskDeadlines(ctx: Authed, taskId: string) {
       workdaysLeft: d.due === null ? null : workdaysLeftOf(today, d.due),
       current: d.stage === task.stage,
     })),
+    /** while unsigned: the last day the unit may still ask for reassignment (REQUEST_REASSIGN) */
+    reassign: marks.sign === null ? null : reassignWindow(ctx, marks.sign.reachedAt, today),
     marks,
   };
+}
+
+function reassignWindow(ctx: Authed, reachedAt: string, today: string) {
+  const until = addWorkdays(reachedAt, ctx.config.reassignWithinWorkdays);
+  return { until, open: today <= until, workdays: ctx.config.reassignWithinWorkdays };
 }
 
 

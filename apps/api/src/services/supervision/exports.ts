@@ -1,5 +1,5 @@
 // Exports as offices make them: the task ledger (台账, Excel) and the quarterly bulletin (季通报, Word).
-import { getPlan, getTasksByIds, listTaskUnits, type Task } from "@duban/db";
+import { getPlan, getTasksByIds, listTaskUnitLinks, type Task } from "@duban/db";
 import {
   AlignmentType,
   BorderStyle,
@@ -73,7 +73,9 @@ export async function exportLedger(ctx: Authed, input: { planId: string }): Prom
   const tasks = await allTasks(ctx.db, { planId: plan.id });
   const marks = await computeMarks(ctx, tasks, today);
   const links = new Map<string, string[]>();
-  for (const t of tasks) links.set(t.id, (await listTaskUnits(ctx.db, t.id)).filter((l) => l.relation === "co").map((l) => l.unit_id));
+  for (const l of await listTaskUnitLinks(ctx.db, { planId: plan.id })) {
+    if (l.relation === "co") links.set(l.task_id, [...(links.get(l.task_id) ?? []), l.unit_id]);
+  }
   const names = await unitNameMap(ctx.db, [...tasks.map((t) => t.lead_unit_id), ...[...links.values()].flat()]);
 
   const workbook = new ExcelJS.Workbook();

@@ -1,7 +1,7 @@
 // Statistics of a plan (or all plans): the figures of the dashboard charts and of the quarterly
 // bulletin's per-unit table. Everything comes from what is already recorded — task rows, progress
 // reports, snapshots and the audit log's transitions — no new inputs ("enter once").
-import { listRatingVotes, listTaskMoves, listTaskUnits, type Task, type TaskStage } from "@duban/db";
+import { listRatingVotes, listTaskMoves, listTaskUnitLinks, type Task, type TaskStage } from "@duban/db";
 import { RATINGS, RESOLUTION_CLASSES, RETURN_REASONS, type Rating } from "@duban/workflow";
 import type { InnerContext } from "../../context";
 import { snapshotOf } from "../tasks";
@@ -103,12 +103,10 @@ export async function computeStats(ctx: InnerContext, options: StatsOptions) {
 
   // per unit
   const links = new Map<string, { lead: Set<string>; co: Set<string> }>();
-  for (const t of tasks) {
-    for (const l of await listTaskUnits(ctx.db, t.id)) {
-      const entry = links.get(l.unit_id) ?? { lead: new Set<string>(), co: new Set<string>() };
-      entry[l.relation].add(t.id);
-      links.set(l.unit_id, entry);
-    }
+  for (const l of await listTaskUnitLinks(ctx.db, options.planId ? { planId: options.planId } : {})) {
+    const entry = links.get(l.unit_id) ?? { lead: new Set<string>(), co: new Set<string>() };
+    entry[l.relation].add(l.task_id);
+    links.set(l.unit_id, entry);
   }
   const missing = await missingReportsOf(ctx.db, { period: today.slice(0, 7), planId: options.planId });
   const missingByUnit = new Map(missing.map((u) => [u.unitId, u.count]));

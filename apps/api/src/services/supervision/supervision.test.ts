@@ -1,7 +1,7 @@
-// Supervision through createCaller on in-memory SQLite, with a fixed (movable) clock in 2025 so
+// Supervision through createCaller on in-memory SQLite (and on PostgreSQL), with a fixed (movable) clock in 2025 so
 // that the National Day week (1–8 October off; Sunday 28 September and Saturday 11 October are
 // make-up working days) runs through the working-day arithmetic.
-import { createDatabase, createUnit, createUser, listAudit, migrateToLatest, verifyAuditChain, type UserRow } from "@duban/db";
+import { createDatabase, createTestDatabase, createUnit, createUser, listAudit, migrateToLatest, testDialects, verifyAuditChain, type UserRow } from "@duban/db";
 import { TRPCError } from "@trpc/server";
 import ExcelJS from "exceljs";
 import mammoth from "mammoth";
@@ -36,78 +36,86 @@ async function move(name: string, key: string, event: Parameters<ReturnType<type
   return c.task.transition({ taskId: detail.task.id, expectedVersion: detail.task.version, event });
 }
 
-beforeAll(async () => {
-  const handle = createDatabase({ url: ":memory:" });
-  await migrateToLatest(handle.db);
-  inner = { db: handle.db, dialect: handle.dialect, config: testConfig(), clock: () => now, logger: createLogger("silent") };
-  close = () => handle.close();
-  const mk = async (key: string, name: string, kind: "office" | "department") => (units[key] = (await createUnit(inner.db, { name, kind })).id);
-  await mk("office", "测试区领导小组办公室", "office");
-  await mk("A", "测试区民政局", "department");
-  await mk("B", "测试区卫生健康局", "department");
-  await mk("C", "测试区财政局", "department");
-  const user = async (username: string, role: UserRow["role"], unit: string | null) =>
-    (users[username] = await createUser(inner.db, { username, display_name: username, password_hash: "x", role, unit_id: unit, must_change_password: false }));
-  await user("office", "office", units.office as string);
-  await user("leader", "leader", units.office as string);
-  await user("a", "liaison", units.A as string);
-  await user("b", "liaison", units.B as string);
-  await user("c", "liaison", units.C as string);
-  await user("sysadmin", "sysadmin", null);
+describe.each(testDialects())("supervision (createCaller, %s, clock in September–October 2025)", (dialect) => {
+  beforeAll(async () => {
+    at("2025-09-01");
+    for (const k of Object.keys(users)) delete users[k];
+    if (dialect === "sqlite") {
+      const handle = createDatabase({ url: ":memory:" });
+      await migrateToLatest(handle.db);
+      inner = { db: handle.db, dialect: handle.dialect, config: testConfig(), clock: () => now, logger: createLogger("silent") };
+      close = () => handle.close();
+    } else {
+      const t = await createTestDatabase(dialect);
+      inner = { db: t.db, dialect, config: testConfig(), clock: () => now, logger: createLogger("silent") };
+      close = () => t.cleanup();
+    }
+    const mk = async (key: string, name: string, kind: "office" | "department") => (units[key] = (await createUnit(inner.db, { name, kind })).id);
+    await mk("office", "测试区领导小组办公室", "office");
+    await mk("A", "测试区民政局", "department");
+    await mk("B", "测试区卫生健康局", "department");
+    await mk("C", "测试区财政局", "department");
+    const user = async (username: string, role: UserRow["role"], unit: string | null) =>
+      (users[username] = await createUser(inner.db, { username, display_name: username, password_hash: "x", role, unit_id: unit, must_change_password: false }));
+    await user("office", "office", units.office as string);
+    await user("leader", "leader", units.office as string);
+    await user("a", "liaison", units.A as string);
+    await user("b", "liaison", units.B as string);
+    await user("c", "liaison", units.C as string);
+    await user("sysadmin", "sysadmin", null);
 
-  const t = (path: string[], heading: string, text: string, lead: string, dueDate: string | null, co: string[] = []) => ({
-    path, heading, text, leadUnitId: units[lead] as string, coUnitIds: co.map((k) => units[k] as string), dueDate, deadlineText: null,
-  });
-  const plan = await createPlanFromDraft(
-    { ...inner, request: detachedRequest(), session: { sessionId: "s", user: users.office as UserRow } },
-    {
-      title: "测试区养老服务行动计划",
-      docNumber: "测政办〔2025〕1号",
-      phases: [
-        { name: "动员部署阶段", start: "2025-09", end: "2025-09", stage: "deploy" },
-        { name: "办理落实阶段", start: "2025-09", end: "2025-12", stage: "handle" },
-        { name: "督促检查阶段", start: "2025-10", end: "2025-10", stage: "inspect" },
-      ],
-      tasks: [
-        t(["一", "1"], "完善服务体系", "任务一：建设社区养老服务站", "A", "2025-10-08", ["B"]),
-        t(["一", "2"], "完善服务体系", "任务二：开展养老机构排查", "A", "2025-09-20"),
-        t(["一", "3"], "完善服务体系", "任务三：制定补贴办法", "A", null),
-        t(["二", "1"], "强化医养结合", "任务四：签约家庭医生", "B", "2025-12-31"),
-        t(["二", "2"], "强化医养结合", "任务五：培训护理人员", "B", "2025-09-10"),
-        t(["三", "1"], "加强保障", "任务六：安排专项资金", "C", "2025-12-31"),
-        t(["三", "2"], "加强保障", "任务七：绩效评价", "C", "2025-12-31"),
-      ],
-    },
-    "manual",
-  );
-  planId = plan.id;
-  const list = await caller("office").task.list({ planId, limit: 50 });
-  list.items.forEach((x) => (task[`T${x.ordinal}`] = { id: x.id }));
+    const t = (path: string[], heading: string, text: string, lead: string, dueDate: string | null, co: string[] = []) => ({
+      path, heading, text, leadUnitId: units[lead] as string, coUnitIds: co.map((k) => units[k] as string), dueDate, deadlineText: null,
+    });
+    const plan = await createPlanFromDraft(
+      { ...inner, request: detachedRequest(), session: { sessionId: "s", user: users.office as UserRow } },
+      {
+        title: "测试区养老服务行动计划",
+        docNumber: "测政办〔2025〕1号",
+        phases: [
+          { name: "动员部署阶段", start: "2025-09", end: "2025-09", stage: "deploy" },
+          { name: "办理落实阶段", start: "2025-09", end: "2025-12", stage: "handle" },
+          { name: "督促检查阶段", start: "2025-10", end: "2025-10", stage: "inspect" },
+        ],
+        tasks: [
+          t(["一", "1"], "完善服务体系", "任务一：建设社区养老服务站", "A", "2025-10-08", ["B"]),
+          t(["一", "2"], "完善服务体系", "任务二：开展养老机构排查", "A", "2025-09-20"),
+          t(["一", "3"], "完善服务体系", "任务三：制定补贴办法", "A", null),
+          t(["二", "1"], "强化医养结合", "任务四：签约家庭医生", "B", "2025-12-31"),
+          t(["二", "2"], "强化医养结合", "任务五：培训护理人员", "B", "2025-09-10"),
+          t(["三", "1"], "加强保障", "任务六：安排专项资金", "C", "2025-12-31"),
+          t(["三", "2"], "加强保障", "任务七：绩效评价", "C", "2025-12-31"),
+        ],
+      },
+      "manual",
+    );
+    planId = plan.id;
+    const list = await caller("office").task.list({ planId, limit: 50 });
+    list.items.forEach((x) => (task[`T${x.ordinal}`] = { id: x.id }));
 
-  // 2 September: A signs its three tasks; B signs T4 and T5, T4's plan is approved
-  at("2025-09-02");
-  for (const k of ["T1", "T2", "T3"]) await move("a", k, { type: "SIGN" });
-  for (const k of ["T4", "T5"]) await move("b", k, { type: "SIGN" });
-  await move("b", "T4", { type: "SUBMIT", text: "方案" });
-  await move("office", "T4", { type: "APPROVE" });
-  // T5: returned once for incomplete materials, then through handling, completed on 9 September (due 10th)
-  await move("b", "T5", { type: "SUBMIT", text: "方案" });
-  await move("office", "T5", { type: "RETURN", toStage: "deploy", reason: "incomplete_materials", text: "缺少进度安排" });
-  at("2025-09-03");
-  await move("b", "T5", { type: "SUBMIT", text: "方案（补充进度安排）" });
-  await move("office", "T5", { type: "APPROVE" });
-  // C asks, within its window, to have T7 reassigned
-  await move("c", "T7", { type: "REQUEST_REASSIGN", reason: "不属于本单位职责" });
-  at("2025-09-08");
-  await move("b", "T5", { type: "REPORT_PROGRESS", text: "已培训 120 人", percent: 80 });
-  at("2025-09-09");
-  await move("b", "T5", { type: "SUBMIT", text: "已完成培训" });
-  await move("office", "T5", { type: "APPROVE" });
-  at("2025-09-26");
-}, 60_000);
-afterAll(() => close());
+    // 2 September: A signs its three tasks; B signs T4 and T5, T4's plan is approved
+    at("2025-09-02");
+    for (const k of ["T1", "T2", "T3"]) await move("a", k, { type: "SIGN" });
+    for (const k of ["T4", "T5"]) await move("b", k, { type: "SIGN" });
+    await move("b", "T4", { type: "SUBMIT", text: "方案" });
+    await move("office", "T4", { type: "APPROVE" });
+    // T5: returned once for incomplete materials, then through handling, completed on 9 September (due 10th)
+    await move("b", "T5", { type: "SUBMIT", text: "方案" });
+    await move("office", "T5", { type: "RETURN", toStage: "deploy", reason: "incomplete_materials", text: "缺少进度安排" });
+    at("2025-09-03");
+    await move("b", "T5", { type: "SUBMIT", text: "方案（补充进度安排）" });
+    await move("office", "T5", { type: "APPROVE" });
+    // C asks, within its window, to have T7 reassigned
+    await move("c", "T7", { type: "REQUEST_REASSIGN", reason: "不属于本单位职责" });
+    at("2025-09-08");
+    await move("b", "T5", { type: "REPORT_PROGRESS", text: "已培训 120 人", percent: 80 });
+    at("2025-09-09");
+    await move("b", "T5", { type: "SUBMIT", text: "已完成培训" });
+    await move("office", "T5", { type: "APPROVE" });
+    at("2025-09-26");
+  }, 60_000);
+  afterAll(() => close());
 
-describe("supervision (createCaller, SQLite, clock in September–October 2025)", () => {
   it("task deadlines: working days across the National Day week, phase fallback, signing mark", async () => {
     const office = caller("office");
     const d1 = await office.supervision.taskDeadlines({ taskId: task.T1!.id });
@@ -123,7 +131,10 @@ describe("supervision (createCaller, SQLite, clock in September–October 2025)"
     expect((await office.supervision.taskDeadlines({ taskId: task.T2!.id })).marks).toMatchObject({ due: "2025-09-20", deadline: "red", overdue: true, workdaysLeft: -5 });
 
     // unsigned T6: 3 working days after 1 September → 4 September; red by now, yellow on the 3rd
-    expect((await office.supervision.taskDeadlines({ taskId: task.T6!.id })).marks.sign).toMatchObject({ due: "2025-09-04", mark: "red" });
+    const d6 = await office.supervision.taskDeadlines({ taskId: task.T6!.id });
+    expect(d6.marks.sign).toMatchObject({ due: "2025-09-04", mark: "red" });
+    expect(d6.reassign).toEqual({ until: "2025-09-10", open: false, workdays: 7 }); // 7 working days after 1 September
+    expect(d1.reassign).toBeNull(); // signed
     at("2025-09-03");
     expect((await office.supervision.taskDeadlines({ taskId: task.T6!.id })).marks.sign).toMatchObject({ due: "2025-09-04", workdaysLeft: 1, mark: "yellow" });
     at("2025-09-30");
