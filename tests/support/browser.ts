@@ -138,7 +138,8 @@ export async function startBrowserHarness(prefix: string): Promise<BrowserHarnes
       timezoneId: "Asia/Shanghai",
     });
     context.setDefaultTimeout(10_000);
-    await context.tracing.start({ screenshots: true, snapshots: true });
+    // DOM snapshots of every step (no screencast: it costs too much CPU on a busy two-core machine).
+    await context.tracing.start({ screenshots: false, snapshots: true });
     const entry = { context, label, errors: [] as string[] };
     open.push(entry);
     context.on("page", (page) => page.on("pageerror", (e) => entry.errors.push(`${label}: ${e.message}`)));
@@ -256,9 +257,19 @@ export function historyCard(page: Page): Locator {
   return page.locator(".ant-card").filter({ has: page.getByRole("heading", { name: "办理记录", exact: true }) });
 }
 
-/** Opens (or reloads) the task page and waits until its actions are shown. */
+/**
+ * Shows the task's current state: on its page already, presses 刷新 (a refetch, no page load) and
+ * waits for the fresh answer; elsewhere, navigates to it. Returns when its actions are shown.
+ */
 export async function openTask(page: Page, taskId: string): Promise<void> {
-  await page.goto(`/tasks/${taskId}`);
+  if (new URL(page.url()).pathname === `/tasks/${taskId}` && (await actionsCard(page).count()) > 0) {
+    const fresh = page.waitForResponse((r) => r.url().includes("/trpc/") && r.url().includes("task.get") && r.request().method() === "GET");
+    await page.locator("#main-content").getByRole("button", { name: "刷新" }).click();
+    await fresh;
+    await page.locator("#main-content").getByRole("button", { name: "刷新" }).and(page.locator(":not(.ant-btn-loading)")).waitFor();
+  } else {
+    await page.goto(`/tasks/${taskId}`);
+  }
   await actionsCard(page).waitFor();
 }
 
