@@ -137,7 +137,7 @@ export async function startBrowserHarness(prefix: string): Promise<BrowserHarnes
       locale: "zh-CN",
       timezoneId: "Asia/Shanghai",
     });
-    context.setDefaultTimeout(10_000);
+    context.setDefaultTimeout(15_000);
     // DOM snapshots of every step (no screencast: it costs too much CPU on a busy two-core machine).
     await context.tracing.start({ screenshots: false, snapshots: true });
     const entry = { context, label, errors: [] as string[] };
