@@ -6,7 +6,7 @@ import { answerNotice, discardNotice, draftNotices, issueNotices, noticesFor } f
 import { dashboard, taskDeadlines } from "../services/supervision/dashboard";
 import { exportBulletin, exportLedger } from "../services/supervision/exports";
 import { inboxList, inboxMarkRead, inboxUnreadCount } from "../services/supervision/inbox";
-import { createWebhookSender, runDailyJob } from "../services/supervision/job";
+import { createWebhookSender, runDailyJobNow } from "../services/supervision/job";
 import { missingReports } from "../services/supervision/reports";
 import { computeStats } from "../services/supervision/stats";
 import { todayOf } from "../services/supervision/common";
@@ -44,7 +44,7 @@ export const supervisionRouter = router({
     .input(z.object({ planId: id.optional(), unitId: id.optional() }).default({}))
     .query(({ ctx, input }) => dashboard(ctx, input)),
 
-  /** Urges every overdue open task the unit leads (each one a task.URGE move) → { unitId, overdue, urged, failed: [{taskId, message}], taskIds } */
+  /** Urges every overdue open task the unit leads (each one a task.URGE move, plus one supervision.urgeOverdue record) → { unitId, overdue, urged, failed: [{taskId, message}], taskIds } */
   urgeOverdue: roleProcedure("office")
     .input(z.object({ unitId: id, text: z.string().trim().max(2000).optional() }))
     .mutation(({ ctx, input }) => urgeOverdue(ctx, input)),
@@ -107,7 +107,7 @@ export const supervisionRouter = router({
 
   /** Runs today's deadline warnings now (a no-op if they already ran today) → DailyJobResult */
   runDailyJob: roleProcedure("office").mutation(({ ctx }) =>
-    runDailyJob(ctx, { send: ctx.config.webhookUrl ? createWebhookSender(ctx.config.webhookUrl) : null }),
+    runDailyJobNow(ctx, ctx.config.webhookUrl ? createWebhookSender(ctx.config.webhookUrl) : null),
   ),
 });
 

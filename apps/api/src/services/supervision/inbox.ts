@@ -1,6 +1,7 @@
 // The in-app inbox: messages to the user and to the user's unit (read state is shared by the unit).
-import { countUnreadNotifications, listNotifications, markNotificationsRead } from "@duban/db";
+import { countUnreadNotifications, inTransaction, listNotifications, markNotificationsRead } from "@duban/db";
 import { AppError } from "../../errors";
+import { recordAudit } from "../audit";
 import type { Authed } from "./common";
 
 function addressee(ctx: Authed) {
@@ -36,6 +37,10 @@ export async function inboxUnreadCount(ctx: Authed) {
 }
 
 export async function inboxMarkRead(ctx: Authed, input: { ids?: string[] | undefined }) {
-  const changed = await markNotificationsRead(ctx.db, addressee(ctx), input.ids ?? null, ctx.clock().toISOString());
+  const changed = await inTransaction(ctx.db, async (trx) => {
+    const n = await markNotificationsRead(trx, addressee(ctx), input.ids ?? null, ctx.clock().toISOString());
+    await recordAudit(ctx, trx, { action: "inbox.markRead", object_type: "notification", object_id: input.ids?.length === 1 ? input.ids[0] : null, detail: { ids: input.ids ?? "all", changed: n } });
+    return n;
+  });
   return { changed, unread: await countUnreadNotifications(ctx.db, addressee(ctx)) };
 }

@@ -108,6 +108,23 @@ export async function runDailyJob(ctx: InnerContext, options: { day?: string; se
 }
 
 /**
+ * The office's "run now": the day's run when it has not happened yet (its supervision.dailyJob
+ * record names the office user), else one supervision.runDailyJob record saying it already ran.
+ */
+export async function runDailyJobNow(ctx: Parameters<typeof recordAudit>[0] & InnerContext, send: WebhookSender | null): Promise<DailyJobResult> {
+  const result = await runDailyJob(ctx, { send });
+  if (!result.ran) {
+    await recordAudit(ctx, ctx.db, {
+      action: "supervision.runDailyJob",
+      object_type: "job_run",
+      object_id: `${DAILY_JOB}:${result.day}`,
+      detail: { day: result.day, ran: false },
+    });
+  }
+  return result;
+}
+
+/**
  * Starts the in-process scheduler: tries at start and then every `everyMs` (default 15 minutes);
  * the job_runs claim makes every try after the day's first a no-op. Returns a stop function.
  */

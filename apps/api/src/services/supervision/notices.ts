@@ -140,6 +140,12 @@ export async function draftNotices(ctx: Authed, input: { planId?: string | undef
         ids.push(row.id);
       }
     }
+    await recordAudit(ctx, trx, {
+      action: "supervision.draftNotices",
+      object_type: "supervision_notice",
+      object_id: input.planId ?? null,
+      detail: { planId: input.planId ?? null, created, updated, skipped },
+    });
   });
   const drafts = (await listNotices(ctx.db, { status: "draft" })).filter((n) => ids.includes(n.id));
   return { created, updated, skipped, drafts: await toViews(ctx, drafts) };
@@ -212,7 +218,16 @@ export async function answerNotice(ctx: Authed, input: { id: string; text: strin
 }
 
 export async function discardNotice(ctx: Authed, input: { id: string }) {
-  if (!(await deleteNoticeDraft(ctx.db, input.id))) throw new AppError("CONFLICT", "只能删除未签发的督办单草稿");
+  await inTransaction(ctx.db, async (trx) => {
+    const notice = await getNotice(trx, input.id);
+    if (notice === undefined || !(await deleteNoticeDraft(trx, input.id))) throw new AppError("CONFLICT", "只能删除未签发的督办单草稿");
+    await recordAudit(ctx, trx, {
+      action: "supervision.discardNotice",
+      object_type: "supervision_notice",
+      object_id: notice.id,
+      detail: { colour: notice.colour, taskId: notice.task_id, unitId: notice.unit_id },
+    });
+  });
   return { id: input.id };
 }
 

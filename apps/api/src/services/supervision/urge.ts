@@ -2,6 +2,7 @@
 // URGE transition (versioned, audited, in the task history); the unit also gets one inbox message.
 import { getUnit, insertNotifications } from "@duban/db";
 import { AppError } from "../../errors";
+import { recordAudit } from "../audit";
 import { transitionTask } from "../tasks";
 import { allTasks, todayOf, type Authed } from "./common";
 import { computeMarks, isOpen } from "./marks";
@@ -24,6 +25,14 @@ export async function urgeOverdue(ctx: Authed, input: { unitId: string; text?: s
       failed.push({ taskId: task.id, message: cause instanceof Error ? cause.message : String(cause) });
     }
   }
+  // One record of the office's single action (each URGE above has its own task.URGE record).
+  await recordAudit(ctx, ctx.db, {
+    action: "supervision.urgeOverdue",
+    object_type: "unit",
+    object_id: unit.id,
+    comment: text,
+    detail: { overdue: overdue.length, urged: urged.map((u) => u.taskId), failed: failed.map((f) => f.taskId) },
+  });
   if (urged.length > 0) {
     await insertNotifications(ctx.db, [
       {
