@@ -32,7 +32,7 @@ export const supervisionRouter = router({
   /**
    * Dashboard of open tasks (liaisons: their unit's) → { today,
    *   buckets: [{ key: red|yellow|behind|noReport|signLate|noticeRed|noticeYellow|noticeBlue, label, count, taskIds, filter }],
-   *   rows: [{ taskId, planId, ordinal, path, text, leadUnitId, leadUnitName, stage, status, version,
+   *   rows: [{ taskId, planId, ordinal, path, text, targets, leadUnitId, leadUnitName, stage, status, version,
    *            marks: { due, dueSource, workdaysLeft, deadline: red|yellow|green|none, overdue,
    *                     sign: { reachedAt, due, workdaysLeft, mark } | null,
    *                     behind: { reason: no_report|progress_behind, expectedPercent, percent } | null,

@@ -22,6 +22,8 @@ export interface DashboardRow {
   ordinal: number;
   path: string;
   text: string;
+  /** the plan's 量化指标 of the task ({ text, value, unit, comparator }[]) — beside marks.latestPercent */
+  targets: unknown[];
   leadUnitId: string | null;
   leadUnitName: string | null;
   stage: TaskStage;
@@ -76,6 +78,7 @@ export function toRow(task: Task, marks: TaskMarks, names: Map<string, string>):
     ordinal: task.ordinal,
     path: pathLabel(task.path),
     text: task.text,
+    targets: task.targets,
     leadUnitId: task.lead_unit_id,
     leadUnitName: task.lead_unit_id ? (names.get(task.lead_unit_id) ?? null) : null,
     stage: task.stage,
