@@ -2,15 +2,17 @@
 // bytes alone (prev_hash + canonical payload of every record, SHA-256, no database, no parsing).
 import { createHash } from "node:crypto";
 import { canonicalAuditPayload, type DbOrTrx, verifyAuditChain } from "@duban/db";
-import { record } from "./common";
+import { record, startProfile } from "./common";
 
 export async function auditBench(db: DbOrTrx, label: string): Promise<void> {
   const section = "audit";
   // Warm the page cache and the JIT once, then time.
   await verifyAuditChain(db);
+  const stopProfile = await startProfile();
   const t0 = performance.now();
   const result = await verifyAuditChain(db);
   const verifySeconds = (performance.now() - t0) / 1000;
+  await stopProfile("audit-verify");
   if (!result.ok) throw new Error(`chain does not verify: ${JSON.stringify(result)}`);
   const verifyRate = result.count / verifySeconds;
 

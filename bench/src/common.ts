@@ -1,7 +1,7 @@
 // Shared by the benchmark sections: timing statistics, the results table, a minimal tRPC-over-HTTP
 // client with its own session cookie, and the SUBMIT/APPROVE/SUBMIT/RETURN cycle.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -127,8 +127,9 @@ export interface Child {
 }
 
 /** Starts src/server-child.ts in its own Node process on `databaseUrl` and waits for its port. */
-export async function startChild(databaseUrl: string, filesDir: string): Promise<Child> {
-  const child = spawn(process.execPath, ["--import", "tsx", join(BENCH_DIR, "src", "server-child.ts"), databaseUrl, filesDir], {
+export async function startChild(databaseUrl: string, filesDir: string, extra: string[] = []): Promise<Child> {
+  const profile = process.env.BENCH_CPU_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
+  const child = spawn(process.execPath, [...profile, "--import", "tsx", join(BENCH_DIR, "src", "server-child.ts"), databaseUrl, filesDir, ...extra], {
     cwd: BENCH_DIR,
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -153,3 +154,22 @@ export async function startChild(databaseUrl: string, filesDir: string): Promise
     },
   };
 }
+
+/** BENCH_CPU_PROFILE=<dir>: a V8 CPU profile of each timed phase only (node:inspector). */
+export async function startProfile(): Promise<(name: string) => Promise<void>> {
+  const dir = process.env.BENCH_CPU_PROFILE;
+  if (!dir) return async () => {};
+  const { Session } = await import("node:inspector/promises");
+  const session = new Session();
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.setSamplingInterval", { interval: 500 });
+  await session.post("Profiler.start");
+  return async (name) => {
+    const { profile } = await session.post("Profiler.stop");
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  };
+}
+

@@ -2,7 +2,7 @@
 // Flags: --full (adds 1M tasks to the query section), --only=a,b (sections: transitions, bpmn,
 // queries, audit, import), --quick (short phases, for trying the harness).
 import { mkdirSync, writeFileSync } from "node:fs";
-import { cpus, totalmem } from "node:os";
+import { cpus, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
 import type { DbOrTrx } from "@duban/db";
 import { BENCH_DIR, fmt, record, rows } from "./common";
@@ -21,6 +21,7 @@ const databaseUrl = process.env.DATABASE_URL;
 const pgUrl = databaseUrl !== undefined && /^postgres(ql)?:\/\//.test(databaseUrl) ? databaseUrl : undefined;
 
 const started = Date.now();
+const loadAtStart = loadavg()[0];
 const durationMs = quick ? 2000 : 8000;
 const warmupMs = quick ? 500 : 1500;
 const results: Record<string, unknown> = {};
@@ -63,9 +64,9 @@ if (want("import")) {
   results.planImport = planImportBench(quick ? 1000 : 3000);
 }
 
-const machine = { cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, cpu: cpus()[0]?.model };
+const machine = { loadAverage1m: { start: loadAtStart, end: loadavg()[0] }, cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, cpu: cpus()[0]?.model };
 const table = rows.map((r) => ({ section: r.section, metric: r.metric, value: `${fmt(r.value)} ${r.unit}`.trim(), target: r.target ?? "", result: r.target ? (r.pass ? "PASS" : "MISS") : "" }));
-console.log(`\n${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}; ${((Date.now() - started) / 1000).toFixed(0)} s`);
+console.log(`\n${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}; ${((Date.now() - started) / 1000).toFixed(0)} s; load average ${loadAtStart?.toFixed(1)} → ${loadavg()[0]?.toFixed(1)} (other work on the machine skews every figure)`);
 console.table(table);
 mkdirSync(join(BENCH_DIR, "results"), { recursive: true });
 const file = join(BENCH_DIR, "results", `bench-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);

@@ -4,22 +4,18 @@
 // an in-process server; the dashboard counts (packages/db stats) on the same server's database.
 // The server process's RSS is sampled while it serves them.
 import { rmSync } from "node:fs";
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { createAppServer, createLogger, openApp, testConfig } from "@duban/api";
+import { createLogger, openApp, testConfig } from "@duban/api";
 import {
   canonicalJson,
   computeAuditHash,
-  countTasksByPlan,
-  countTasksByStage,
-  countTasksByUnit,
+  createDatabase,
   type AuditLogRow,
   type DbOrTrx,
 } from "@duban/db";
 import { decide, persistTask, startTask, describeTask, type TaskCommand, type TaskSnapshot } from "@duban/workflow";
 import SQLite from "better-sqlite3";
-import { login, mb, record, summarize, tempDir } from "./common";
+import { login, mb, record, startChild, startProfile, summarize, tempDir } from "./common";
 
 const PLAN_SIZE = 1000;
 const VARIANTS: TaskCommand[][] = [
@@ -167,14 +163,22 @@ export async function queriesBench(tasks: number, auditPerTask: number, isTarget
   const section = `queries/${label}`;
   const gen = await generate(tasks, auditPerTask);
   process.stdout.write(`  ${section}: generated ${tasks} tasks + ${gen.auditRecords} audit records in ${gen.generateSeconds.toFixed(1)} s\n`);
-  const app = await openApp({ databaseUrl: gen.file, config: testConfig({ filesDir: join(gen.dir, "files") }), logger: createLogger("silent"), sqliteSynchronous: "FULL" });
-  const server: Server = createAppServer(app.inner);
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  let rssMax = process.memoryUsage().rss;
-  const sampler = setInterval(() => {
-    rssMax = Math.max(rssMax, process.memoryUsage().rss);
-  }, 20);
+  const server = await startChild(gen.file, join(gen.dir, "files"), ["--bench-routes"]);
+  const baseUrl = server.baseUrl;
+  const rssOf = async () => ((await (await fetch(`${baseUrl}/bench/rss`)).json()) as { rss: number }).rss;
+  const stats = async (params: string) => {
+    const r = await fetch(`${baseUrl}/bench/stats?${params}`);
+    if (r.status !== 200) throw new Error(await r.text());
+    return r.json();
+  };
+  let rssMax = await rssOf();
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      rssMax = Math.max(rssMax, await rssOf());
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  })();
   try {
     const office = await login(baseUrl, "office");
     const liaison = await login(baseUrl, "mzj");
@@ -193,34 +197,44 @@ export async function queriesBench(tasks: number, auditPerTask: number, isTarget
       ["task.list text search", () => office.query("task.list", { text: "96项", limit: 100 })],
     ];
     const dashboards: [string, () => Promise<unknown>][] = [
-      ["counts by stage (all)", () => countTasksByStage(app.inner.db)],
-      ["counts by stage (one unit)", () => countTasksByStage(app.inner.db, { unitId: unit })],
-      ["counts by unit × relation × stage + overdue", () => countTasksByUnit(app.inner.db, { today })],
-      ["counts by plan × stage", () => countTasksByPlan(app.inner.db)],
+      ["counts by stage (all)", () => stats("q=stage")],
+      ["counts by stage (one unit)", () => stats(`q=stage&unitId=${encodeURIComponent(unit)}`)],
+      ["counts by unit × relation × stage + overdue", () => stats(`q=unit&today=${today}`)],
+      ["counts by plan × stage", () => stats("q=plan")],
     ];
     let listP95Max = 0;
     let dashboardP95Max = 0;
     for (const [name, fn] of lists) {
+      const stopProfile = await startProfile();
       const s = summarize(await time(fn, 3, runs));
+      await stopProfile(`list-${label}-${name.replace(/[^a-z0-9]+/gi, "_")}`);
       listP95Max = Math.max(listP95Max, s.p95);
       record({ section, metric: `${name} p50 / p95`, value: s.p95, unit: "ms (p95)", note: `p50 ${s.p50.toFixed(1)} ms`, ...(isTargetSize ? { target: "≤ 50 ms", pass: s.p95 <= 50 } : {}) });
     }
     for (const [name, fn] of dashboards) {
+      const stopProfile = await startProfile();
       const s = summarize(await time(fn, 2, Math.max(5, Math.floor(runs / 2))));
+      await stopProfile(`dashboard-${label}-${name.replace(/[^a-z0-9]+/gi, "_")}`);
       dashboardP95Max = Math.max(dashboardP95Max, s.p95);
       record({ section, metric: `${name} p50 / p95`, value: s.p95, unit: "ms (p95)", note: `p50 ${s.p50.toFixed(1)} ms`, ...(isTargetSize ? { target: "≤ 200 ms", pass: s.p95 <= 200 } : {}) });
     }
-    rssMax = Math.max(rssMax, process.memoryUsage().rss);
-    record({ section, metric: "server RSS while serving (max sampled)", value: mb(rssMax), unit: "MB", target: "< 512 MB", pass: mb(rssMax) < 512 });
-    if (onDb) await onDb(app.inner.db);
+    rssMax = Math.max(rssMax, await rssOf());
+    record({ section, metric: "server RSS while serving (max sampled, API child process)", value: mb(rssMax), unit: "MB", target: "< 512 MB", pass: mb(rssMax) < 512 });
+    sampling = false;
+    await sampler;
+    await server.stop();
+    if (onDb) {
+      const handle = createDatabase({ url: gen.file });
+      try {
+        await onDb(handle.db);
+      } finally {
+        await handle.close();
+      }
+    }
     return { tasks, listP95Max, dashboardP95Max, rssMaxMb: mb(rssMax) };
   } finally {
-    clearInterval(sampler);
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
-    await app.close();
+    sampling = false;
+    await server.stop();
     rmSync(gen.dir, { recursive: true, force: true });
   }
 }

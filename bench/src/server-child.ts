@@ -1,12 +1,39 @@
-// A second (third…) API process for the two-process PostgreSQL run: opens the app on argv[2]
-// (no demo data: the parent seeded it) and prints "LISTENING <port>".
+// An API process of its own: opens the app on argv[2] (no demo data: the parent seeded it) and
+// prints "LISTENING <port>". Used for the two-process PostgreSQL run and, with --bench-routes, for
+// the query section, where it also answers GET /bench/rss (its process.memoryUsage().rss) and
+// GET /bench/stats?q=… (the packages/db dashboard counts), so that the RSS measured is the
+// server's alone, not the generator's or the load clients'.
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createAppServer, createLogger, openApp, testConfig } from "@duban/api";
+import { countTasksByPlan, countTasksByStage, countTasksByUnit } from "@duban/db";
 
-const [databaseUrl, filesDir] = process.argv.slice(2);
-if (!databaseUrl || !filesDir) throw new Error("usage: server-child.ts <database url> <files dir>");
+const [databaseUrl, filesDir, flag] = process.argv.slice(2);
+if (!databaseUrl || !filesDir) throw new Error("usage: server-child.ts <database url> <files dir> [--bench-routes]");
 const app = await openApp({ databaseUrl, config: testConfig({ filesDir }), logger: createLogger("silent"), sqliteSynchronous: "FULL" });
-const server = createAppServer(app.inner);
+const appServer = createAppServer(app.inner);
+const benchRoutes = flag === "--bench-routes";
+
+const server = createServer((req, res) => {
+  const url = new URL(req.url ?? "/", "http://localhost");
+  if (!benchRoutes || !url.pathname.startsWith("/bench/")) return appServer.emit("request", req, res);
+  const reply = (body: unknown) => {
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(JSON.stringify(body));
+  };
+  if (url.pathname === "/bench/rss") return reply({ rss: process.memoryUsage().rss });
+  const q = url.searchParams.get("q");
+  const unitId = url.searchParams.get("unitId") ?? undefined;
+  const run =
+    q === "stage" ? countTasksByStage(app.inner.db, unitId ? { unitId } : {})
+    : q === "unit" ? countTasksByUnit(app.inner.db, { today: url.searchParams.get("today") ?? undefined })
+    : q === "plan" ? countTasksByPlan(app.inner.db)
+    : Promise.reject(new Error(`unknown q=${q}`));
+  run.then(reply, (error: unknown) => {
+    res.writeHead(500);
+    res.end(String(error));
+  });
+});
 server.listen(0, "127.0.0.1", () => process.stdout.write(`LISTENING ${(server.address() as AddressInfo).port}\n`));
 process.on("SIGTERM", () => {
   server.close();

@@ -10,7 +10,7 @@ import { createAppServer, createLogger, openApp, testConfig } from "@duban/api";
 import { createDatabase, verifyAuditChain } from "@duban/db";
 import SQLite from "better-sqlite3";
 import pg from "pg";
-import { clientFor, login, nextMove, record, startChild, summarize, tempDir, type Client, HttpError } from "./common";
+import { clientFor, login, nextMove, record, startChild, startProfile, summarize, tempDir, type Client, HttpError } from "./common";
 
 const LIAISONS = ["mzj", "wjj", "ybj", "czj", "jyj", "rsj", "gaj", "zjj"];
 const TASKS_PER_CLIENT = 4;
@@ -184,7 +184,9 @@ export async function transitionsBench(opts: TransitionOptions): Promise<Transit
       const subset = workers.slice(0, n);
       await runLoad(subset, opts.warmupMs, acks, null);
       const latencies: number[] = [];
+      const stopProfile = await startProfile();
       const r = await runLoad(subset, opts.durationMs, acks, latencies);
+      await stopProfile(`${opts.dialect}-${n}clients`);
       const rate = r.ok / r.seconds;
       result.ratePerClients[n] = rate;
       const s = summarize(latencies);
@@ -197,6 +199,30 @@ export async function transitionsBench(opts: TransitionOptions): Promise<Transit
       server.closeAllConnections();
     });
     await app.close();
+
+    if (opts.dialect === "sqlite") {
+      // Reference, not durable: the same load with synchronous=NORMAL (WAL: no fsync per commit),
+      // to separate the cost of the fsync from the CPU work of a transition.
+      const ref = await openApp({ databaseUrl, config: testConfig({ filesDir }), logger: createLogger("silent"), sqliteSynchronous: "NORMAL" });
+      const refServer: Server = createAppServer(ref.inner);
+      await new Promise<void>((resolve) => refServer.listen(0, "127.0.0.1", resolve));
+      const refBase = `http://127.0.0.1:${(refServer.address() as AddressInfo).port}`;
+      const n = Math.max(...opts.clientCounts);
+      const moved: Worker[] = workers.slice(0, n).map((w) => ({
+        liaison: clientFor(refBase, w.liaison.cookie, w.liaison.unitId),
+        office: clientFor(refBase, w.office.cookie, w.office.unitId),
+        tasks: w.tasks,
+      }));
+      await runLoad(moved, opts.warmupMs, acks, null);
+      const latencies: number[] = [];
+      const r = await runLoad(moved, opts.durationMs, acks, latencies);
+      record({ section, metric: `reference, NOT durable (synchronous=NORMAL): transitions/s, ${n} clients`, value: r.ok / r.seconds, unit: "/s", note: `p99 ${summarize(latencies).p99.toFixed(0)} ms` });
+      await new Promise<void>((resolve) => {
+        refServer.close(() => resolve());
+        refServer.closeAllConnections();
+      });
+      await ref.close();
+    }
 
     if (opts.dialect === "postgres") {
       // Two API processes serving one database; clients alternate between them.
