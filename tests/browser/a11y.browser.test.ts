@@ -60,7 +60,7 @@ describe("accessibility of the main pages", () => {
     return (await seriousAxeFindings(page)).map((f) => ({ ...f, page: `${name} ${path}` }));
   }
 
-  it("axe finds nothing serious or critical on any main page, for each role", () =>
+  it("axe finds nothing serious or critical on any main page, for each role", { timeout: 180_000 }, () =>
     h.run("axe", async () => {
       const findings: (AxeFinding & { page: string })[] = [];
       const anonymous = await h.anonymousPage();
@@ -85,7 +85,7 @@ describe("accessibility of the main pages", () => {
       expect(findings).toEqual([]);
     })());
 
-  it("at 200 % zoom the main pages keep their content and menu reachable without sideways scrolling", () =>
+  it("at 200 % zoom the main pages keep their content and menu reachable without sideways scrolling", { timeout: 120_000 }, () =>
     h.run("zoom-200", async () => {
       // 200 % zoom of a 1366×900 window: a 683×450 CSS-pixel viewport at device scale 2.
       const zoom = { viewport: { width: 683, height: 450 }, deviceScaleFactor: 2 };
