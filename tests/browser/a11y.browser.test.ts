@@ -91,12 +91,12 @@ describe("accessibility of the main pages", () => {
       const zoom = { viewport: { width: 683, height: 450 }, deviceScaleFactor: 2 };
       const office = await h.signIn("office", zoom);
       const problems: string[] = [];
-      for (const [path, heading] of [
-        ["/", "我的待办"],
-        ["/plans", "工作方案"],
-        [`/plans/${planId}`, null],
-        [`/tasks/${signingTask}`, null],
-        ["/plans/import", null],
+      for (const [path, name, heading] of [
+        ["/", "home", "我的待办"],
+        ["/plans", "plans", "工作方案"],
+        [`/plans/${planId}`, "plan", null],
+        [`/tasks/${signingTask}`, "task", null],
+        ["/plans/import", "import", null],
       ] as const) {
         await office.goto(path);
         const h1 = office.locator("#main-content h1").first();
@@ -115,7 +115,7 @@ describe("accessibility of the main pages", () => {
         expect(await nav.getByRole("link").allInnerTexts()).toEqual(["我的待办", "工作方案", "导入方案"]);
         await office.keyboard.press("Escape");
         await nav.waitFor({ state: "hidden" });
-        await h.screenshot(office, `zoom200${path.replace(/\//g, "-") || "-home"}`, { fullPage: false });
+        await h.screenshot(office, `zoom200-${name}`, { fullPage: false });
       }
       // The task's actions can be scrolled to and used.
       await office.goto(`/tasks/${signingTask}`);
