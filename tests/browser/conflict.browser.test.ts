@@ -13,7 +13,7 @@ import {
   type BrowserHarness,
 } from "../support/browser";
 
-const CONFLICT = "该任务刚刚已被他人处理，请刷新查看最新状态后再操作";
+const CONFLICT = "该任务刚刚已被他人处理，请查看最新状态后再操作";
 
 describe("concurrent moves in two browsers", () => {
   let h: BrowserHarness;
@@ -57,7 +57,7 @@ describe("concurrent moves in two browsers", () => {
       const alert = dialog.getByRole("alert").filter({ hasText: "已有他人先处理了此任务" });
       await alert.waitFor();
       expect(await alert.innerText()).toContain(CONFLICT);
-      expect(await alert.innerText()).toContain("页面已刷新为最新状态，您填写的内容已保留");
+      expect(await alert.innerText()).toContain("页面已更新为最新状态，您填写的内容已保留");
       // The page behind the modal has refreshed to the new stage …
       await expectTaskState(second, "handle", "drafting");
       // … so the modal says its action is gone and cannot be confirmed again; the text is still there.

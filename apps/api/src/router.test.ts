@@ -66,6 +66,16 @@ describe("router through createCaller", () => {
     expect((await verifyAuditChain(inner.db)).ok).toBe(true);
   });
 
+  it("lists only what the liaison's unit leads when asked (待签收)", async () => {
+    const mzj = await callerFor("mzj");
+    const all = await mzj.task.list({ status: "signing", limit: 200 });
+    const led = await mzj.task.list({ status: "signing", leadOnly: true, limit: 200 });
+    const me = await mzj.auth.me();
+    expect(led.items.length).toBeGreaterThan(0);
+    expect(led.items.length).toBeLessThan(all.items.length);
+    expect(led.items.every((t) => t.leadUnit?.id === me?.unitId)).toBe(true);
+  });
+
   it("keeps the 三员 out of tasks and the log to the auditor", async () => {
     const sysadmin = await callerFor("sysadmin");
     expect(codeOf(await sysadmin.task.list({ limit: 5 }).catch((e: unknown) => e))).toBe("FORBIDDEN");

@@ -13,6 +13,8 @@ export const taskRouter = router({
         stage: z.array(stage).max(7).optional(),
         status: z.enum(TASK_STATUSES).optional(),
         unitId: z.string().min(1).max(64).optional(),
+        /** Only tasks the unit (the liaison's own, or `unitId`) leads — e.g. what it must sign. */
+        leadOnly: z.boolean().optional(),
         overdue: z.boolean().optional(),
         text: z.string().max(200).optional(),
         cursor: z.string().max(500).nullish(),

@@ -120,6 +120,7 @@ export interface TaskListInput {
   stage?: TaskStage[];
   status?: string;
   unitId?: string;
+  leadOnly?: boolean;
   overdue?: boolean;
   text?: string;
   cursor?: string | null;
@@ -134,11 +135,12 @@ export async function listTasksFor(ctx: Authed, input: TaskListInput) {
     return { items: [], nextCursor: null };
   }
   const unitId = readsAllTasks(user) ? input.unitId : (user.unit_id ?? undefined);
+  const { leadOnly, ...filters } = input;
   let page;
   try {
     page = await listTasks(ctx.db, {
-      ...input,
-      ...(unitId !== undefined ? { unitId } : {}),
+      ...filters,
+      ...(unitId !== undefined ? (leadOnly ? { leadUnitId: unitId } : { unitId }) : {}),
       today: today(ctx),
     });
   } catch (cause) {
@@ -288,7 +290,7 @@ export async function transitionTask(
   return inTransaction(ctx.db, async (trx) => {
     const task = await loadReadableTask(ctx, trx, input.taskId);
     if (task.version !== input.expectedVersion) {
-      throw new AppError("CONFLICT", "该任务刚刚已被他人处理，请刷新查看最新状态后再操作");
+      throw new AppError("CONFLICT", "该任务刚刚已被他人处理，请查看最新状态后再操作");
     }
     const before = snapshotOf(task);
     // Time-boxed assignment (issue 7): the lifecycle package is pure and reads no clock or
@@ -311,7 +313,7 @@ export async function transitionTask(
       ...(after.dueDate !== decision.before.dueDate ? { dueDate: after.dueDate } : {}),
       updatedAt: at,
     });
-    if (version === null) throw new AppError("CONFLICT", "该任务刚刚已被他人处理，请刷新查看最新状态后再操作");
+    if (version === null) throw new AppError("CONFLICT", "该任务刚刚已被他人处理，请查看最新状态后再操作");
     await applyTaskEffects(trx, task.id, event, before, decision.snapshot);
     const { text: _t, reason: _r, comment: _c, fileHashes: _f, ...rest } = input.event as Record<string, unknown>;
     await recordAudit(ctx, trx, {

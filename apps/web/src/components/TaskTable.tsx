@@ -148,7 +148,7 @@ export function TaskTable({
       minWidth={1040}
       footer={footer}
       rowClassName={(row) => (row.kind === "group" ? "group-row" : "")}
-      locale={{ emptyText: "暂无任务" }}
+      locale={{ emptyText: <span className="empty-text">暂无任务</span> }}
       {...(caption ? { title: () => <span className="visually-hidden">{caption}</span> } : {})}
     />
   );

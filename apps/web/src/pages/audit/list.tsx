@@ -237,7 +237,7 @@ export function AuditListPage() {
           loading={list.isPending}
           dataSource={rows}
           pagination={false}
-          locale={{ emptyText: "没有符合条件的记录" }}
+          locale={{ emptyText: <span className="empty-text">没有符合条件的记录</span> }}
           columns={[
             { title: "序号", dataIndex: "seq", width: 70 },
             { title: "时间", key: "at", width: 140, render: (_, r) => formatDateTime(r.at) },

@@ -25,7 +25,7 @@ function tabsFor(me: Me): TabDef[] {
   switch (me.role) {
     case "liaison":
       return [
-        { key: "signing", label: "待签收", filter: { status: "signing", limit: 200 }, hint: "新交办给本单位、尚未签收的任务。" },
+        { key: "signing", label: "待签收", filter: { status: "signing", leadOnly: true, limit: 200 }, hint: "新交办给本单位、尚未签收的任务。" },
         { key: "drafting", label: "待提交", filter: { status: "drafting", limit: 200 }, hint: "本单位需要提交办理方案、办结报告或总结的任务。" },
         { key: "returned", label: "被退回", filter: { status: "returned", limit: 200 }, hint: "被领导小组办公室退回、需要修改后重新提交的任务。", alert: true },
         { key: "inspect", label: "整改事项", filter: { stage: ["inspect"], limit: 200 }, hint: "处于检查阶段的任务，请查看并落实整改事项。" },

@@ -38,7 +38,7 @@ export function PlanListPage() {
           dataSource={plans.data ?? []}
           pagination={false}
           minWidth={960}
-          locale={{ emptyText: "暂无工作方案" }}
+          locale={{ emptyText: <span className="empty-text">暂无工作方案</span> }}
           columns={[
             { title: "方案名称", key: "title", render: (_, p) => <Link to={`/plans/${p.id}`}>{p.title}</Link> },
             { title: "文号", dataIndex: "docNumber", width: 170, render: (v: string | null) => v ?? "—" },

@@ -175,14 +175,15 @@ export function TaskShowPage() {
               <Descriptions.Item label="序号">{taskNumber(t.path)}</Descriptions.Item>
               <Descriptions.Item label="所属章节">{t.heading ?? "—"}</Descriptions.Item>
               <Descriptions.Item label="牵头单位">{t.leadUnit?.name ?? "未指定"}</Descriptions.Item>
-              <Descriptions.Item label="责任单位">{t.coUnits.length > 0 ? t.coUnits.map((u) => u.name).join("、") : "—"}</Descriptions.Item>
               <Descriptions.Item label="完成时限">
                 {t.deadlineText ?? "—"}
                 {t.dueDate && `（${formatDate(t.dueDate)}）`}
               </Descriptions.Item>
-              <Descriptions.Item label="期限状态">
+              <Descriptions.Item label="期限状态" span={2}>
                 <MarkBadge mark={t.mark} />
               </Descriptions.Item>
+              {/* A long co-unit list gets its own row, so it never squeezes the other columns. */}
+              <Descriptions.Item label="责任单位" span={2}>{t.coUnits.length > 0 ? t.coUnits.map((u) => u.name).join("、") : "—"}</Descriptions.Item>
               <Descriptions.Item label="量化指标" span={2}>
                 {t.targets.length > 0 ? t.targets.map(targetText).join("；") : "—"}
               </Descriptions.Item>

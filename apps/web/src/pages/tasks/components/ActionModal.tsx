@@ -164,7 +164,7 @@ export function ActionModal({
         const info = errorInfo(e);
         const conflict = info.code === "CONFLICT";
         setError({
-          message: conflict ? `${info.message}。页面已刷新为最新状态，您填写的内容已保留，请核对后再提交。` : info.message,
+          message: conflict ? `${info.message}。页面已更新为最新状态，您填写的内容已保留，请核对后再提交。` : info.message,
           conflict,
         });
         applyFieldErrors(form, e, (p) => fieldOf(type, p));

@@ -49,7 +49,7 @@ export function FileUpload({ id, value = [], onChange, max = 20 }: { id?: string
   return (
     <div>
       <input ref={input} type="file" multiple hidden style={{ display: "none" }} tabIndex={-1} aria-hidden="true" onChange={(e) => void pick(e.target.files)} />
-      <Button id={id} icon={<UploadOutlined />} loading={busy} onClick={() => input.current?.click()} disabled={value.length >= max}>
+      <Button id={id} aria-label="选择文件上传（附件）" icon={<UploadOutlined />} loading={busy} onClick={() => input.current?.click()} disabled={value.length >= max}>
         {busy ? "正在上传…" : "选择文件上传"}
       </Button>
       {value.length > 0 && (
