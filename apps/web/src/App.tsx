@@ -3,6 +3,7 @@ import { App as AntApp, ConfigProvider } from "antd";
 import zhCN from "antd/locale/zh_CN";
 import dayjs from "dayjs";
 import "dayjs/locale/zh-cn";
+import { lazy, Suspense } from "react";
 import { BrowserRouter, Navigate, Route, Routes } from "react-router";
 import { AppLayout } from "./layout/AppLayout";
 import { RequireAuth } from "./layout/RequireAuth";
@@ -20,6 +21,10 @@ import { TaskShowPage } from "./pages/tasks/show";
 import { queryClient, TRPCProvider, trpcClient } from "./trpc";
 
 dayjs.locale("zh-cn");
+
+// The dashboard carries ECharts: loaded on first visit, not with every page.
+const DashboardPage = lazy(() => import("./pages/dashboard/overview").then((m) => ({ default: m.DashboardPage })));
+const pageFallback = <p role="status">正在加载…</p>;
 
 const theme = {
   token: {
@@ -51,6 +56,7 @@ export function Root() {
                     <Route path="plans/import" element={<PlanImportPage />} />
                     <Route path="plans/:planId" element={<PlanShowPage />} />
                     <Route path="tasks/:taskId" element={<TaskShowPage />} />
+                    <Route path="dashboard" element={<Suspense fallback={pageFallback}><DashboardPage /></Suspense>} />
                     <Route path="audit" element={<AuditListPage />} />
                     <Route path="admin" element={<Navigate to="/admin/users" replace />} />
                     <Route path="admin/units" element={<AdminUnitsPage />} />

@@ -1,6 +1,7 @@
 import {
   AuditOutlined,
   ApartmentOutlined,
+  DashboardOutlined,
   DownOutlined,
   FileTextOutlined,
   HomeOutlined,
@@ -33,6 +34,7 @@ const ALL: readonly Role[] = ["liaison", "office", "leader", "evaluator", "audit
 const NAV: NavItem[] = [
   { path: "/", label: "我的待办", icon: <HomeOutlined />, roles: ALL },
   { path: "/plans", label: "工作方案", icon: <FileTextOutlined />, roles: ["liaison", "office", "leader", "evaluator", "auditor"] },
+  { path: "/dashboard", label: "督办看板", icon: <DashboardOutlined />, roles: ["office", "leader", "auditor", "liaison"] },
   { path: "/plans/import", label: "导入方案", icon: <ImportOutlined />, roles: ["office"] },
   { path: "/audit", label: "审计日志", icon: <AuditOutlined />, roles: ["auditor"] },
   { path: "/admin/units", label: "单位管理", icon: <ApartmentOutlined />, roles: ["sysadmin"] },

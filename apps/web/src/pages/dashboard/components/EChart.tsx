@@ -1,0 +1,42 @@
+// A small ECharts wrapper: echarts.init on a ref, resized by a ResizeObserver, disposed on unmount.
+// The chart is an image to assistive technology (role="img" + aria-label); every page that shows one
+// also shows its figures as text or a table beside it, and offers the drill-down there by keyboard.
+import { BarChart, PieChart } from "echarts/charts";
+import { GridComponent, LegendComponent, TooltipComponent } from "echarts/components";
+import * as echarts from "echarts/core";
+import { CanvasRenderer } from "echarts/renderers";
+import { useEffect, useRef } from "react";
+
+echarts.use([BarChart, PieChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
+
+export type ChartOption = echarts.EChartsCoreOption;
+
+export function EChart({ option, label, height = 260, onSelect }: { option: ChartOption; label: string; height?: number; onSelect?: (dataIndex: number) => void }) {
+  const ref = useRef<HTMLDivElement>(null);
+  const chartRef = useRef<echarts.ECharts | null>(null);
+  const selectRef = useRef(onSelect);
+  selectRef.current = onSelect;
+
+  useEffect(() => {
+    const el = ref.current;
+    if (el === null) return;
+    const chart = echarts.init(el, undefined, { renderer: "canvas" });
+    chartRef.current = chart;
+    chart.on("click", (params) => {
+      if (typeof params.dataIndex === "number") selectRef.current?.(params.dataIndex);
+    });
+    const observer = new ResizeObserver(() => chart.resize());
+    observer.observe(el);
+    return () => {
+      observer.disconnect();
+      chart.dispose();
+      chartRef.current = null;
+    };
+  }, []);
+
+  useEffect(() => {
+    chartRef.current?.setOption(option, true);
+  }, [option]);
+
+  return <div ref={ref} role="img" aria-label={label} style={{ width: "100%", height, cursor: onSelect ? "pointer" : "default" }} />;
+}
