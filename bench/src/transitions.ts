@@ -168,7 +168,7 @@ export async function transitionsBench(opts: TransitionOptions): Promise<Transit
       const plan = await office.mutate<{ id: string }>("plan.create", {
         title: `基准测试方案 ${u}`,
         phases: [],
-        tasks: Array.from({ length: mine.length * TASKS_PER_CLIENT }, (_, i) => ({ path: [String(i + 1)], text: `基准任务 ${i + 1}`, leadUnitId: unitId, coUnitIds: [], dueDate: "2099-12-31" })),
+        tasks: Array.from({ length: mine.length * TASKS_PER_CLIENT }, (_, i) => ({ path: [String(i + 1)], text: `基准任务 ${i + 1}`, leadUnitId: unitId, coUnitIds: [], dueDate: "2027-06-30" })),
       });
       const page = await office.query<{ items: TaskState[] }>("task.list", { planId: plan.id, limit: 500 });
       page.items.forEach((t, i) => mine[i % mine.length]?.tasks.push({ id: t.id, version: t.version, stage: t.stage, status: t.status }));

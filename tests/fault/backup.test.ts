@@ -49,7 +49,7 @@ describe("online backup under write load (SQLite only)", () => {
     // Long task texts make the file span many pages, so the backup takes several steps while the
     // writes go on between them.
     const taskIds = await createSignedTasks(office, liaison, liaison.unitId, TASKS);
-    await createSignedTasks(office, liaison, liaison.unitId, 300, "。".repeat(2000));
+    await createSignedTasks(office, liaison, liaison.unitId, 300, "。".repeat(2000), false);
 
     const load: Load = { acks: [], unknown: 0, stopped: false };
     const workers = taskIds.map((id) => driveTask(id, liaison, office, load));

@@ -57,8 +57,9 @@ export async function login(target: Target, username: string, password = DEMO_PA
   };
 }
 
-/** Creates a plan of `count` tasks led by `unitId` (no co-units) and signs each one; returns the ids. */
-export async function createSignedTasks(office: Client, liaison: Client, unitId: string, count: number, textPad = ""): Promise<string[]> {
+/** Creates a plan of `count` tasks led by `unitId` (no co-units) and signs each one (unless `sign`
+ *  is false); returns the ids. */
+export async function createSignedTasks(office: Client, liaison: Client, unitId: string, count: number, textPad = "", sign = true): Promise<string[]> {
   const plan = await office.mutate<{ id: string }>("plan.create", {
     title: `故障测试方案 ${process.pid}-${Date.now()}`,
     phases: [],
@@ -67,12 +68,13 @@ export async function createSignedTasks(office: Client, liaison: Client, unitId:
       text: `故障测试任务 ${i + 1}${textPad}`,
       leadUnitId: unitId,
       coUnitIds: [],
-      dueDate: "2099-12-31",
+      // Near, not 2099: the deadline mark walks every working day up to the due date (chinese-days).
+      dueDate: new Date(Date.now() + 180 * 86_400_000).toISOString().slice(0, 10),
     })),
   });
   const page = await office.query<{ items: { id: string; ordinal: number; version: number }[] }>("task.list", { planId: plan.id, limit: 500 });
   const tasks = page.items.sort((a, b) => a.ordinal - b.ordinal);
-  for (const t of tasks) await liaison.mutate("task.transition", { taskId: t.id, expectedVersion: t.version, event: { type: "SIGN" } });
+  if (sign) for (const t of tasks) await liaison.mutate("task.transition", { taskId: t.id, expectedVersion: t.version, event: { type: "SIGN" } });
   return tasks.map((t) => t.id);
 }
 
@@ -242,6 +244,7 @@ const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 export async function driveTask(taskId: string, liaison: Client, office: Client, load: Load): Promise<void> {
   let known: TransitionResult | null = null;
+  let sending = false;
   while (!load.stopped) {
     try {
       if (known === null) {
@@ -249,12 +252,16 @@ export async function driveTask(taskId: string, liaison: Client, office: Client,
       }
       const { who, event } = nextMove(known.stage, known.status);
       const client = who === "liaison" ? liaison : office;
+      sending = true;
       const result: TransitionResult = await client.mutate<TransitionResult>("task.transition", { taskId, expectedVersion: known.version, event });
+      sending = false;
       load.acks.push({ taskId, version: result.version, type: String(event.type) });
       known = result;
     } catch (error) {
       known = null;
-      if (!(error instanceof HttpError)) load.unknown += 1;
+      // A transition sent but never answered may or may not have committed.
+      if (sending && !(error instanceof HttpError)) load.unknown += 1;
+      sending = false;
       if (load.stopped) return;
       await pause(error instanceof HttpError ? 5 : 50);
     }
