@@ -30,3 +30,12 @@ describe("deadline marks", () => {
     expect(deadlineMark(due, stage, today, within)).toBe(mark);
   });
 });
+
+describe("counting far ahead", () => {
+  it("answers for due dates decades away, symmetrically", () => {
+    expect(workdaysLeft("2026-01-05", "2099-12-31")).toBe(-workdaysLeft("2099-12-31", "2026-01-05"));
+    expect(workdaysLeft("2026-01-05", "2099-12-31")).toBeGreaterThan(73 * 240);
+    // Fri 25 Dec 2099 → Thu 31 Dec: Mon 28, Tue 29, Wed 30, Thu 31 (no calendar data that far: weekends only)
+    expect(workdaysLeft("2099-12-25", "2099-12-31")).toBe(4);
+  });
+});
