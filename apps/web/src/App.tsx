@@ -14,6 +14,7 @@ import { HomePage } from "./pages/home/list";
 import { ChangePasswordPage } from "./pages/login/change-password";
 import { LoginPage } from "./pages/login/login";
 import { NotFoundPage } from "./pages/not-found";
+import { NoticeListPage } from "./pages/notices/list";
 import { PlanImportPage } from "./pages/plans/import";
 import { PlanListPage } from "./pages/plans/list";
 import { PlanShowPage } from "./pages/plans/show";
@@ -57,6 +58,7 @@ export function Root() {
                     <Route path="plans/:planId" element={<PlanShowPage />} />
                     <Route path="tasks/:taskId" element={<TaskShowPage />} />
                     <Route path="dashboard" element={<Suspense fallback={pageFallback}><DashboardPage /></Suspense>} />
+                    <Route path="notices" element={<NoticeListPage />} />
                     <Route path="audit" element={<AuditListPage />} />
                     <Route path="admin" element={<Navigate to="/admin/users" replace />} />
                     <Route path="admin/units" element={<AdminUnitsPage />} />

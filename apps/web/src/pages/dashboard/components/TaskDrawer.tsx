@@ -46,11 +46,12 @@ const columns: ColumnsType<DrillRow> = [
   {
     title: "时限",
     key: "due",
-    width: 150,
+    width: 120,
     render: (_, r) => (
-      <span style={{ whiteSpace: "nowrap" }}>
-        {formatDate(r.due)} <MarkBadge mark={r.mark} />
-      </span>
+      <div style={{ whiteSpace: "nowrap" }}>
+        <div>{formatDate(r.due)}</div>
+        <MarkBadge mark={r.mark} />
+      </div>
     ),
   },
 ];

@@ -1,0 +1,304 @@
+// 督办单: the office drafts them from today's marks, issues or discards drafts; the unit's liaison
+// answers its issued notices; leaders and the auditor read them all.
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { Alert, App, Button, Form, Input, Modal, Popconfirm, Space, Tabs, Tooltip } from "antd";
+import type { ColumnsType } from "antd/es/table";
+import { useState } from "react";
+import { Link } from "react-router";
+import { useMe } from "../../auth";
+import { PageHeader } from "../../components/PageHeader";
+import { ScrollTable } from "../../components/ScrollTable";
+import { ToneTag, type Tone } from "../../components/tags";
+import { applyFieldErrors, errorInfo } from "../../lib/errors";
+import { formatDate, formatDateTime } from "../../lib/format";
+import { type RouterOutputs, useTRPC } from "../../trpc";
+
+type Notice = RouterOutputs["supervision"]["notices"][number];
+type Status = Notice["status"];
+
+const COLOUR_TONES: Record<string, Tone> = { blue: "blue", yellow: "gold", red: "red" };
+
+/** The colour as a tag with its word (蓝色 / 黄色 / 红色督办单): never colour alone. */
+function ColourTag({ notice }: { notice: Notice }) {
+  return <ToneTag tone={COLOUR_TONES[notice.colour] ?? "gray"}>{notice.colourLabel}</ToneTag>;
+}
+
+function LateTag({ notice }: { notice: Notice }) {
+  if (!notice.late) return null;
+  return <ToneTag tone="red">{notice.status === "answered" ? "逾期答复" : "已超答复期限"}</ToneTag>;
+}
+
+export function NoticeListPage() {
+  const me = useMe();
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const { message, modal } = App.useApp();
+  const isOffice = me.role === "office";
+  const isLiaison = me.role === "liaison";
+  const allowed = isOffice || isLiaison || me.role === "leader" || me.role === "auditor";
+
+  const [tab, setTab] = useState<Status>(isOffice ? "draft" : "issued");
+  const [selected, setSelected] = useState<string[]>([]);
+  const [answering, setAnswering] = useState<Notice | null>(null);
+  const [answerForm] = Form.useForm<{ text: string }>();
+
+  const all = useQuery({ ...trpc.supervision.notices.queryOptions({}), enabled: allowed });
+  const invalidate = () => {
+    void queryClient.invalidateQueries(trpc.supervision.pathFilter());
+    void queryClient.invalidateQueries(trpc.inbox.pathFilter());
+  };
+
+  const draft = useMutation(
+    trpc.supervision.draftNotices.mutationOptions({
+      onSuccess: (r) => {
+        invalidate();
+        setTab("draft");
+        message.success(`已生成草稿：新建 ${r.created} 份，更新 ${r.updated} 份，跳过 ${r.skipped} 份`);
+      },
+      onError: (e) => message.error(errorInfo(e).message),
+    }),
+  );
+  const issue = useMutation(
+    trpc.supervision.issueNotices.mutationOptions({
+      onSuccess: (r) => {
+        invalidate();
+        setSelected([]);
+        message.success(`已签发 ${r.issued} 份督办单`);
+      },
+      onError: (e) => message.error(errorInfo(e).message),
+    }),
+  );
+  const discard = useMutation(
+    trpc.supervision.discardNotice.mutationOptions({
+      onSuccess: (r) => {
+        invalidate();
+        setSelected((s) => s.filter((id) => id !== r.id));
+        message.success("草稿已作废");
+      },
+      onError: (e) => message.error(errorInfo(e).message),
+    }),
+  );
+  const answer = useMutation(
+    trpc.supervision.answerNotice.mutationOptions({
+      onSuccess: (n) => {
+        invalidate();
+        setAnswering(null);
+        answerForm.resetFields();
+        message.success(n.late ? "已提交答复（已超过答复期限）" : "已提交答复");
+      },
+      onError: (e) => {
+        if (!applyFieldErrors(answerForm, e)) message.error(errorInfo(e).message);
+      },
+    }),
+  );
+
+  if (!allowed) {
+    return <Alert type="warning" showIcon title={<h1 className="page-title">督办单</h1>} description="您的角色不能查看督办单。" />;
+  }
+
+  const notices = all.data ?? [];
+  const byStatus = (s: Status) => notices.filter((n) => n.status === s);
+
+  const columns = (status: Status): ColumnsType<Notice> => [
+    {
+      title: "颜色",
+      key: "colour",
+      width: 120,
+      render: (_, n) => (
+        <Space size={4} wrap>
+          <ColourTag notice={n} />
+          <LateTag notice={n} />
+        </Space>
+      ),
+    },
+    {
+      title: "编号",
+      key: "number",
+      width: 160,
+      render: (_, n) => (
+        <div>
+          <div style={{ whiteSpace: "nowrap" }}>{n.number ?? "（未编号）"}</div>
+          <div style={{ fontSize: 12, color: "rgba(0,0,0,0.7)" }}>
+            {status === "draft" ? `生成于 ${formatDateTime(n.createdAt)}` : `签发于 ${formatDateTime(n.issuedAt)}`}
+          </div>
+        </div>
+      ),
+    },
+    {
+      title: "任务 / 承办单位",
+      key: "task",
+      width: 260,
+      render: (_, n) => (
+        <div>
+          <Link to={`/tasks/${n.taskId}`} title={n.taskText}>
+            <span className="clamp-2">
+              {n.taskPath ? `${n.taskPath}\u3000` : ""}
+              {n.taskText}
+            </span>
+          </Link>
+          <div style={{ marginTop: 2 }}>{n.unitName}</div>
+        </div>
+      ),
+    },
+    { title: "督办事项", dataIndex: "facts", key: "facts", render: (v: string) => <span style={{ whiteSpace: "pre-wrap" }}>{v}</span> },
+    { title: "答复期限", key: "replyDue", width: 104, render: (_, n) => <span style={{ whiteSpace: "nowrap" }}>{formatDate(n.replyDue)}</span> },
+    ...(status === "answered"
+      ? [
+          {
+            title: "答复",
+            key: "answer",
+            render: (_: unknown, n: Notice) => (
+              <div>
+                <div style={{ whiteSpace: "pre-wrap" }}>{n.answerText}</div>
+                <div style={{ fontSize: 12, color: "rgba(0,0,0,0.7)" }}>{formatDateTime(n.answeredAt)}</div>
+              </div>
+            ),
+          },
+        ]
+      : []),
+    ...(status === "draft" && isOffice
+      ? [
+          {
+            title: "操作",
+            key: "action",
+            width: 90,
+            render: (_: unknown, n: Notice) => (
+              <Popconfirm title="作废这份督办单草稿？" okText="作废" cancelText="取消" okButtonProps={{ danger: true }} onConfirm={() => discard.mutate({ id: n.id })}>
+                <Button size="small" danger aria-label={`作废 ${n.unitName} 的督办单草稿`}>
+                  作废
+                </Button>
+              </Popconfirm>
+            ),
+          },
+        ]
+      : []),
+    ...(status === "issued" && isLiaison
+      ? [
+          {
+            title: "操作",
+            key: "action",
+            width: 90,
+            render: (_: unknown, n: Notice) => (
+              <Button size="small" type="primary" onClick={() => setAnswering(n)} aria-label={`反馈督办单 ${n.number ?? ""}`}>
+                反馈
+              </Button>
+            ),
+          },
+        ]
+      : []),
+  ];
+
+  const table = (status: Status, label: string) => {
+    const rows = byStatus(status);
+    return (
+      <ScrollTable<Notice>
+        label={label}
+        minWidth={status === "answered" ? 1100 : 880}
+        rowKey="id"
+        size="small"
+        loading={all.isPending}
+        columns={columns(status)}
+        dataSource={rows}
+        pagination={rows.length > 30 ? { pageSize: 30, showSizeChanger: false } : false}
+        rowSelection={
+          status === "draft" && isOffice
+            ? { selectedRowKeys: selected, onChange: (keys) => setSelected(keys.map(String)), getCheckboxProps: (n) => ({ "aria-label": `选择 ${n.unitName} 的督办单` }) }
+            : undefined
+        }
+        locale={{ emptyText: status === "draft" ? "暂无草稿。点击“生成督办单草稿”按今日时限标记生成。" : status === "issued" ? "暂无待答复的督办单" : "暂无已答复的督办单" }}
+      />
+    );
+  };
+
+  const count = (s: Status, alert = false) => <span className={`tab-count${alert && byStatus(s).length > 0 ? " alert" : ""}`}>{byStatus(s).length}</span>;
+
+  const confirmIssue = () => {
+    modal.confirm({
+      title: `签发 ${selected.length} 份督办单？`,
+      content: "签发后按年度顺序编号（督办〔年〕第N号），通知承办单位并记入审计日志，不能撤回。",
+      okText: "签发",
+      cancelText: "取消",
+      onOk: () => issue.mutateAsync({ ids: selected }),
+    });
+  };
+
+  const items = [
+    ...(isOffice
+      ? [
+          {
+            key: "draft",
+            label: <span>草稿{count("draft")}</span>,
+            children: (
+              <>
+                <Space wrap style={{ marginBottom: 12 }}>
+                  <Tooltip title={selected.length === 0 ? "请先勾选草稿" : undefined}>
+                    <Button type="primary" disabled={selected.length === 0} loading={issue.isPending} onClick={confirmIssue}>
+                      签发所选（{selected.length}）
+                    </Button>
+                  </Tooltip>
+                  <Button onClick={() => setSelected(byStatus("draft").map((n) => n.id))} disabled={byStatus("draft").length === 0}>
+                    全选
+                  </Button>
+                </Space>
+                {table("draft", "督办单草稿")}
+              </>
+            ),
+          },
+        ]
+      : []),
+    { key: "issued", label: <span>{isLiaison ? "待答复" : "已签发待答复"}{count("issued", isLiaison)}</span>, children: table("issued", "已签发待答复的督办单") },
+    { key: "answered", label: <span>已答复{count("answered")}</span>, children: table("answered", "已答复的督办单") },
+  ];
+
+  return (
+    <>
+      <PageHeader
+        title="督办单"
+        extra={
+          isOffice && (
+            <Button type="primary" loading={draft.isPending} onClick={() => draft.mutate({})}>
+              生成督办单草稿
+            </Button>
+          )
+        }
+        sub={
+          <span style={{ color: "rgba(0,0,0,0.7)" }}>
+            {isLiaison
+              ? `${me.unitName ?? "本单位"}收到的督办单，请在答复期限前反馈。`
+              : "蓝色：时限临近；黄色：进度滞后；红色：已逾期。"}
+          </span>
+        }
+      />
+      {all.isError && <Alert type="error" showIcon title={errorInfo(all.error).message} style={{ marginBottom: 16 }} />}
+      <div style={{ background: "#fff", padding: "0 16px 16px", borderRadius: 8 }}>
+        <Tabs activeKey={tab} onChange={(k) => setTab(k as Status)} items={items} />
+      </div>
+
+      <Modal
+        open={answering !== null}
+        title="反馈督办单"
+        okText="提交答复"
+        cancelText="取消"
+        confirmLoading={answer.isPending}
+        onCancel={() => setAnswering(null)}
+        onOk={() => answerForm.submit()}
+        destroyOnHidden
+      >
+        {answering && (
+          <>
+            <p style={{ marginTop: 0 }}>
+              <ColourTag notice={answering} /> {answering.number}{"\u3000"}答复期限 {formatDate(answering.replyDue)}
+              {answering.late && <LateTag notice={answering} />}
+            </p>
+            <p style={{ whiteSpace: "pre-wrap" }}>{answering.facts}</p>
+            <Form form={answerForm} layout="vertical" onFinish={(v) => answer.mutate({ id: answering.id, text: v.text })}>
+              <Form.Item name="text" label="答复内容" rules={[{ required: true, whitespace: true, message: "请填写答复内容" }]}>
+                <Input.TextArea rows={5} maxLength={20000} showCount />
+              </Form.Item>
+            </Form>
+          </>
+        )}
+      </Modal>
+    </>
+  );
+}
