@@ -6,6 +6,7 @@ import {
   GENESIS_HASH,
   appendAudit,
   canonicalAuditPayload,
+  canonicalAuditPayloadReference,
   computeAuditHash,
   getAuditHead,
   iterateAudit,
@@ -77,6 +78,25 @@ describe('audit hash definition', () => {
     expect(computeAuditHash(GENESIS_HASH, row, 'sm3')).not.toBe(h);
     expect(computeAuditHash(GENESIS_HASH, { ...row, comment: '' }, 'sha256')).not.toBe(h);
     expect(computeAuditHash('1'.repeat(64), row, 'sha256')).not.toBe(h);
+  });
+
+  it('writes the same bytes as the generic canonical JSON, for any values', () => {
+    const text = fc.option(fc.string({ unit: 'binary' }), { nil: null });
+    fc.assert(
+      fc.property(
+        fc.record({
+          seq: fc.integer({ min: 1, max: 2 ** 40 }), id: fc.string(), at: fc.string(), actor_user_id: text, actor_username: text,
+          actor_role: text, actor_unit_id: text, action: fc.string({ unit: 'binary' }), object_type: text, object_id: text,
+          task_id: text, outcome: fc.constantFrom('ok' as const, 'refused' as const, 'error' as const), reason_code: text,
+          from_state: text, to_state: text, comment: text, detail: fc.json(), file_hashes: fc.json(), client_ip: text,
+          hash_alg: fc.constantFrom('sha256' as const, 'sm3' as const), prev_hash: fc.string(),
+        }),
+        (row) => {
+          expect(canonicalAuditPayload(row)).toBe(canonicalAuditPayloadReference(row));
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });
 

@@ -54,6 +54,26 @@ export function canonicalJson(value: unknown): string {
  * AUDIT_HASHED_FIELDS (seq as a number, JSON columns as their stored text, missing values as null).
  */
 export function canonicalAuditPayload(row: AuditHashedRow): string {
+  // AUDIT_HASHED_FIELDS is already in sorted key order and every value is a string, null or the
+  // seq number, so the canonical JSON is written directly — the same bytes as
+  // canonicalJson(payload object), without building and sorting an object per record
+  // (verification spent ~40 % of its time there). audit.test.ts checks both agree.
+  let out = '';
+  for (let i = 0; i < AUDIT_HASHED_FIELDS.length; i++) {
+    const f = AUDIT_HASHED_FIELDS[i] as (typeof AUDIT_HASHED_FIELDS)[number];
+    const v = row[f];
+    out += PAYLOAD_KEY_PREFIXES[i];
+    if (f === 'seq') out += canonicalJson(Number(v));
+    else if (v === null || v === undefined) out += 'null';
+    else out += typeof v === 'string' ? JSON.stringify(v) : canonicalJson(v);
+  }
+  return `${out}}`;
+}
+
+const PAYLOAD_KEY_PREFIXES = AUDIT_HASHED_FIELDS.map((f, i) => `${i === 0 ? '{' : ','}${JSON.stringify(f)}:`);
+
+/** The definition canonicalAuditPayload must equal: canonical JSON of the hashed fields. */
+export function canonicalAuditPayloadReference(row: AuditHashedRow): string {
   const payload: Record<string, unknown> = {};
   for (const f of AUDIT_HASHED_FIELDS) {
     const v = row[f];

@@ -26,6 +26,7 @@ export {
   GENESIS_HASH,
   appendAudit,
   canonicalAuditPayload,
+  canonicalAuditPayloadReference,
   canonicalJson,
   computeAuditHash,
   getAuditHead,

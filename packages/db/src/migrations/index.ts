@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as m0001 from './2026_11_25_0001_initial.js';
 import * as m0100 from './2026_11_25_0100_security.js';
 import * as m0200 from './2026_11_25_0200_supervision.js';
+import * as m0300 from './2026_11_25_0300_query_indexes.js';
 
 /**
  * Every migration, by name. Names sort in order of application (timestamp prefix).
@@ -11,4 +12,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_25_0001_initial': m0001,
   '2026_11_25_0100_security': m0100,
   '2026_11_25_0200_supervision': m0200,
+  '2026_11_25_0300_query_indexes': m0300,
 };

@@ -13,20 +13,17 @@ export async function countTasksByStage(
   db: DbOrTrx,
   filters: { planId?: string; unitId?: string } = {},
 ): Promise<Record<TaskStage, number>> {
-  let q = db.selectFrom('tasks').select((eb) => ['tasks.stage', eb.fn.countAll<number>().as('n')]);
-  if (filters.planId !== undefined) q = q.where('tasks.plan_id', '=', filters.planId);
-  if (filters.unitId !== undefined) {
-    const unitId = filters.unitId;
-    q = q.where((eb) =>
-      eb.exists(
-        eb
+  // With a unit, start from that unit's task_units rows (index task_units_unit_idx) and join
+  // the tasks: an EXISTS per task would visit every task of the table.
+  let q =
+    filters.unitId === undefined
+      ? db.selectFrom('tasks').select((eb) => ['tasks.stage', eb.fn.countAll<number>().as('n')])
+      : db
           .selectFrom('task_units')
-          .select('task_units.task_id')
-          .whereRef('task_units.task_id', '=', 'tasks.id')
-          .where('task_units.unit_id', '=', unitId),
-      ),
-    );
-  }
+          .innerJoin('tasks', 'tasks.id', 'task_units.task_id')
+          .where('task_units.unit_id', '=', filters.unitId)
+          .select((eb) => ['tasks.stage', eb.fn.countAll<number>().as('n')]);
+  if (filters.planId !== undefined) q = q.where('tasks.plan_id', '=', filters.planId);
   const rows = await q.groupBy('tasks.stage').execute();
   const out = emptyStageCounts();
   for (const r of rows) out[r.stage] = Number(r.n);
