@@ -11,6 +11,7 @@ import { AdminUnitsPage } from "./pages/admin/units";
 import { AdminUsersPage } from "./pages/admin/users";
 import { AuditListPage } from "./pages/audit/list";
 import { HomePage } from "./pages/home/list";
+import { InboxPage } from "./pages/inbox/list";
 import { ChangePasswordPage } from "./pages/login/change-password";
 import { LoginPage } from "./pages/login/login";
 import { NotFoundPage } from "./pages/not-found";
@@ -18,6 +19,7 @@ import { NoticeListPage } from "./pages/notices/list";
 import { PlanImportPage } from "./pages/plans/import";
 import { PlanListPage } from "./pages/plans/list";
 import { PlanShowPage } from "./pages/plans/show";
+import { MissingReportsPage } from "./pages/reports/missing";
 import { TaskShowPage } from "./pages/tasks/show";
 import { queryClient, TRPCProvider, trpcClient } from "./trpc";
 
@@ -59,6 +61,8 @@ export function Root() {
                     <Route path="tasks/:taskId" element={<TaskShowPage />} />
                     <Route path="dashboard" element={<Suspense fallback={pageFallback}><DashboardPage /></Suspense>} />
                     <Route path="notices" element={<NoticeListPage />} />
+                    <Route path="reports/missing" element={<MissingReportsPage />} />
+                    <Route path="inbox" element={<InboxPage />} />
                     <Route path="audit" element={<AuditListPage />} />
                     <Route path="admin" element={<Navigate to="/admin/users" replace />} />
                     <Route path="admin/units" element={<AdminUnitsPage />} />

@@ -1,5 +1,7 @@
 import {
   AuditOutlined,
+  BellOutlined,
+  CalendarOutlined,
   ApartmentOutlined,
   DashboardOutlined,
   DownOutlined,
@@ -13,8 +15,8 @@ import {
   TeamOutlined,
 } from "@ant-design/icons";
 import { ROLE_LABELS, type Role } from "@duban/workflow";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { App, Button, Drawer, Dropdown, Grid, Layout, Menu, type MenuProps } from "antd";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { App, Badge, Button, Drawer, Dropdown, Grid, Layout, Menu, type MenuProps } from "antd";
 import { useEffect, useRef, useState, type ReactNode } from "react";
 import { Link, Outlet, useLocation, useNavigate } from "react-router";
 import { useMe } from "../auth";
@@ -37,6 +39,8 @@ const NAV: NavItem[] = [
   { path: "/plans", label: "工作方案", icon: <FileTextOutlined />, roles: ["liaison", "office", "leader", "evaluator", "auditor"] },
   { path: "/dashboard", label: "督办看板", icon: <DashboardOutlined />, roles: ["office", "leader", "auditor", "liaison"] },
   { path: "/notices", label: "督办单", icon: <FileDoneOutlined />, roles: ["office", "leader", "auditor", "liaison"] },
+  { path: "/reports/missing", label: "月报缺报", icon: <CalendarOutlined />, roles: ["office", "leader", "auditor", "liaison"] },
+  { path: "/inbox", label: "消息", icon: <BellOutlined />, roles: ALL },
   { path: "/plans/import", label: "导入方案", icon: <ImportOutlined />, roles: ["office"] },
   { path: "/audit", label: "审计日志", icon: <AuditOutlined />, roles: ["auditor"] },
   { path: "/admin/units", label: "单位管理", icon: <ApartmentOutlined />, roles: ["sysadmin"] },
@@ -64,6 +68,7 @@ export function AppLayout() {
   const [drawerOpen, setDrawerOpen] = useState(false);
   const [collapsed, setCollapsed] = useState(false);
   const mainRef = useRef<HTMLElement>(null);
+  const unread = useQuery({ ...trpc.inbox.unreadCount.queryOptions(), refetchInterval: 60_000 }).data?.unread ?? 0;
 
   const administrative = me.role === "auditor" || me.role === "sysadmin" || me.role === "secadmin";
   const items = NAV.filter((i) => i.roles.includes(me.role)).map((i) => (i.path === "/" && administrative ? { ...i, label: "工作台" } : i));
@@ -178,6 +183,11 @@ export function AppLayout() {
             />
           )}
           <div style={{ flex: 1 }} />
+          <Link to="/inbox" style={{ display: "inline-flex", alignItems: "center", justifyContent: "center", width: 40, height: 40, lineHeight: 1 }} aria-label={unread > 0 ? `消息，${unread} 条未读` : "消息，没有未读"}>
+            <Badge count={unread} overflowCount={99} size="small" color="#cf1322">
+              <BellOutlined aria-hidden="true" style={{ fontSize: 18, color: "rgba(0,0,0,0.88)" }} />
+            </Badge>
+          </Link>
           <Dropdown menu={userMenu} trigger={["click"]} placement="bottomRight">
             <Button type="text" aria-label={`当前用户：${me.displayName}，${me.unitName ?? ""}${roleLabel}。打开用户菜单`} style={{ height: 48, maxWidth: isPhone ? 220 : 480 }}>
               <span style={{ display: "inline-flex", flexDirection: "column", alignItems: "flex-end", lineHeight: 1.3, overflow: "hidden" }}>
