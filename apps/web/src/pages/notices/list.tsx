@@ -1,7 +1,7 @@
 // 督办单: the office drafts them from today's marks, issues or discards drafts; the unit's liaison
 // answers its issued notices; leaders and the auditor read them all.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Alert, App, Button, Form, Input, Modal, Popconfirm, Space, Tabs, Tooltip } from "antd";
+import { Alert, App, Button, Checkbox, Empty, Form, Grid, Input, Modal, Popconfirm, Space, Tabs, Tooltip } from "antd";
 import type { ColumnsType } from "antd/es/table";
 import { useState } from "react";
 import { Link } from "react-router";
@@ -37,6 +37,7 @@ export function NoticeListPage() {
   const isLiaison = me.role === "liaison";
   const allowed = isOffice || isLiaison || me.role === "leader" || me.role === "auditor";
 
+  const isPhone = Grid.useBreakpoint().md === false;
   const [tab, setTab] = useState<Status>(isOffice ? "draft" : "issued");
   const [selected, setSelected] = useState<string[]>([]);
   const [answering, setAnswering] = useState<Notice | null>(null);
@@ -188,8 +189,65 @@ export function NoticeListPage() {
       : []),
   ];
 
+  const emptyText = (status: Status) =>
+    status === "draft" ? "暂无草稿。点击“生成督办单草稿”按今日时限标记生成。" : status === "issued" ? "暂无待答复的督办单" : "暂无已答复的督办单";
+
+  // Phones: one card per notice instead of a wide table.
+  const cards = (status: Status, label: string) => {
+    const rows = byStatus(status);
+    if (rows.length === 0) return <Empty description={emptyText(status)} />;
+    return (
+      <ul aria-label={label} style={{ listStyle: "none", margin: 0, padding: 0 }}>
+        {rows.map((n) => (
+          <li key={n.id} style={{ border: "1px solid #f0f0f0", borderRadius: 8, padding: 12, marginBottom: 12 }}>
+            <div style={{ display: "flex", flexWrap: "wrap", alignItems: "center", gap: 4 }}>
+              {status === "draft" && isOffice && (
+                <Checkbox
+                  checked={selected.includes(n.id)}
+                  onChange={(e) => setSelected((cur) => (e.target.checked ? [...cur, n.id] : cur.filter((id) => id !== n.id)))}
+                  aria-label={`选择 ${n.unitName} 的督办单`}
+                />
+              )}
+              <ColourTag notice={n} />
+              <LateTag notice={n} />
+              <span>{n.number ?? "（未编号）"}</span>
+            </div>
+            <Link to={`/tasks/${n.taskId}`} style={{ display: "block", marginTop: 6 }}>
+              <span className="clamp-2">
+                {n.taskPath ? `${n.taskPath}\u3000` : ""}
+                {n.taskText}
+              </span>
+            </Link>
+            <div style={{ marginTop: 4 }}>承办单位：{n.unitName}</div>
+            <p style={{ whiteSpace: "pre-wrap", margin: "6px 0" }}>{n.facts}</p>
+            <div>答复期限：{formatDate(n.replyDue)}</div>
+            {n.answerText && (
+              <div style={{ marginTop: 6, padding: 8, background: "#f6ffed", borderRadius: 6 }}>
+                <div style={{ whiteSpace: "pre-wrap" }}>答复：{n.answerText}</div>
+                <div style={{ fontSize: 12, color: "rgba(0,0,0,0.7)" }}>{formatDateTime(n.answeredAt)}</div>
+              </div>
+            )}
+            {status === "issued" && isLiaison && (
+              <Button type="primary" size="small" style={{ marginTop: 8 }} onClick={() => setAnswering(n)} aria-label={`反馈督办单 ${n.number ?? ""}`}>
+                反馈
+              </Button>
+            )}
+            {status === "draft" && isOffice && (
+              <Popconfirm title="作废这份督办单草稿？" okText="作废" cancelText="取消" okButtonProps={{ danger: true }} onConfirm={() => discard.mutate({ id: n.id })}>
+                <Button size="small" danger style={{ marginTop: 8 }} aria-label={`作废 ${n.unitName} 的督办单草稿`}>
+                  作废
+                </Button>
+              </Popconfirm>
+            )}
+          </li>
+        ))}
+      </ul>
+    );
+  };
+
   const table = (status: Status, label: string) => {
     const rows = byStatus(status);
+    if (isPhone && !all.isPending) return cards(status, label);
     return (
       <ScrollTable<Notice>
         label={label}
@@ -205,7 +263,7 @@ export function NoticeListPage() {
             ? { selectedRowKeys: selected, onChange: (keys) => setSelected(keys.map(String)), getCheckboxProps: (n) => ({ "aria-label": `选择 ${n.unitName} 的督办单` }) }
             : undefined
         }
-        locale={{ emptyText: status === "draft" ? "暂无草稿。点击“生成督办单草稿”按今日时限标记生成。" : status === "issued" ? "暂无待答复的督办单" : "暂无已答复的督办单" }}
+        locale={{ emptyText: emptyText(status) }}
       />
     );
   };
