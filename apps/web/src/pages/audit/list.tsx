@@ -15,6 +15,7 @@ import { errorInfo } from "../../lib/errors";
 import { formatDateTime } from "../../lib/format";
 import { type RouterInputs, type RouterOutputs, useTRPC } from "../../trpc";
 import { eventLabel, stateLabel } from "../tasks/components/History";
+import { Checkpoints } from "./components/Checkpoints";
 
 type AuditRow = RouterOutputs["audit"]["list"]["items"][number];
 type Filters = Omit<RouterInputs["audit"]["list"], "cursor" | "limit">;
@@ -55,6 +56,12 @@ const ACTIONS = [
   "user.grant_role",
   "audit.verify",
   "audit.export",
+  "audit.checkpoint",
+  "audit.verify_checkpoint",
+  "auth.totp_setup",
+  "auth.totp_enable",
+  "security.set_totp_required",
+  "user.reset_totp",
 ];
 
 const MORE_LABELS: Record<string, string> = {
@@ -69,6 +76,12 @@ const MORE_LABELS: Record<string, string> = {
   "user.grant_role": "变更角色",
   "audit.verify": "校验审计日志",
   "audit.export": "导出审计日志",
+  "audit.checkpoint": "生成检查点",
+  "audit.verify_checkpoint": "校验检查点",
+  "auth.totp_setup": "获取动态验证码密钥",
+  "auth.totp_enable": "启用动态验证码",
+  "security.set_totp_required": "设置动态验证码策略",
+  "user.reset_totp": "重置动态验证码",
 };
 
 const actionLabel = (a: string) => MORE_LABELS[a] ?? eventLabel(a);
@@ -169,6 +182,7 @@ export function AuditListPage() {
           <VerifyResult result={verify.data} />
         </div>
       )}
+      <Checkpoints />
       <Card style={{ marginBottom: 16 }} title={<h2 className="card-title">筛选</h2>}>
         <Form<FormValues> form={form} layout="vertical" onFinish={apply}>
           <Row gutter={16}>
