@@ -147,8 +147,9 @@ export async function computeStats(ctx: InnerContext, options: StatsOptions) {
       b.lead - a.lead ||
       a.unitName.localeCompare(b.unitName, "zh"),
   );
-  units.forEach((u, i) => (u.rank = i + 1));
+  // Ranked among the units that lead tasks — the table bulletins show — so ranks start at 1.
   const leadUnits = units.filter((u) => u.lead > 0);
+  leadUnits.forEach((u, i) => (u.rank = i + 1));
 
   const avg = (xs: number[]) => (xs.length === 0 ? null : Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 10) / 10);
   return {
