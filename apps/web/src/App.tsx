@@ -8,6 +8,8 @@ import { BrowserRouter, Navigate, Route, Routes } from "react-router";
 import { AppLayout } from "./layout/AppLayout";
 import { RequireAuth } from "./layout/RequireAuth";
 import { AdminUnitsPage } from "./pages/admin/units";
+import { AccountSecurityPage, TotpSetupPage } from "./pages/account/security";
+import { AdminSecurityPage } from "./pages/admin/security";
 import { AdminUsersPage } from "./pages/admin/users";
 import { AuditListPage } from "./pages/audit/list";
 import { HomePage } from "./pages/home/list";
@@ -52,6 +54,7 @@ export function Root() {
               <Routes>
                 <Route path="/login" element={<LoginPage />} />
                 <Route path="/change-password" element={<ChangePasswordPage />} />
+                <Route path="/totp-setup" element={<TotpSetupPage />} />
                 <Route element={<RequireAuth />}>
                   <Route element={<AppLayout />}>
                     <Route index element={<HomePage />} />
@@ -67,6 +70,8 @@ export function Root() {
                     <Route path="admin" element={<Navigate to="/admin/users" replace />} />
                     <Route path="admin/units" element={<AdminUnitsPage />} />
                     <Route path="admin/users" element={<AdminUsersPage />} />
+                    <Route path="admin/security" element={<AdminSecurityPage />} />
+                    <Route path="account/security" element={<AccountSecurityPage />} />
                     <Route path="*" element={<NotFoundPage />} />
                   </Route>
                 </Route>

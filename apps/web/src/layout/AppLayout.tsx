@@ -11,6 +11,7 @@ import {
   ImportOutlined,
   KeyOutlined,
   LogoutOutlined,
+  SafetyOutlined,
   MenuOutlined,
   TeamOutlined,
 } from "@ant-design/icons";
@@ -45,6 +46,7 @@ const NAV: NavItem[] = [
   { path: "/audit", label: "审计日志", icon: <AuditOutlined />, roles: ["auditor"] },
   { path: "/admin/units", label: "单位管理", icon: <ApartmentOutlined />, roles: ["sysadmin"] },
   { path: "/admin/users", label: "用户管理", icon: <TeamOutlined />, roles: ["sysadmin", "secadmin"] },
+  { path: "/admin/security", label: "安全策略", icon: <SafetyOutlined />, roles: ["secadmin"] },
 ];
 
 /** The menu key for the current path: the longest nav path it starts with. */
@@ -95,6 +97,7 @@ export function AppLayout() {
 
   const userMenu: MenuProps = {
     items: [
+      { key: "security", icon: <SafetyOutlined />, label: "个人安全设置" },
       { key: "password", icon: <KeyOutlined />, label: "修改密码" },
       { type: "divider" },
       { key: "logout", icon: <LogoutOutlined />, label: "退出登录", danger: true },
@@ -102,6 +105,7 @@ export function AppLayout() {
     onClick: ({ key }) => {
       if (key === "logout") logout.mutate();
       if (key === "password") void navigate("/change-password");
+      if (key === "security") void navigate("/account/security");
     },
   };
 

@@ -29,6 +29,8 @@ export function RequireAuth() {
     return <Navigate to={from === "/" ? "/login" : `/login?from=${encodeURIComponent(from)}`} replace />;
   }
   if (me.data.mustChangePassword) return <Navigate to="/change-password" replace />;
+  // The role requires a second factor the user has not enrolled: the server allows nothing but enrolment.
+  if (me.data.totpSetupRequired) return <Navigate to="/totp-setup" replace />;
   return (
     <MeContext.Provider value={me.data}>
       <Outlet />

@@ -1,4 +1,4 @@
-import { LockOutlined, UserOutlined } from "@ant-design/icons";
+import { LockOutlined, SafetyOutlined, UserOutlined } from "@ant-design/icons";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Alert, Button, Card, Form, Input } from "antd";
 import { useState } from "react";
@@ -11,6 +11,7 @@ import { AuthShell } from "./components/AuthShell";
 interface LoginValues {
   username: string;
   password: string;
+  totp?: string;
 }
 
 function safeTarget(from: string | null): string {
@@ -24,6 +25,8 @@ export function LoginPage() {
   const [params] = useSearchParams();
   const [form] = Form.useForm<LoginValues>();
   const [error, setError] = useState<string | null>(null);
+  // The server asked for the second factor (TOTP_REQUIRED) or refused the code (TOTP_INVALID).
+  const [needTotp, setNeedTotp] = useState(false);
   const me = useMeQuery();
   const login = useMutation(
     trpc.auth.login.mutationOptions({
@@ -33,7 +36,15 @@ export function LoginPage() {
         void navigate(user.mustChangePassword ? "/change-password" : safeTarget(params.get("from")), { replace: true });
       },
       onError: (e) => {
-        setError(errorInfo(e).message);
+        const info = errorInfo(e);
+        setError(info.message);
+        if (info.appCode === "TOTP_REQUIRED" || info.appCode === "TOTP_INVALID") {
+          setNeedTotp(true);
+          form.setFieldValue("totp", "");
+          if (info.appCode === "TOTP_INVALID") applyFieldErrors(form, e);
+          setTimeout(() => form.getFieldInstance("totp")?.focus?.(), 0);
+          return;
+        }
         applyFieldErrors(form, e);
       },
     }),
@@ -54,7 +65,8 @@ export function LoginPage() {
           requiredMark={false}
           onFinish={(values) => {
             setError(null);
-            login.mutate(values);
+            const totp = values.totp?.trim();
+            login.mutate({ username: values.username, password: values.password, ...(needTotp && totp ? { totp } : {}) });
           }}
           onValuesChange={() => setError(null)}
         >
@@ -64,6 +76,19 @@ export function LoginPage() {
           <Form.Item label="密码" name="password" rules={[{ required: true, message: "请输入密码" }]}>
             <Input.Password prefix={<LockOutlined aria-hidden="true" />} autoComplete="current-password" size="large" />
           </Form.Item>
+          {needTotp && (
+            <Form.Item
+              label="动态验证码"
+              name="totp"
+              extra="请输入手机验证器上显示的 6 位数字"
+              rules={[
+                { required: true, message: "请输入动态验证码" },
+                { pattern: /^\s*\d{6}\s*$/, message: "动态验证码为 6 位数字" },
+              ]}
+            >
+              <Input prefix={<SafetyOutlined aria-hidden="true" />} inputMode="numeric" autoComplete="one-time-code" maxLength={6} size="large" />
+            </Form.Item>
+          )}
           <Button type="primary" htmlType="submit" block size="large" loading={login.isPending}>
             登录
           </Button>
