@@ -85,8 +85,8 @@ describe("the whole lifecycle in the browser", () => {
         await move(page.mzj, "REPORT_PROGRESS", async (d) => {
           await d.getByLabel("进度情况", { exact: true }).fill("已完成 12 个社区养老服务站建设。");
           await d.getByLabel("完成进度（%）", { exact: true }).fill("40");
-          // The upload button (named by its field label) opens a hidden file input, which Playwright fills.
-          expect(await d.getByRole("button", { name: "附件（证明材料）" }).innerText()).toContain("选择文件上传");
+          // The upload button (its name starts with its visible text, WCAG 2.5.3) opens a hidden file input, which Playwright fills.
+          expect(await d.getByRole("button", { name: "选择文件上传（附件）" }).innerText()).toContain("选择文件上传");
           await d.locator("input[type=file]").setInputFiles({ name: "进度材料.pdf", mimeType: "application/pdf", buffer: samplePdf(unique("evidence")) });
           await d.getByRole("list", { name: "已上传的附件" }).getByText(/进度材料\.pdf/).waitFor();
         });

@@ -52,7 +52,7 @@ describe("the app on a phone", () => {
       expect(await hamburger.getAttribute("aria-expanded")).toBe("false");
       await hamburger.click();
       await nav.waitFor();
-      expect(await nav.getByRole("link").allInnerTexts()).toEqual(["我的待办", "工作方案"]);
+      expect(await nav.getByRole("link").allInnerTexts()).toEqual(["我的待办", "工作方案", "督办看板", "督办单", "月报缺报", "消息"]);
       await h.screenshot(page, "menu-open", { fullPage: false });
       await nav.getByRole("link", { name: "工作方案" }).click();
       await page.waitForURL("**/plans");
