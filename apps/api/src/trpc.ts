@@ -68,7 +68,23 @@ const errorBoundary = t.middleware(async (opts) => {
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-export const publicProcedure = t.procedure.use(errorBoundary);
+/** Whether a string anywhere in a (raw) input holds U+0000 — to a small depth; deeper input fails validation anyway. */
+function holdsNul(value: unknown, depth = 0): boolean {
+  if (typeof value === "string") return value.includes("\u0000");
+  if (depth > 32 || value === null || typeof value !== "object") return false;
+  return Object.entries(value).some(([key, v]) => key.includes("\u0000") || holdsNul(v, depth + 1));
+}
+
+/**
+ * U+0000 is never valid input, and PostgreSQL can neither store nor compare it (a query with it
+ * fails: a 500). Refused up front as bad input, the same on both dialects.
+ */
+const refuseNul = t.middleware(async (opts) => {
+  if (holdsNul(await opts.getRawInput().catch(() => undefined))) throw new AppError("BAD_INPUT", "输入含有不允许的控制字符（U+0000）");
+  return opts.next();
+});
+
+export const publicProcedure = t.procedure.use(errorBoundary).use(refuseNul);
 
 /** Signed in, with a password that need not be changed first (auth.* procedures use `sessionProcedure`). */
 export const sessionProcedure = publicProcedure.use(({ ctx, next }) => {

@@ -5,6 +5,7 @@ import {
   createUnitGroup,
   createUser,
   getUnit,
+  getUnitsByIds,
   getUserById,
   getUserByUsername,
   inTransaction,
@@ -47,6 +48,9 @@ export async function createUnitAudited(ctx: Authed, input: { name: string; kind
   return inTransaction(ctx.db, async (trx) => {
     const existing = await trx.selectFrom("units").select("id").where("name", "=", input.name).executeTakeFirst();
     if (existing) throw new AppError("CONFLICT", "已存在同名单位");
+    if (input.parentId != null && (await getUnit(trx, input.parentId)) === undefined) {
+      throw new AppError("BAD_INPUT", "上级单位不存在", { fields: { parentId: "上级单位不存在" } });
+    }
     const unit = await createUnit(trx, { name: input.name, kind: input.kind, aliases: input.aliases, parent_id: input.parentId ?? null, created_at: ctx.clock().toISOString() });
     await recordAudit(ctx, trx, { action: "unit.create", object_type: "unit", object_id: unit.id, comment: unit.name });
     return { id: unit.id };
@@ -68,16 +72,20 @@ export async function updateUnitAudited(ctx: Authed, input: { unitId: string; na
 
 export async function saveUnitGroup(ctx: Authed, input: { groupId?: string | undefined; name: string; aliases: string[]; memberIds: string[] }) {
   return inTransaction(ctx.db, async (trx) => {
+    const memberIds = [...new Set(input.memberIds)];
+    if ((await getUnitsByIds(trx, memberIds)).length !== memberIds.length) {
+      throw new AppError("BAD_INPUT", "分组成员中有不存在的单位", { fields: { memberIds: "分组成员中有不存在的单位" } });
+    }
     let groupId = input.groupId;
     if (groupId === undefined) {
-      const group = await createUnitGroup(trx, { name: input.name, aliases: input.aliases, memberIds: input.memberIds });
+      const group = await createUnitGroup(trx, { name: input.name, aliases: input.aliases, memberIds });
       groupId = group.id;
     } else {
       const updated = await trx.updateTable("unit_groups").set({ name: input.name, aliases: JSON.stringify(input.aliases) }).where("id", "=", groupId).executeTakeFirst();
       if (Number(updated.numUpdatedRows) === 0) throw notFound("单位分组");
-      await setUnitGroupMembers(trx, groupId, input.memberIds);
+      await setUnitGroupMembers(trx, groupId, memberIds);
     }
-    await recordAudit(ctx, trx, { action: "unit_group.save", object_type: "unit_group", object_id: groupId, detail: { name: input.name, memberCount: input.memberIds.length } });
+    await recordAudit(ctx, trx, { action: "unit_group.save", object_type: "unit_group", object_id: groupId, detail: { name: input.name, memberCount: memberIds.length } });
     return { id: groupId };
   });
 }
