@@ -16,7 +16,7 @@ const t = initTRPC.context<Context>().create({
     return {
       ...shape,
       // Never a stack trace or an internal message to the page.
-      message: internal ? "服务器内部错误，请稍后重试" : zodError ? describeZodError(zodError) : shape.message,
+      message: internal ? "服务器内部错误，请稍后重试" : zodError ? describeZodError(zodError) : appError ? shape.message : (TRANSPORT_MESSAGES[shape.data.code] ?? shape.message),
       data: {
         code: shape.data.code,
         httpStatus: shape.data.httpStatus,
@@ -28,6 +28,14 @@ const t = initTRPC.context<Context>().create({
     };
   },
 });
+
+/** Errors tRPC raises itself, before any procedure runs, get a Chinese message too. */
+const TRANSPORT_MESSAGES: Partial<Record<string, string>> = {
+  PARSE_ERROR: "请求内容不是有效的 JSON",
+  METHOD_NOT_SUPPORTED: "不支持的请求方式",
+  UNSUPPORTED_MEDIA_TYPE: "不支持的请求内容类型",
+  PAYLOAD_TOO_LARGE: "请求内容过大",
+};
 
 function flattenFields(error: ZodError): Record<string, string> {
   const fields: Record<string, string> = {};

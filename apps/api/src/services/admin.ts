@@ -60,6 +60,10 @@ export async function createUnitAudited(ctx: Authed, input: { name: string; kind
 export async function updateUnitAudited(ctx: Authed, input: { unitId: string; name?: string | undefined; aliases?: string[] | undefined; kind?: UnitKind | undefined }) {
   return inTransaction(ctx.db, async (trx) => {
     if ((await getUnit(trx, input.unitId)) === undefined) throw notFound("单位");
+    if (input.name !== undefined) {
+      const clash = await trx.selectFrom("units").select("id").where("name", "=", input.name).where("id", "!=", input.unitId).executeTakeFirst();
+      if (clash) throw new AppError("CONFLICT", "已存在同名单位");
+    }
     await updateUnit(trx, input.unitId, {
       ...(input.name !== undefined ? { name: input.name } : {}),
       ...(input.aliases !== undefined ? { aliases: input.aliases } : {}),
@@ -77,6 +81,8 @@ export async function saveUnitGroup(ctx: Authed, input: { groupId?: string | und
       throw new AppError("BAD_INPUT", "分组成员中有不存在的单位", { fields: { memberIds: "分组成员中有不存在的单位" } });
     }
     let groupId = input.groupId;
+    const clash = await trx.selectFrom("unit_groups").select("id").where("name", "=", input.name).executeTakeFirst();
+    if (clash && clash.id !== groupId) throw new AppError("CONFLICT", "已存在同名单位分组");
     if (groupId === undefined) {
       const group = await createUnitGroup(trx, { name: input.name, aliases: input.aliases, memberIds });
       groupId = group.id;
