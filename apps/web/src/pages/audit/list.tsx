@@ -16,6 +16,7 @@ import { formatDateTime } from "../../lib/format";
 import { type RouterInputs, type RouterOutputs, useTRPC } from "../../trpc";
 import { eventLabel, stateLabel } from "../tasks/components/History";
 import { Checkpoints } from "./components/Checkpoints";
+import { downloadFile } from "../../lib/download";
 
 type AuditRow = RouterOutputs["audit"]["list"]["items"][number];
 type Filters = Omit<RouterInputs["audit"]["list"], "cursor" | "limit">;
@@ -107,18 +108,6 @@ function VerifyResult({ result }: { result: Verify }) {
   );
 }
 
-function download(file: { filename: string; mime: string; base64: string }) {
-  const bytes = Uint8Array.from(atob(file.base64), (c) => c.charCodeAt(0));
-  const url = URL.createObjectURL(new Blob([bytes], { type: file.mime }));
-  const a = document.createElement("a");
-  a.href = url;
-  a.download = file.filename;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-
 export function AuditListPage() {
   const me = useMe();
   const trpc = useTRPC();
@@ -133,7 +122,7 @@ export function AuditListPage() {
   const exporter = useMutation(
     trpc.audit.export.mutationOptions({
       onSuccess: (file) => {
-        download(file);
+        downloadFile(file);
         message.success(`已导出 ${file.count} 条记录`);
       },
       onError: (e) => message.error(errorInfo(e).message),

@@ -14,7 +14,7 @@ import { errorInfo } from "../../lib/errors";
 import { formatDate } from "../../lib/format";
 import { type RouterOutputs, useTRPC } from "../../trpc";
 import { Buckets } from "./components/Buckets";
-import { downloadFile } from "./components/download";
+import { downloadFile } from "../../lib/download";
 import { EChart, type ChartOption } from "./components/EChart";
 import { FigureList } from "./components/FigureList";
 import { TaskDrawer, type DashboardRow, type Drill } from "./components/TaskDrawer";

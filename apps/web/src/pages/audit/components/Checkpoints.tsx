@@ -9,6 +9,7 @@ import { ScrollTable } from "../../../components/ScrollTable";
 import { ToneTag } from "../../../components/tags";
 import { errorInfo } from "../../../lib/errors";
 import { type RouterOutputs, useTRPC } from "../../../trpc";
+import { saveBlob } from "../../../lib/download";
 
 type Item = RouterOutputs["audit"]["checkpoints"][number];
 type Verdict = RouterOutputs["audit"]["verifyCheckpoint"];
@@ -33,14 +34,7 @@ function short(hash: string, keep = 12): string {
 }
 
 function downloadJson(name: string, value: unknown) {
-  const url = URL.createObjectURL(new Blob([`${JSON.stringify(value, null, 2)}\n`], { type: "application/json" }));
-  const a = document.createElement("a");
-  a.href = url;
-  a.download = name;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  saveBlob(new Blob([`${JSON.stringify(value, null, 2)}\n`], { type: "application/json" }), name);
 }
 
 function VerdictView({ verdict, source }: { verdict: Verdict; source: string }) {
