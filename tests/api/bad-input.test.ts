@@ -2,43 +2,10 @@
 // from the router and their inputs described from their own zod schemas, so a new procedure is
 // covered without touching this file. Every answer is a 4xx with a clear message (Chinese where it
 // comes from our validation) — never a 500, never a stack trace or a file path.
-import { appRouter } from "@duban/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { z } from "zod";
+import { PROCEDURES, type JsonSchema, type ProcedureInfo } from "../support/procedures";
 import { DIALECTS, loginAll, samplePdf, startTestApp, unique, uploadFile, type ApiClient, type TestApp } from "../support/server";
 
-interface JsonSchema {
-  type?: string | string[];
-  properties?: Record<string, JsonSchema>;
-  required?: string[];
-  maxLength?: number;
-  maxItems?: number;
-  anyOf?: JsonSchema[];
-  oneOf?: JsonSchema[];
-  items?: JsonSchema;
-}
-
-interface ProcedureInfo {
-  path: string;
-  type: "query" | "mutation";
-  /** The JSON Schema of the input, or null when the procedure takes none. */
-  input: JsonSchema | null;
-}
-
-interface ProcedureDef {
-  _def: { type: "query" | "mutation" | "subscription"; inputs: z.ZodType[] };
-}
-
-const PROCEDURES: ProcedureInfo[] = Object.entries(appRouter._def.procedures as unknown as Record<string, ProcedureDef>).map(([path, procedure]) => {
-  const { type, inputs } = procedure._def;
-  if (type === "subscription") throw new Error(`${path}: subscriptions are not covered`);
-  const [first] = inputs;
-  return {
-    path,
-    type,
-    input: first === undefined ? null : (z.toJSONSchema(first, { io: "input", unrepresentable: "any" }) as JsonSchema),
-  };
-});
 const WITH_INPUT = PROCEDURES.filter((p) => p.input !== null);
 const WITHOUT_INPUT = PROCEDURES.filter((p) => p.input === null);
 

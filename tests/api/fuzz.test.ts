@@ -11,54 +11,14 @@
 // sessions are touched by design). Successful calls are allowed — random filters may well be valid —
 // and the fingerprint is taken again after each one.
 import { createHash } from "node:crypto";
-import { appRouter } from "@duban/api";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { z } from "zod";
+import { PROCEDURES, type JsonSchema, type ProcedureInfo } from "../support/procedures";
 import { DIALECTS, loginAll, startTestApp, type ApiClient, type TestApp } from "../support/server";
 
 // ---------------------------------------------------------------------------------------------
 // The procedures and their input schemas
 
-interface JsonSchema {
-  type?: string | string[];
-  properties?: Record<string, JsonSchema>;
-  required?: string[];
-  minLength?: number;
-  maxLength?: number;
-  minItems?: number;
-  maxItems?: number;
-  minimum?: number;
-  maximum?: number;
-  pattern?: string;
-  enum?: unknown[];
-  const?: unknown;
-  anyOf?: JsonSchema[];
-  oneOf?: JsonSchema[];
-  items?: JsonSchema;
-  additionalProperties?: JsonSchema | boolean;
-}
-
-interface ProcedureInfo {
-  path: string;
-  type: "query" | "mutation";
-  input: JsonSchema | null;
-}
-
-interface ProcedureDef {
-  _def: { type: "query" | "mutation" | "subscription"; inputs: z.ZodType[] };
-}
-
-const PROCEDURES: ProcedureInfo[] = Object.entries(appRouter._def.procedures as unknown as Record<string, ProcedureDef>).map(([path, procedure]) => {
-  const { type, inputs } = procedure._def;
-  if (type === "subscription") throw new Error(`${path}: subscriptions are not covered`);
-  const [first] = inputs;
-  return {
-    path,
-    type,
-    input: first === undefined ? null : (z.toJSONSchema(first, { io: "input", unrepresentable: "any" }) as JsonSchema),
-  };
-});
 const WITH_INPUT = PROCEDURES.filter((p) => p.input !== null);
 
 // ---------------------------------------------------------------------------------------------
