@@ -62,7 +62,7 @@ describe("concurrent moves in two browsers", () => {
       await expectTaskState(second, "handle", "drafting");
       // … so the modal says its action is gone and cannot be confirmed again; the text is still there.
       await dialog.getByText("任务状态已变化，此操作当前不可用。请关闭后查看最新状态。").waitFor();
-      expect(await dialog.getByRole("button", { name: "确认审核通过", exact: true }).isDisabled()).toBe(true);
+      await expect.poll(() => dialog.locator("button.ant-btn-primary", { hasText: "确认审核通过" }).isDisabled(), { timeout: 15_000 }).toBe(true);
       expect(await dialog.getByLabel("审核意见（可选）", { exact: true }).inputValue()).toBe(typed);
       await h.screenshot(second, "approve-conflict", { fullPage: false });
 
@@ -96,8 +96,8 @@ describe("concurrent moves in two browsers", () => {
       expect(await dialog.getByLabel("催办说明", { exact: true }).inputValue()).toBe(typed);
       // 催办 is still possible in the new state: the same form is sent again, unchanged.
       await second.locator("#main-content").getByText("催办 1 次", { exact: true }).waitFor();
-      const confirm = dialog.getByRole("button", { name: "确认催办", exact: true });
-      expect(await confirm.isEnabled()).toBe(true);
+      const confirm = dialog.locator("button.ant-btn-primary", { hasText: "确认催办" });
+      await expect.poll(() => confirm.isEnabled(), { timeout: 15_000 }).toBe(true);
       await confirm.click();
       await dialog.waitFor({ state: "detached" });
       await second.getByText("催办成功", { exact: true }).first().waitFor();

@@ -67,7 +67,11 @@ export async function ensureWebBuilt(): Promise<void> {
     }
   }
   try {
-    if (!webIsFresh()) execFileSync("pnpm", ["--filter", "@duban/web", "build"], { cwd: ROOT, stdio: "pipe", timeout: 120_000 });
+    // Vitest sets NODE_ENV=test, and Vite would carry it into the bundle (React's development build,
+    // rc-util's fixed "test-id" ids that break accessible names): build as production, like `pnpm start`.
+    if (!webIsFresh()) {
+      execFileSync("pnpm", ["--filter", "@duban/web", "build"], { cwd: ROOT, stdio: "pipe", timeout: 120_000, env: { ...process.env, NODE_ENV: "production" } });
+    }
     if (!existsSync(join(WEB_DIST, "index.html"))) throw new Error("apps/web/dist/index.html is missing after the build");
   } finally {
     rmSync(lock, { recursive: true, force: true });
