@@ -34,14 +34,15 @@ describe.each(CIPHERS)("field encryption (%s)", (cipher) => {
 
   it("refuses any flipped character, another row's context, or an unknown key", () => {
     const ct = encryptField(ring, cipher, "13912345678", phoneContext("u1"));
-    fc.assert(
-      fc.property(fc.integer({ min: 0, max: ct.length - 1 }), fc.constantFrom(..."AQz09_-."), (i, ch) => {
-        fc.pre(ct[i] !== ch);
+    // Every position × several replacement characters, exhaustively: a random sample once missed the
+    // last character of a base64 part, whose spare bits decode to the same bytes.
+    for (let i = 0; i < ct.length; i++) {
+      for (const ch of "AQz09_-.") {
+        if (ct[i] === ch) continue;
         const tampered = ct.slice(0, i) + ch + ct.slice(i + 1);
-        expect(() => decryptField(ring, tampered, phoneContext("u1"))).toThrow(FieldCryptoError);
-      }),
-      { numRuns: 300 },
-    );
+        expect(() => decryptField(ring, tampered, phoneContext("u1")), `position ${i} → ${ch}`).toThrow(FieldCryptoError);
+      }
+    }
     // flip one bit of the ciphertext bytes themselves
     const parts = ct.split(".");
     const body = Buffer.from(parts[4] ?? "", "base64url");

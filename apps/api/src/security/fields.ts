@@ -152,7 +152,7 @@ export function decryptField(ring: FieldKeyRing, ciphertext: string, context: st
     if (alg === "sm4") {
       const expected = sm4Mac(key.master, `${header}.${ivText}.${ctText}\n${context}`);
       // base64url must round-trip exactly, else two texts could share one MAC
-      if (b64(iv) !== ivText || b64(ct) !== ctText || tag.length !== expected.length || !timingSafeEqual(tag, expected)) {
+      if (b64(iv) !== ivText || b64(ct) !== ctText || b64(tag) !== tagText || tag.length !== expected.length || !timingSafeEqual(tag, expected)) {
         throw new FieldCryptoError("encrypted field failed authentication (HMAC-SM3)");
       }
       const d = createDecipheriv("sm4-cbc", subKey(key.master, "sm3", "sm4-cbc", 16), iv);
