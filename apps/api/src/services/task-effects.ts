@@ -9,6 +9,7 @@ import {
   createRectificationItems,
   createSubmission,
   decideExtensionRequest,
+  insertNotifications,
   listExtensionRequests,
   markRectified,
   removeTaskUnit,
@@ -138,6 +139,20 @@ export async function applyTaskEffects(
       });
       return;
     }
+    case "URGE":
+    case "INSTRUCT":
+      // The lead unit finds every urge and instruction in its inbox as well as in the task's count.
+      await insertNotifications(db, [
+        {
+          unit_id: before.context.leadUnitId,
+          kind: event.type === "URGE" ? "urge" : "instruction",
+          task_id: taskId,
+          title: event.type === "URGE" ? "催办：请及时办理此任务" : "领导批示",
+          body: event.text ?? "",
+          created_at: at,
+        },
+      ]);
+      return;
     case "REASSIGN": {
       // updateTaskSnapshot has moved the lead row; bring the co-unit rows in step with the snapshot.
       const { leadUnitId, coUnitIds } = after.context;

@@ -240,7 +240,7 @@ describe.each(testDialects())("supervision (createCaller, %s, clock in September
     const t2 = await caller("a").task.get({ taskId: task.T2!.id });
     expect(t2.task.openNotices).toBe(1);
     expect(t2.history.at(-1)).toMatchObject({ action: "task.URGE", comment: "请于本周内报送整改情况" });
-    expect((await caller("a").inbox.list({ unreadOnly: true })).items.filter((n) => n.kind === "urge")).toEqual([expect.objectContaining({ title: "催办：1 项逾期任务", body: "请于本周内报送整改情况" })]);
+    expect((await caller("a").inbox.list({ unreadOnly: true })).items.filter((n) => n.kind === "urge")).toEqual([expect.objectContaining({ taskId: task.T2!.id, title: "催办：请及时办理此任务", body: "请于本周内报送整改情况" })]);
     expect(codeOf(await caller("a").supervision.urgeOverdue({ unitId: units.A as string }).catch((e: unknown) => e))).toBe("FORBIDDEN");
     expect((await office.supervision.urgeOverdue({ unitId: units.C as string })).urged).toBe(0);
   });

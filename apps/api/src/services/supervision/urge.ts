@@ -1,6 +1,6 @@
 // 催办: urging every overdue open task one unit leads, in one action. Each urge is the ordinary
 // URGE transition (versioned, audited, in the task history); the unit also gets one inbox message.
-import { getUnit, insertNotifications } from "@duban/db";
+import { getUnit } from "@duban/db";
 import { AppError } from "../../errors";
 import { recordAudit } from "../audit";
 import { transitionTask } from "../tasks";
@@ -33,16 +33,6 @@ export async function urgeOverdue(ctx: Authed, input: { unitId: string; text?: s
     comment: text,
     detail: { overdue: overdue.length, urged: urged.map((u) => u.taskId), failed: failed.map((f) => f.taskId) },
   });
-  if (urged.length > 0) {
-    await insertNotifications(ctx.db, [
-      {
-        unit_id: unit.id,
-        kind: "urge",
-        title: `催办：${urged.length} 项逾期任务`,
-        body: text,
-        created_at: ctx.clock().toISOString(),
-      },
-    ]);
-  }
+  // Each URGE above notified the unit in its own transaction (task-effects.ts).
   return { unitId: unit.id, overdue: overdue.length, urged: urged.length, failed, taskIds: urged.map((u) => u.taskId) };
 }
