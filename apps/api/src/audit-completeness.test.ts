@@ -3,17 +3,15 @@
 // asserts each call leaves exactly one audit record naming time, user, role, unit, event, object,
 // outcome and client address. A mutation missing from CASES fails the test, so a new procedure
 // cannot slip by without a record. Queries need no record.
-import { createDatabase, createUser, getAuditHead, listAudit, migrateToLatest, type AuditLogRow, type UserRow } from "@duban/db";
+import { createUser, getAuditHead, listAudit, type AuditLogRow, type UserRow } from "@duban/db";
 import { Secret, TOTP } from "otpauth";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { testConfig } from "./config";
-import { detachedRequest, type Context, type InnerContext } from "./context";
-import { createLogger } from "./logger";
+import { detachedRequest, type InnerContext } from "./context";
 import { appRouter, createCaller } from "./router";
 import { hashPassword } from "./security/passwords";
-import { resolveSession } from "./services/auth";
 import { createCheckpoint } from "./services/checkpoints";
-import { DEMO_PASSWORD, seedDemoData } from "./services/demo-seed";
+import { DEMO_PASSWORD } from "./services/demo-seed";
+import { openDemoApp, signIn } from "./test-support";
 
 type Caller = ReturnType<typeof createCaller>;
 interface Actor {
@@ -28,11 +26,7 @@ let ipCounter = 0;
 let userCounter = 0;
 
 beforeAll(async () => {
-  const handle = createDatabase({ url: ":memory:" });
-  await migrateToLatest(handle.db);
-  inner = { db: handle.db, dialect: handle.dialect, config: testConfig(), clock: () => new Date(), logger: createLogger("silent") };
-  await seedDemoData(inner);
-  close = () => handle.close();
+  ({ inner, close } = await openDemoApp());
 }, 60_000);
 afterAll(() => close());
 
@@ -41,11 +35,8 @@ const nextIp = () => `203.0.113.${(ipCounter += 1)}`;
 /** A signed-in caller whose requests come from a distinct client address. */
 async function as(username: string, password = DEMO_PASSWORD): Promise<Actor> {
   const ip = nextIp();
-  let token: string | null = null;
-  await createCaller({ ...inner, request: detachedRequest({ clientIp: ip, setSessionCookie: (t) => (token = t) }), session: null }).auth.login({ username, password });
-  const session = await resolveSession(inner, token);
-  const ctx: Context = { ...inner, request: detachedRequest({ sessionToken: token, clientIp: ip }), session };
-  return { caller: createCaller(ctx), user: session?.user ?? null, ip };
+  const { caller, user } = await signIn(inner, username, { password, clientIp: ip });
+  return { caller, user, ip };
 }
 
 function anonymous(): Actor {

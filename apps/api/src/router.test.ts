@@ -1,33 +1,20 @@
 // Procedure tests through createCaller with the inner context, on an in-memory SQLite database.
-import { createDatabase, listAudit, migrateToLatest, verifyAuditChain } from "@duban/db";
+import { listAudit, verifyAuditChain } from "@duban/db";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { testConfig } from "./config";
-import { detachedRequest, type Context, type InnerContext } from "./context";
-import { createLogger } from "./logger";
-import { createCaller } from "./router";
-import { resolveSession } from "./services/auth";
-import { DEMO_PASSWORD, seedDemoData } from "./services/demo-seed";
+import type { InnerContext } from "./context";
+import { openDemoApp, signIn } from "./test-support";
 
 let inner: InnerContext;
 let close: () => Promise<void>;
 
 beforeAll(async () => {
-  const handle = createDatabase({ url: ":memory:" });
-  await migrateToLatest(handle.db);
-  inner = { db: handle.db, dialect: handle.dialect, config: testConfig(), clock: () => new Date(), logger: createLogger("silent") };
-  await seedDemoData(inner);
-  close = () => handle.close();
+  ({ inner, close } = await openDemoApp());
 }, 60_000);
 afterAll(() => close());
 
 async function callerFor(username: string) {
-  let token: string | null = null;
-  const request = detachedRequest({ setSessionCookie: (t) => (token = t) });
-  await createCaller({ ...inner, request, session: null }).auth.login({ username, password: DEMO_PASSWORD });
-  const session = await resolveSession(inner, token);
-  const ctx: Context = { ...inner, request: detachedRequest({ sessionToken: token }), session };
-  return createCaller(ctx);
+  return (await signIn(inner, username)).caller;
 }
 
 function codeOf(error: unknown): string | undefined {

@@ -1,18 +1,13 @@
 // 三员分立 (等保: system, security and audit administrators kept apart) as a 403 matrix through
 // createCaller on the demo data: what each of the three may do, what each is refused, and that
 // every attempt — allowed or refused — is one audit record naming that administrator.
-import { createDatabase, createUser, getAuditHead, listAudit, migrateToLatest, type UserRow } from "@duban/db";
+import { createUser, getAuditHead, listAudit, type UserRow } from "@duban/db";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { testConfig } from "./config";
-import { detachedRequest, type InnerContext } from "./context";
-import { createLogger } from "./logger";
-import { createCaller } from "./router";
-import { resolveSession } from "./services/auth";
+import type { InnerContext } from "./context";
 import { createCheckpoint } from "./services/checkpoints";
-import { DEMO_PASSWORD, seedDemoData } from "./services/demo-seed";
+import { openDemoApp, signIn, type Caller } from "./test-support";
 
-type Caller = ReturnType<typeof createCaller>;
 type Admin = "sysadmin" | "secadmin" | "auditor";
 
 let inner: InnerContext;
@@ -21,17 +16,11 @@ const callers = {} as Record<Admin, { caller: Caller; user: UserRow }>;
 let n = 0;
 
 beforeAll(async () => {
-  const handle = createDatabase({ url: ":memory:" });
-  await migrateToLatest(handle.db);
-  inner = { db: handle.db, dialect: handle.dialect, config: testConfig(), clock: () => new Date(), logger: createLogger("silent") };
-  await seedDemoData(inner);
-  close = () => handle.close();
+  ({ inner, close } = await openDemoApp());
   for (const role of ["sysadmin", "secadmin", "auditor"] as const) {
-    let token: string | null = null;
-    await createCaller({ ...inner, request: detachedRequest({ clientIp: "10.3.3.3", setSessionCookie: (t) => (token = t) }), session: null }).auth.login({ username: role, password: DEMO_PASSWORD });
-    const session = await resolveSession(inner, token);
-    if (session === null) throw new Error(`no session for ${role}`);
-    callers[role] = { caller: createCaller({ ...inner, request: detachedRequest({ sessionToken: token, clientIp: "10.3.3.3" }), session }), user: session.user };
+    const { caller, user } = await signIn(inner, role, { clientIp: "10.3.3.3" });
+    if (user === null) throw new Error(`no session for ${role}`);
+    callers[role] = { caller, user };
   }
 }, 60_000);
 afterAll(() => close());

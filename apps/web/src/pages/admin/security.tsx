@@ -3,29 +3,25 @@
 import { UndoOutlined } from "@ant-design/icons";
 import { ROLE_LABELS, type Role } from "@duban/workflow";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Alert, App, Button, Card, Input, Popconfirm, Result, Switch } from "antd";
-import { useState } from "react";
+import { Alert, App, Button, Card, Popconfirm, Result, Switch } from "antd";
 import { useMe } from "../../auth";
 import { PageHeader } from "../../components/PageHeader";
 import { ScrollTable } from "../../components/ScrollTable";
 import { ToneTag } from "../../components/tags";
-import { useUnits } from "../../hooks/useUnits";
+import { UserTable } from "./components/UserTable";
 import { errorInfo } from "../../lib/errors";
 import { type RouterOutputs, useTRPC } from "../../trpc";
 
 type Policy = RouterOutputs["security"]["totpPolicy"][number];
-type User = RouterOutputs["user"]["list"][number];
 
 export function AdminSecurityPage() {
   const me = useMe();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const { message } = App.useApp();
-  const units = useUnits();
   const allowed = me.role === "secadmin";
   const policy = useQuery({ ...trpc.security.totpPolicy.queryOptions(), enabled: allowed });
   const users = useQuery({ ...trpc.user.list.queryOptions(), enabled: allowed });
-  const [text, setText] = useState("");
   const setRequired = useMutation(
     trpc.security.setTotpRequired.mutationOptions({
       onSuccess: (r) => {
@@ -51,8 +47,6 @@ export function AdminSecurityPage() {
   const all = users.data ?? [];
   const enrolled = (role: Role) => all.filter((u) => u.role === role && !u.disabled && u.totpEnabled).length;
   const total = (role: Role) => all.filter((u) => u.role === role && !u.disabled).length;
-  const q = text.trim().toLowerCase();
-  const rows = all.filter((u) => q === "" || u.username.toLowerCase().includes(q) || u.displayName.toLowerCase().includes(q) || units.nameOf(u.unitId).includes(q));
 
   return (
     <>
@@ -100,22 +94,12 @@ export function AdminSecurityPage() {
       <Card title={<h2 className="card-title">重置用户动态验证码</h2>}>
         <p style={{ marginTop: 0 }}>用户更换手机或丢失验证器时使用：重置后其原验证器失效，下次登录须重新绑定（角色不要求时可不绑定）。重置操作记入审计日志。</p>
         {users.isError && <Alert type="error" showIcon title="加载失败" description={errorInfo(users.error).message} style={{ marginBottom: 12 }} />}
-        <div style={{ marginBottom: 16, maxWidth: 320 }}>
-          <Input.Search aria-label="搜索用户（用户名、姓名或单位）" placeholder="搜索用户名、姓名或单位" allowClear value={text} onChange={(e) => setText(e.target.value)} />
-        </div>
-        <ScrollTable<User>
+        <UserTable
           label="用户动态验证码状态"
           minWidth={820}
-          rowKey="id"
-          size="small"
+          users={all}
           loading={users.isPending}
-          dataSource={rows}
-          pagination={{ pageSize: 20, showSizeChanger: false }}
-          columns={[
-            { title: "用户名", dataIndex: "username", width: 130 },
-            { title: "姓名", dataIndex: "displayName", width: 150 },
-            { title: "角色", key: "role", width: 140, render: (_, u) => ROLE_LABELS[u.role] },
-            { title: "所属单位", key: "unit", render: (_, u) => (u.unitId ? units.nameOf(u.unitId) : "—") },
+          extraColumns={[
             {
               title: "动态验证码",
               key: "totp",

@@ -6,9 +6,9 @@ import { Alert, App, Button, Card, Checkbox, Form, Input, Modal, Result, Select,
 import { useState } from "react";
 import { useMe } from "../../auth";
 import { PageHeader } from "../../components/PageHeader";
-import { ScrollTable } from "../../components/ScrollTable";
 import { ToneTag } from "../../components/tags";
 import { useUnits } from "../../hooks/useUnits";
+import { UserTable } from "./components/UserTable";
 import { applyFieldErrors, errorInfo } from "../../lib/errors";
 import { type RouterOutputs, useTRPC } from "../../trpc";
 
@@ -167,17 +167,13 @@ function RoleModal({ user, onClose }: { user: User; onClose: () => void }) {
 export function AdminUsersPage() {
   const me = useMe();
   const trpc = useTRPC();
-  const units = useUnits();
   const allowed = me.role === "sysadmin" || me.role === "secadmin";
   const users = useQuery({ ...trpc.user.list.queryOptions(), enabled: allowed });
-  const [text, setText] = useState("");
   const [creating, setCreating] = useState(false);
   const [editing, setEditing] = useState<User | null>(null);
   const [granting, setGranting] = useState<User | null>(null);
   if (!allowed) return <Result status="403" title={<h1 className="page-title">无权管理用户</h1>} subTitle="用户管理仅系统管理员和安全管理员可以使用。" />;
   const sys = me.role === "sysadmin";
-  const q = text.trim().toLowerCase();
-  const rows = (users.data ?? []).filter((u) => q === "" || u.username.toLowerCase().includes(q) || u.displayName.toLowerCase().includes(q) || units.nameOf(u.unitId).includes(q));
   return (
     <>
       <PageHeader
@@ -190,22 +186,12 @@ export function AdminUsersPage() {
       />
       {users.isError && <Alert type="error" showIcon title="加载失败" description={errorInfo(users.error).message} style={{ marginBottom: 16 }} />}
       <Card>
-        <div style={{ marginBottom: 16, maxWidth: 320 }}>
-          <Input.Search aria-label="搜索用户（用户名、姓名或单位）" placeholder="搜索用户名、姓名或单位" allowClear value={text} onChange={(e) => setText(e.target.value)} />
-        </div>
-        <ScrollTable<User>
+        <UserTable
           label="用户列表"
           minWidth={900}
-          rowKey="id"
-          size="small"
+          users={users.data ?? []}
           loading={users.isPending}
-          dataSource={rows}
-          pagination={{ pageSize: 20, showSizeChanger: false }}
-          columns={[
-            { title: "用户名", dataIndex: "username", width: 130 },
-            { title: "姓名", dataIndex: "displayName", width: 160 },
-            { title: "角色", key: "role", width: 150, render: (_, u) => ROLE_LABELS[u.role] },
-            { title: "所属单位", key: "unit", render: (_, u) => (u.unitId ? units.nameOf(u.unitId) : "—") },
+          extraColumns={[
             {
               title: "账号状态",
               key: "state",
