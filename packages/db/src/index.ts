@@ -2,7 +2,7 @@
 export type * from './tables/index.js';
 
 // Connection, dialect helpers, migrations
-export { createDatabase, findRepoRoot, resolveSqlitePath } from './database.js';
+export { createDatabase, findRepoRoot, resolveSqlitePath, withStatementCache } from './database.js';
 export type { CreateDatabaseOptions, DatabaseHandle } from './database.js';
 export {
   createAuditGuards,
@@ -16,6 +16,8 @@ export {
 export type { DialectName } from './dialect.js';
 export type { DbOrTrx } from './executor.js';
 export { inTransaction } from './executor.js';
+export { GroupCommitter, groupCommitterOf, inGroupCommit } from './group-commit.js';
+export type { GroupCommitOptions, GroupCommitStats } from './group-commit.js';
 export { createMigrator, migrateToLatest, MigrationError } from './migrator.js';
 export { migrations } from './migrations/index.js';
 export { newId, nowIso, parseJson, toJson, todayIso } from './ids.js';

@@ -2,7 +2,7 @@
 import {
   getTask,
   getUnitsByIds,
-  inTransaction,
+  inGroupCommit,
   listAttachments,
   listAudit,
   listExtensionRequests,
@@ -279,6 +279,7 @@ export type TaskDetail = Awaited<ReturnType<typeof getTaskDetail>>;
 /**
  * The one way a task moves: load, ask the lifecycle, write snapshot + business rows + one audit
  * record in ONE transaction guarded by the version the caller saw. A stale version changes nothing.
+ * Answered only once that transaction is committed (it may be shared with other moves: group commit).
  */
 export async function transitionTask(
   ctx: Authed,
@@ -287,7 +288,8 @@ export async function transitionTask(
   const user = ctx.session.user;
   const at = ctx.clock().toISOString();
   const event = { ...input.event, actor: actorOf(user), at };
-  return inTransaction(ctx.db, async (trx) => {
+  // Concurrent moves share one durable commit (group commit); each is still all-or-nothing.
+  return inGroupCommit(ctx.db, async (trx) => {
     const task = await loadReadableTask(ctx, trx, input.taskId);
     if (task.version !== input.expectedVersion) {
       throw new AppError("CONFLICT", "该任务刚刚已被他人处理，请查看最新状态后再操作");
