@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { appendAudit, verifyAuditChain } from './audit.js';
@@ -92,5 +94,39 @@ describe.each(DIALECTS)('group commit (%s)', (dialect) => {
       }),
     ).rejects.toThrow('outer rolls back');
     expect(await t.db.selectFrom('audit_log').select('seq').execute()).toEqual([]);
+  });
+});
+
+describe('SQLite transactions lock up front (BEGIN IMMEDIATE)', () => {
+  it('a unit that reads, then writes while another process wants to write, waits its turn instead of failing', async () => {
+    const t = await createTestDatabase('sqlite');
+    // The other writer runs on its own thread, as another process would (its busy wait blocks only it).
+    const worker = new Worker(
+      `const { parentPort, workerData } = require('node:worker_threads');
+       const Database = require(workerData.driver);
+       parentPort.once('message', () => {
+         const db = new Database(workerData.file);
+         db.pragma('busy_timeout = 5000');
+         db.exec('begin immediate; create table if not exists side_write (x integer); insert into side_write values (1); commit');
+         db.close();
+         parentPort.postMessage('written');
+       });`,
+      { eval: true, workerData: { file: t.url, driver: createRequire(import.meta.url).resolve('better-sqlite3') } },
+    );
+    try {
+      const written = new Promise((resolve) => worker.once('message', resolve));
+      const row = await inGroupCommit(t.db, async (trx) => {
+        await trx.selectFrom('audit_head').selectAll().execute();
+        worker.postMessage('go');
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        return appendAudit(trx, { action: 'test.unit' });
+      });
+      expect(Number(row.seq)).toBe(1);
+      await written;
+      expect(await verifyAuditChain(t.db)).toMatchObject({ ok: true, count: 1 });
+    } finally {
+      await worker.terminate();
+      await t.cleanup();
+    }
   });
 });
