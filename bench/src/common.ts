@@ -123,15 +123,19 @@ export function nextMove(stage: string, status: string): { who: "liaison" | "off
 export interface Child {
   baseUrl: string;
   child: ChildProcess;
+  /** BENCH_CPU_PROFILE set and the child started with --bench-routes: profiles the child until the returned stop(). */
+  profile(name: string): Promise<() => Promise<void>>;
   stop(): Promise<void>;
 }
 
 /** Starts src/server-child.ts in its own Node process on `databaseUrl` and waits for its port. */
-export async function startChild(databaseUrl: string, filesDir: string, extra: string[] = []): Promise<Child> {
-  const profile = process.env.BENCH_CPU_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
+export async function startChild(databaseUrl: string, filesDir: string, extra: string[] = [], env: Record<string, string> = {}): Promise<Child> {
+  // With --bench-routes the child profiles only the phases the parent marks (GET /bench/profile/…).
+  const profile = process.env.BENCH_CPU_PROFILE && !extra.includes("--bench-routes") ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
   const child = spawn(process.execPath, [...profile, "--import", "tsx", join(BENCH_DIR, "src", "server-child.ts"), databaseUrl, filesDir, ...extra], {
     cwd: BENCH_DIR,
     stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, ...env },
   });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   let stderr = "";
@@ -145,9 +149,15 @@ export async function startChild(databaseUrl: string, filesDir: string, extra: s
     });
     void exited.then(() => reject(new Error(`child server exited: ${stderr}`)));
   });
+  const baseUrl = `http://127.0.0.1:${port}`;
   return {
-    baseUrl: `http://127.0.0.1:${port}`,
+    baseUrl,
     child,
+    profile: async (name) => {
+      if (!process.env.BENCH_CPU_PROFILE) return async () => {};
+      await fetch(`${baseUrl}/bench/profile/start`);
+      return async () => void (await fetch(`${baseUrl}/bench/profile/stop?name=${encodeURIComponent(name)}`));
+    },
     stop: async () => {
       child.kill("SIGTERM");
       await exited;

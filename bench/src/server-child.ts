@@ -6,13 +6,17 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createAppServer, createLogger, openApp, testConfig } from "@duban/api";
-import { countTasksByPlan, countTasksByStage, countTasksByUnit } from "@duban/db";
+import { startProfile } from "./common";
+import { countTasksByPlan, countTasksByStage, countTasksByUnit, groupCommitterOf } from "@duban/db";
 
 const [databaseUrl, filesDir, flag] = process.argv.slice(2);
 if (!databaseUrl || !filesDir) throw new Error("usage: server-child.ts <database url> <files dir> [--bench-routes]");
-const app = await openApp({ databaseUrl, config: testConfig({ filesDir }), logger: createLogger("silent"), sqliteSynchronous: "FULL" });
+// BENCH_SQLITE_SYNCHRONOUS=NORMAL only for the non-durable reference run of the transitions section.
+const sqliteSynchronous = process.env.BENCH_SQLITE_SYNCHRONOUS === "NORMAL" ? "NORMAL" : "FULL";
+const app = await openApp({ databaseUrl, config: testConfig({ filesDir }), logger: createLogger("silent"), sqliteSynchronous });
 const appServer = createAppServer(app.inner);
 const benchRoutes = flag === "--bench-routes";
+let stopProfile: (name: string) => Promise<void> = async () => {};
 
 const server = createServer((req, res) => {
   const url = new URL(req.url ?? "/", "http://localhost");
@@ -22,6 +26,9 @@ const server = createServer((req, res) => {
     res.end(JSON.stringify(body));
   };
   if (url.pathname === "/bench/rss") return reply({ rss: process.memoryUsage().rss });
+  if (url.pathname === "/bench/group-commit") return reply(groupCommitterOf(app.inner.db).stats);
+  if (url.pathname === "/bench/profile/start") return void startProfile().then((stop) => ((stopProfile = stop), reply({ ok: true })));
+  if (url.pathname === "/bench/profile/stop") return void stopProfile(url.searchParams.get("name") ?? "child").then(() => reply({ ok: true }));
   const q = url.searchParams.get("q");
   const unitId = url.searchParams.get("unitId") ?? undefined;
   const run =

@@ -3,14 +3,12 @@
 // durable commits of the same rows; on PostgreSQL also two API processes on one database.
 import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { createAppServer, createLogger, openApp, testConfig } from "@duban/api";
-import { createDatabase, verifyAuditChain } from "@duban/db";
+import { createLogger, openApp, testConfig } from "@duban/api";
+import { createDatabase, verifyAuditChain, type GroupCommitStats } from "@duban/db";
 import SQLite from "better-sqlite3";
 import pg from "pg";
-import { clientFor, login, nextMove, record, startChild, startProfile, summarize, tempDir, type Client, HttpError } from "./common";
+import { clientFor, login, nextMove, record, startChild, summarize, tempDir, type Client, HttpError } from "./common";
 
 const LIAISONS = ["mzj", "wjj", "ybj", "czj", "jyj", "rsj", "gaj", "zjj"];
 const TASKS_PER_CLIENT = 4;
@@ -65,6 +63,10 @@ async function pgTempDatabase(serverUrl: string): Promise<{ url: string; drop: (
       await a.end();
     },
   };
+}
+
+async function groupCommitStats(baseUrl: string): Promise<GroupCommitStats> {
+  return (await (await fetch(`${baseUrl}/bench/group-commit`)).json()) as GroupCommitStats;
 }
 
 async function inBatches<T>(items: readonly T[], size: number, fn: (item: T) => Promise<void>): Promise<void> {
@@ -144,10 +146,12 @@ export async function transitionsBench(opts: TransitionOptions): Promise<Transit
   const databaseUrl = pgDb ? pgDb.url : join(dir, "app.db");
   const result: TransitionResult = { ratePerClients: {}, raw: NaN };
   try {
-    const app = await openApp({ databaseUrl, config: testConfig({ filesDir }), logger: createLogger("silent"), demoData: true, sqliteSynchronous: "FULL" });
-    const server: Server = createAppServer(app.inner);
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    // Seed the demo data in this process, then serve from a child process of its own: the load
+    // clients below (fetch) would otherwise share the server's one thread and be counted as its cost.
+    const seeded = await openApp({ databaseUrl, config: testConfig({ filesDir }), logger: createLogger("silent"), demoData: true, sqliteSynchronous: "FULL" });
+    await seeded.close();
+    const server = await startChild(databaseUrl, filesDir, ["--bench-routes"]);
+    const baseUrl = server.baseUrl;
 
     // One login per client and role (scrypt: a few at a time).
     const maxClients = Math.max(...opts.clientCounts);
@@ -184,9 +188,13 @@ export async function transitionsBench(opts: TransitionOptions): Promise<Transit
       const subset = workers.slice(0, n);
       await runLoad(subset, opts.warmupMs, acks, null);
       const latencies: number[] = [];
-      const stopProfile = await startProfile();
+      const stopProfile = await server.profile(`${opts.dialect}-${n}clients-server`);
+      const commitsBefore = await groupCommitStats(server.baseUrl);
       const r = await runLoad(subset, opts.durationMs, acks, latencies);
-      await stopProfile(`${opts.dialect}-${n}clients`);
+      const commitsAfter = await groupCommitStats(server.baseUrl);
+      await stopProfile();
+      const commits = commitsAfter.commits - commitsBefore.commits;
+      record({ section, metric: `transitions per durable commit (group commit), ${n} clients`, value: (commitsAfter.units - commitsBefore.units) / commits, unit: "", note: `${commits} commits, largest batch so far ${commitsAfter.largestBatch}` });
       const rate = r.ok / r.seconds;
       result.ratePerClients[n] = rate;
       const s = summarize(latencies);
@@ -194,19 +202,13 @@ export async function transitionsBench(opts: TransitionOptions): Promise<Transit
       record({ section, metric: `latency p50, ${n} clients`, value: s.p50, unit: "ms" });
       record({ section, metric: `latency p99, ${n} clients`, value: s.p99, unit: "ms", ...(n === 64 ? { target: "≤ 50 ms", pass: s.p99 <= 50 } : {}) });
     }
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
-    await app.close();
+    await server.stop();
 
     if (opts.dialect === "sqlite") {
       // Reference, not durable: the same load with synchronous=NORMAL (WAL: no fsync per commit),
       // to separate the cost of the fsync from the CPU work of a transition.
-      const ref = await openApp({ databaseUrl, config: testConfig({ filesDir }), logger: createLogger("silent"), sqliteSynchronous: "NORMAL" });
-      const refServer: Server = createAppServer(ref.inner);
-      await new Promise<void>((resolve) => refServer.listen(0, "127.0.0.1", resolve));
-      const refBase = `http://127.0.0.1:${(refServer.address() as AddressInfo).port}`;
+      const refServer = await startChild(databaseUrl, filesDir, [], { BENCH_SQLITE_SYNCHRONOUS: "NORMAL" });
+      const refBase = refServer.baseUrl;
       const n = Math.max(...opts.clientCounts);
       const moved: Worker[] = workers.slice(0, n).map((w) => ({
         liaison: clientFor(refBase, w.liaison.cookie, w.liaison.unitId),
@@ -217,11 +219,7 @@ export async function transitionsBench(opts: TransitionOptions): Promise<Transit
       const latencies: number[] = [];
       const r = await runLoad(moved, opts.durationMs, acks, latencies);
       record({ section, metric: `reference, NOT durable (synchronous=NORMAL): transitions/s, ${n} clients`, value: r.ok / r.seconds, unit: "/s", note: `p99 ${summarize(latencies).p99.toFixed(0)} ms` });
-      await new Promise<void>((resolve) => {
-        refServer.close(() => resolve());
-        refServer.closeAllConnections();
-      });
-      await ref.close();
+      await refServer.stop();
     }
 
     if (opts.dialect === "postgres") {
