@@ -11,6 +11,7 @@ import { bpmnBench } from "./bpmn";
 import { engineBench } from "./engine";
 import { planImportBench } from "./plan-import";
 import { queriesBench } from "./queries";
+import { serviceBench } from "./service";
 import { transitionsBench } from "./transitions";
 
 const args = process.argv.slice(2);
@@ -30,6 +31,7 @@ const results: Record<string, unknown> = {};
 if (want("transitions")) {
   process.stdout.write("transitions (SQLite)\n");
   results.sqlite = await transitionsBench({ dialect: "sqlite", clientCounts: [16, 64], durationMs, warmupMs });
+  results.service = await serviceBench({ movers: 64, durationMs, warmupMs });
   if (pgUrl) {
     process.stdout.write("transitions (PostgreSQL)\n");
     results.postgres = await transitionsBench({ dialect: "postgres", serverUrl: pgUrl, clientCounts: [16, 64], durationMs, warmupMs });

@@ -9,3 +9,4 @@ export { createAppServer, type ServerOptions } from "./http/server";
 export { createLogger } from "./logger";
 export { appRouter, createCaller, type AppRouter } from "./router";
 export { DEMO_PASSWORD, seedDemoData } from "./services/demo-seed";
+export { resolveSession } from "./services/auth";
