@@ -2,19 +2,26 @@
 // directly with bulk inserts (valid snapshots from the lifecycle package, a valid audit hash chain
 // of `auditPerTask` records per task), not through the API. task.list is timed over HTTP against
 // an in-process server; the dashboard counts (packages/db stats) on the same server's database.
-// The server process's RSS is sampled while it serves them.
+// The server process's RSS is sampled while it serves them. The bulk load goes through the counter
+// triggers (migration 0400) like any other write; afterwards the counters are checked against a
+// recount of the base tables, and the SQLite plan of every dashboard query is recorded.
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { createLogger, openApp, testConfig } from "@duban/api";
 import {
   canonicalJson,
   computeAuditHash,
+  countTasksByPlan,
+  countTasksByStage,
+  countTasksByUnit,
   createDatabase,
   type AuditLogRow,
+  type Database,
   type DbOrTrx,
 } from "@duban/db";
 import { decide, persistTask, startTask, describeTask, type TaskCommand, type TaskSnapshot } from "@duban/workflow";
 import SQLite from "better-sqlite3";
+import { Kysely, SqliteDialect, type CompiledQuery } from "kysely";
 import { login, mb, record, startChild, startProfile, summarize, tempDir } from "./common";
 
 const PLAN_SIZE = 1000;
@@ -33,6 +40,8 @@ interface Generated {
   units: string[];
   generateSeconds: number;
   auditRecords: number;
+  /** seconds to check the trigger-kept counters against a recount of the base tables */
+  counterCheckSeconds: number;
 }
 
 /** A migrated database with demo users/units, then `tasks` tasks (+ audit records) bulk-inserted. */
@@ -135,8 +144,68 @@ export async function generate(tasks: number, auditPerTask: number): Promise<Gen
   db.prepare("update audit_head set seq = ?, hash = ? where id = 1").run(seq, prev);
   db.pragma("wal_checkpoint(TRUNCATE)");
   db.exec("analyze");
+  const generateSeconds = (performance.now() - started) / 1000;
+  const checked = performance.now();
+  checkCounters(db);
   db.close();
-  return { file, dir, units, generateSeconds: (performance.now() - started) / 1000, auditRecords };
+  return { file, dir, units, generateSeconds, auditRecords, counterCheckSeconds: (performance.now() - checked) / 1000 };
+}
+
+// The counters' key of a task (migration 2026_11_25_0400_task_counters): closed tasks and tasks
+// without a due date under has_due = 0, due_date = ''.
+const HAS_DUE = "case when t.due_date is null or t.stage in ('done','terminated') then 0 else 1 end";
+const DUE_KEY = "case when t.due_date is null or t.stage in ('done','terminated') then '' else t.due_date end";
+
+/** Throws unless task_plan_counts / task_unit_counts equal a recount of tasks / task_units. */
+function checkCounters(db: SQLite.Database): void {
+  const differ = (a: string, b: string) =>
+    (db.prepare(`select (select count(*) from (${a} except ${b})) + (select count(*) from (${b} except ${a})) as n`).get() as { n: number }).n;
+  const plans = differ("select plan_id, stage, n from task_plan_counts", "select plan_id, stage, count(*) from tasks group by plan_id, stage");
+  const units = differ(
+    "select unit_id, relation, stage, has_due, due_date, n from task_unit_counts",
+    `select tu.unit_id, tu.relation, t.stage, ${HAS_DUE}, ${DUE_KEY}, count(*) from task_units tu join tasks t on t.id = tu.task_id group by 1, 2, 3, 4, 5`,
+  );
+  if (plans !== 0 || units !== 0) throw new Error(`task counters differ from a recount: ${plans} plan rows, ${units} unit rows`);
+}
+
+type DashboardCall = [name: string, params: string, run: (db: Kysely<Database>) => Promise<unknown>];
+
+/** The dashboard counts the bench times: over HTTP with `params` (bench route of the child), or directly with `run`. */
+function dashboardCalls(unit: string, planId: string, today: string): DashboardCall[] {
+  return [
+    ["counts by stage (all)", "q=stage", (db) => countTasksByStage(db)],
+    ["counts by stage (one unit)", `q=stage&unitId=${encodeURIComponent(unit)}`, (db) => countTasksByStage(db, { unitId: unit })],
+    ["counts by unit × relation × stage + overdue", `q=unit&today=${today}`, (db) => countTasksByUnit(db, { today })],
+    ["counts by plan × stage", "q=plan", (db) => countTasksByPlan(db)],
+    ["counts by stage (one plan)", `q=stage&planId=${encodeURIComponent(planId)}`, (db) => countTasksByStage(db, { planId })],
+    ["counts by stage (one plan, one unit)", `q=stage&planId=${encodeURIComponent(planId)}&unitId=${encodeURIComponent(unit)}`, (db) => countTasksByStage(db, { planId, unitId: unit })],
+    ["counts by unit × relation × stage + overdue (one plan)", `q=unit&today=${today}&planId=${encodeURIComponent(planId)}`, (db) => countTasksByUnit(db, { planId, today })],
+  ];
+}
+
+/** `EXPLAIN QUERY PLAN` of the SQL each dashboard call runs (captured through Kysely's query log). */
+async function explainDashboard(file: string, calls: DashboardCall[]): Promise<Record<string, string>> {
+  const sqlite = new SQLite(file, { readonly: true });
+  const captured: CompiledQuery[] = [];
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: sqlite }),
+    log: (e) => {
+      if (e.level === "query") captured.push(e.query);
+    },
+  });
+  const plans: Record<string, string> = {};
+  try {
+    for (const [name, , run] of calls) {
+      captured.length = 0;
+      await run(db);
+      plans[name] = captured
+        .map((q) => (sqlite.prepare(`explain query plan ${q.sql}`).all(...(q.parameters as unknown[])) as { detail: string }[]).map((r) => r.detail).join(" | "))
+        .join(" ;; ");
+    }
+  } finally {
+    await db.destroy();
+  }
+  return plans;
 }
 
 async function time(fn: () => Promise<unknown>, warmups: number, runs: number): Promise<number[]> {
@@ -155,6 +224,10 @@ export interface QueryRun {
   listP95Max: number;
   dashboardP95Max: number;
   rssMaxMb: number;
+  generateSeconds: number;
+  counterCheckSeconds: number;
+  /** SQLite query plan of each dashboard count */
+  plans: Record<string, string>;
 }
 
 /** Times the queries on a generated database; `onDb` gets the open database afterwards (audit bench). */
@@ -162,7 +235,13 @@ export async function queriesBench(tasks: number, auditPerTask: number, isTarget
   const label = tasks >= 1_000_000 ? `${tasks / 1_000_000}M` : `${tasks / 1000}k`;
   const section = `queries/${label}`;
   const gen = await generate(tasks, auditPerTask);
-  process.stdout.write(`  ${section}: generated ${tasks} tasks + ${gen.auditRecords} audit records in ${gen.generateSeconds.toFixed(1)} s\n`);
+  process.stdout.write(`  ${section}: generated ${tasks} tasks + ${gen.auditRecords} audit records in ${gen.generateSeconds.toFixed(1)} s (counter triggers included); counters equal a recount (checked in ${gen.counterCheckSeconds.toFixed(1)} s)\n`);
+  const unit = gen.units[3] as string;
+  const today = "2026-11-25";
+  const midPlan = `bench-plan-${String(Math.floor(tasks / PLAN_SIZE / 2)).padStart(5, "0")}`;
+  const calls = dashboardCalls(unit, midPlan, today);
+  const plans = await explainDashboard(gen.file, calls);
+  for (const [name, plan] of Object.entries(plans)) process.stdout.write(`  ${section} · plan of ${name}: ${plan}\n`);
   const server = await startChild(gen.file, join(gen.dir, "files"), ["--bench-routes"]);
   const baseUrl = server.baseUrl;
   const rssOf = async () => ((await (await fetch(`${baseUrl}/bench/rss`)).json()) as { rss: number }).rss;
@@ -182,11 +261,8 @@ export async function queriesBench(tasks: number, auditPerTask: number, isTarget
   try {
     const office = await login(baseUrl, "office");
     const liaison = await login(baseUrl, "mzj");
-    const unit = gen.units[3] as string;
-    const today = "2026-11-25";
     const runs = tasks >= 1_000_000 ? 15 : 30;
     const first = await office.query<{ nextCursor: string | null }>("task.list", { limit: 100 });
-    const midPlan = `bench-plan-${String(Math.floor(tasks / PLAN_SIZE / 2)).padStart(5, "0")}`;
     const lists: [string, () => Promise<unknown>][] = [
       ["task.list first page (office, 100)", () => office.query("task.list", { limit: 100 })],
       ["task.list next page by cursor", () => office.query("task.list", { limit: 100, cursor: first.nextCursor })],
@@ -196,12 +272,7 @@ export async function queriesBench(tasks: number, auditPerTask: number, isTarget
       ["task.list liaison (own unit)", () => liaison.query("task.list", { limit: 100 })],
       ["task.list text search", () => office.query("task.list", { text: "96项", limit: 100 })],
     ];
-    const dashboards: [string, () => Promise<unknown>][] = [
-      ["counts by stage (all)", () => stats("q=stage")],
-      ["counts by stage (one unit)", () => stats(`q=stage&unitId=${encodeURIComponent(unit)}`)],
-      ["counts by unit × relation × stage + overdue", () => stats(`q=unit&today=${today}`)],
-      ["counts by plan × stage", () => stats("q=plan")],
-    ];
+    const dashboards: [string, () => Promise<unknown>][] = calls.map(([name, params]) => [name, () => stats(params)]);
     let listP95Max = 0;
     let dashboardP95Max = 0;
     for (const [name, fn] of lists) {
@@ -231,7 +302,7 @@ export async function queriesBench(tasks: number, auditPerTask: number, isTarget
         await handle.close();
       }
     }
-    return { tasks, listP95Max, dashboardP95Max, rssMaxMb: mb(rssMax) };
+    return { tasks, listP95Max, dashboardP95Max, rssMaxMb: mb(rssMax), generateSeconds: gen.generateSeconds, counterCheckSeconds: gen.counterCheckSeconds, plans };
   } finally {
     sampling = false;
     await server.stop();

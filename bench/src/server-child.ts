@@ -31,9 +31,10 @@ const server = createServer((req, res) => {
   if (url.pathname === "/bench/profile/stop") return void stopProfile(url.searchParams.get("name") ?? "child").then(() => reply({ ok: true }));
   const q = url.searchParams.get("q");
   const unitId = url.searchParams.get("unitId") ?? undefined;
+  const planId = url.searchParams.get("planId") ?? undefined;
   const run =
-    q === "stage" ? countTasksByStage(app.inner.db, unitId ? { unitId } : {})
-    : q === "unit" ? countTasksByUnit(app.inner.db, { today: url.searchParams.get("today") ?? undefined })
+    q === "stage" ? countTasksByStage(app.inner.db, { ...(unitId ? { unitId } : {}), ...(planId ? { planId } : {}) })
+    : q === "unit" ? countTasksByUnit(app.inner.db, { today: url.searchParams.get("today") ?? undefined, ...(planId ? { planId } : {}) })
     : q === "plan" ? countTasksByPlan(app.inner.db)
     : Promise.reject(new Error(`unknown q=${q}`));
   run.then(reply, (error: unknown) => {

@@ -10,6 +10,7 @@ import type { RoleSecurityTable } from './role-security.table.js';
 import type { SessionsTable } from './sessions.table.js';
 import type { JobRunsTable, NoticeCountersTable, NotificationsTable, SupervisionNoticesTable } from './supervision.table.js';
 import type { SubmissionsTable } from './submissions.table.js';
+import type { TaskCountDeltasTable, TaskPlanCountsTable, TaskUnitCountsTable } from './task-counts.table.js';
 import type { TasksTable, TaskUnitsTable } from './tasks.table.js';
 import type { UnitGroupMembersTable, UnitGroupsTable } from './unit-groups.table.js';
 import type { UnitsTable } from './units.table.js';
@@ -40,6 +41,10 @@ export interface Database {
   job_runs: JobRunsTable;
   supervision_notices: SupervisionNoticesTable;
   notice_counters: NoticeCountersTable;
+  task_plan_counts: TaskPlanCountsTable;
+  task_unit_counts: TaskUnitCountsTable;
+  /** PostgreSQL only */
+  task_count_deltas: TaskCountDeltasTable;
 }
 
 export type * from './audit.table.js';
@@ -54,6 +59,7 @@ export type * from './role-security.table.js';
 export type * from './sessions.table.js';
 export type * from './submissions.table.js';
 export type * from './supervision.table.js';
+export type * from './task-counts.table.js';
 export type * from './tasks.table.js';
 export type * from './unit-groups.table.js';
 export type * from './units.table.js';
