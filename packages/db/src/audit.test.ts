@@ -8,12 +8,13 @@ import {
   canonicalAuditPayload,
   canonicalAuditPayloadReference,
   computeAuditHash,
+  databaseWritesAuditPayload,
   getAuditHead,
   iterateAudit,
   listAudit,
   verifyAuditChain,
 } from './audit.js';
-import type { AuditProblem, AuditRecordInput } from './audit.js';
+import type { AuditProblem, AuditRecordInput, VerifyAuditResult } from './audit.js';
 import type { DialectName } from './dialect.js';
 import { createTestDatabase, withAuditGuardsDropped } from './testing.js';
 import type { TestDatabase } from './testing.js';
@@ -58,6 +59,25 @@ async function appendMany(db: Kysely<Database>, n: number, extra: (i: number) =>
   const rows: AuditLogRow[] = [];
   for (let i = 0; i < n; i += 1) rows.push(await appendAudit(db, record(extra(i))));
   return rows;
+}
+
+/**
+ * Every way verifyAuditChain can read the log: the database writing the payload (on SQLite through
+ * a read-only connection of its own), the payload written here from every column, and inside a
+ * transaction (on SQLite through Kysely on the transaction's connection). All must agree exactly.
+ */
+const VERIFY_WAYS: Record<string, (db: Kysely<Database>, batchSize?: number) => Promise<VerifyAuditResult>> = {
+  'database writes': (db, batchSize) => verifyAuditChain(db, { batchSize }),
+  'application writes': (db, batchSize) => verifyAuditChain(db, { batchSize, payloadWriter: 'application' }),
+  'in a transaction': (db, batchSize) => db.transaction().execute((trx) => verifyAuditChain(trx, { batchSize })),
+};
+
+async function verifyEveryWay(db: Kysely<Database>, batchSize?: number): Promise<VerifyAuditResult> {
+  const results: Record<string, VerifyAuditResult> = {};
+  for (const [way, verify] of Object.entries(VERIFY_WAYS)) results[way] = await verify(db, batchSize);
+  const first = results['database writes']!;
+  for (const r of Object.values(results)) expect(r).toEqual(first);
+  return first;
 }
 
 describe('audit hash definition', () => {
@@ -121,8 +141,55 @@ describe.each(DIALECTS)('audit log (%s)', (dialect) => {
     const stored = await t.db.selectFrom('audit_log').selectAll().where('seq', '=', b.seq).executeTakeFirstOrThrow();
     expect(stored).toEqual(b);
     expect(JSON.parse(stored.detail)).toEqual({ round: 1, nested: { a: [1, '二'], b: 2 } });
+    expect(await verifyEveryWay(t.db, 1)).toEqual({ ok: true, count: b.seq, headHash: b.hash });
+  });
+
+  it('lets the database write the payload: its writer passes the probe', async () => {
+    expect(await databaseWritesAuditPayload(t.db)).toBe(true);
+    expect(await t.db.transaction().execute((trx) => databaseWritesAuditPayload(trx))).toBe(true);
+  });
+
+  it('verifies records holding any text the same way, whoever writes the payload (property)', async () => {
+    // a raw NUL only on SQLite: PostgreSQL text cannot hold one (the API refuses it before it gets here;
+    // inside detail and file_hashes it is escaped JSON)
+    const special = fc.constantFrom('\0', '\b', '\t', '\n', '\f', '\r', '\u001f', '"', '\\', '/', "'", '\u007f', '中', '😀', '\u2028', 'a');
+    const text = fc
+      .oneof(fc.string({ unit: 'binary', maxLength: 24 }), fc.string({ unit: special, maxLength: 12 }))
+      .map((x) => (dialect === 'postgres' ? x.replaceAll('\0', '') : x));
+    const optional = fc.option(text, { nil: null });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.record({
+            action: text, actor_username: optional, comment: optional, object_id: optional, to_state: optional, client_ip: optional,
+            detail: fc.jsonValue(),
+            file_hashes: fc.array(text, { maxLength: 3 }), alg: fc.constantFrom<'sha256' | 'sm3'>('sha256', 'sm3'),
+          }),
+          { minLength: 1, maxLength: 4 },
+        ),
+        async (records) => {
+          for (const { alg, ...r } of records) await appendAudit(t.db, record(r), { alg });
+          const head = await getAuditHead(t.db);
+          expect(await verifyEveryWay(t.db, 3)).toEqual({ ok: true, count: head.seq, headHash: head.hash });
+        },
+      ),
+      { numRuns: 20 },
+    );
+  });
+
+  it('gives the event loop a turn between batches', async () => {
+    await appendMany(t.db, 3);
+    let turns = 0;
+    const tick = () => {
+      turns += 1;
+      if (turns < 1000) immediate = setImmediate(tick);
+    };
+    let immediate = setImmediate(tick);
     const v = await verifyAuditChain(t.db, { batchSize: 1 });
-    expect(v).toEqual({ ok: true, count: b.seq, headHash: b.hash });
+    const seen = turns;
+    clearImmediate(immediate);
+    expect(v.ok).toBe(true);
+    expect(seen).toBeGreaterThanOrEqual(2);
   });
 
   it('rolls the record and the head back with the caller transaction', async () => {
@@ -316,10 +383,45 @@ describe.each(DIALECTS)('audit tampering (%s)', (dialect) => {
     const rows = await appendMany(t.db, 6);
     expect(await verifyAuditChain(t.db)).toEqual({ ok: true, count: 6, headHash: rows[5]!.hash });
     await tamper(t.url, op);
-    const v = await verifyAuditChain(t.db, { batchSize: 2 });
+    const v = await verifyEveryWay(t.db, 2);
     const want = expectedBreak(op, 6);
     expect(v).toMatchObject({ ok: false, brokenAt: want });
     expect(v.count).toBe(want.seq - 1);
+  });
+
+  it.runIf(dialect === 'sqlite')('reads a field that is not valid UTF-8 the same way whoever writes the payload (property)', async () => {
+    // Only a tamperer can store such bytes. Re-hashed over what the driver reads, the record must
+    // verify every way; left as it was, it must be a hash mismatch every way.
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uint8Array({ minLength: 1, maxLength: 10 }),
+        fc.constantFrom('comment', 'action', 'detail', 'actor_username'),
+        fc.boolean(),
+        async (bytes, field, rehash) => {
+          await resetAuditLog(t.url);
+          await appendMany(t.db, 3);
+          await withAuditGuardsDropped(t.url, async (raw) => {
+            await sql`update audit_log set ${sql.ref(field)} = cast(${Buffer.from(bytes)} as text) where seq = 3`.execute(raw);
+            if (!rehash) return;
+            const row = await raw.selectFrom('audit_log').selectAll().where('seq', '=', 3).executeTakeFirstOrThrow();
+            const hash = computeAuditHash(row.prev_hash, row, row.hash_alg);
+            await raw.updateTable('audit_log').set({ hash }).where('seq', '=', 3).execute();
+            await raw.updateTable('audit_head').set({ hash }).where('id', '=', 1).execute();
+          });
+          const v = await verifyEveryWay(t.db, 2);
+          if (rehash) expect(v).toMatchObject({ ok: true, count: 3 });
+          else expect(v).toMatchObject({ ok: false, count: 2, brokenAt: { seq: 3, problem: 'hash_mismatch' } });
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it.runIf(dialect === 'sqlite')('reports a BLOB put in a text column as a hash mismatch, whoever writes the payload', async () => {
+    // SQLite's json_object refuses a BLOB: verification goes on with the payload written here.
+    const rows = await appendMany(t.db, 6);
+    await withAuditGuardsDropped(t.url, (raw) => sql`update audit_log set comment = ${Buffer.from([0xff, 0, 1])} where seq = 3`.execute(raw));
+    expect(await verifyEveryWay(t.db, 2)).toEqual({ ok: false, count: 2, brokenAt: { seq: 3, id: rows[2]!.id, problem: 'hash_mismatch' } });
   });
 
   it('detects any single tampering of any chain (property)', async () => {
@@ -355,7 +457,7 @@ describe.each(DIALECTS)('audit tampering (%s)', (dialect) => {
         }
         expect((await verifyAuditChain(t.db, { batchSize })).ok).toBe(true);
         await tamper(t.url, op);
-        const v = await verifyAuditChain(t.db, { batchSize });
+        const v = await verifyEveryWay(t.db, batchSize);
         expect(v).toMatchObject({ ok: false, brokenAt: expectedBreak(op, n) });
       }),
       { numRuns: 25 },

@@ -1,6 +1,8 @@
-import { createHash } from 'node:crypto';
-import { sql } from 'kysely';
+import { createHash, hash } from 'node:crypto';
+import SQLite from 'better-sqlite3';
+import { CompiledQuery, sql } from 'kysely';
 import { dialectOf } from './dialect.js';
+import type { DialectName } from './dialect.js';
 import { inTransaction } from './executor.js';
 import type { DbOrTrx } from './executor.js';
 import { newId, nowIso } from './ids.js';
@@ -171,12 +173,226 @@ export type VerifyAuditResult =
       brokenAt: { seq: number; id: string | null; problem: AuditProblem };
     };
 
-function hashMatches(row: AuditLogRow): boolean {
+export interface VerifyAuditOptions {
+  /** rows per query (default 1000 on SQLite, 5000 on PostgreSQL) */
+  batchSize?: number;
+  /**
+   * 'database' (default): the database writes `prev_hash || canonical payload` of each row itself
+   * (SQLite json_object, PostgreSQL row_to_json) — one string per row instead of 21 values — once a
+   * probe at the start has shown it writes the same bytes as canonicalAuditPayload (else as below);
+   * 'application': every hashed column is read and the payload written here. Same results.
+   */
+  payloadWriter?: 'database' | 'application';
+}
+
+// ---- the payload written by the database -------------------------------------------------------
+//
+// Reading 21 columns per record and writing their canonical JSON here cost ~3× the hashing itself
+// (a JS string per column, the JSON written value by value, the garbage). Instead the database
+// writes `prev_hash || canonical payload` — the exact text to hash — and returns one string per
+// record. SQLite's json_object(label, value, …) and PostgreSQL's row_to_json(row) write
+// `{"label":value,…}` in argument / column order with no whitespace, an integer as its digits,
+// NULL as null, and escape exactly what JSON.stringify escapes in a string — `"`, `\`, and
+// U+0000–U+001F (\b \t \n \f \r, the rest \u00xx in lower-case hex) — passing every other
+// character through; over the sorted AUDIT_HASHED_FIELDS that is prev_hash + canonicalAuditPayload,
+// byte for byte. (Text that is not valid UTF-8 — only a tamperer can store it — goes through as
+// bytes and the driver decodes it as it would decode the column alone: every value is bounded by
+// ASCII quotes or separators.) Every verification first runs the expression over a probe record
+// holding every character that needs escaping and compares it with canonicalAuditPayloadReference;
+// on any difference (another database version, say) the payload is written here instead.
+// audit.test.ts checks both writers agree on every tampering it tries.
+
+/** `prev_hash || canonical payload` of the audit_log row aliased `a`. */
+const HASHED_TEXT: Record<DialectName, string> = {
+  sqlite: `a.prev_hash || json_object(${AUDIT_HASHED_FIELDS.map((f) => `'${f}', a.${f}`).join(', ')})`,
+  // row_to_json of a row with exactly these columns, in this order: `{"action":…,"actor_role":…}`
+  postgres: `a.prev_hash || (select row_to_json(p)::text from (select ${AUDIT_HASHED_FIELDS.map((f) => `a.${f}`).join(', ')}) p)`,
+};
+
+/** Reads seq, prev_hash, hash_alg, hash and the text to hash, in this order, for a seq range. */
+function hashedRowsSql(dialect: DialectName): string {
+  const [lo, hi, limit] = dialect === 'postgres' ? ['$1', '$2', '$3'] : ['?', '?', '?'];
+  return `select a.seq, a.prev_hash, a.hash_alg, a.hash, ${HASHED_TEXT[dialect]} as hashed from audit_log a
+    where a.seq > ${lo} and a.seq <= ${hi} order by a.seq limit ${limit}`;
+}
+
+/** A record whose text values hold every character that needs escaping (NUL only where the database can hold it). */
+function probeRecord(dialect: DialectName): AuditHashedRow {
+  const controls = Array.from({ length: 32 }, (_, c) => String.fromCharCode(c)).join('').slice(dialect === 'postgres' ? 1 : 0);
+  const special = `${controls}"\\/'\u007f\u0080é中文😀\u2028\u2029\ufffd`;
+  return {
+    action: special, actor_role: 'office', actor_unit_id: null, actor_user_id: `u${special}`, actor_username: '用户"名"',
+    at: '2026-11-25T00:00:00.000Z', client_ip: null, comment: `多行\n说明\t"引号"\\`, detail: '{"a":"\\"x\\"","b":[1,2]}',
+    file_hashes: '[]', from_state: null, hash_alg: 'sha256', id: 'probe', object_id: special.slice(5), object_type: '', outcome: 'ok',
+    prev_hash: GENESIS_HASH, reason_code: null, seq: 9007199254740991, task_id: null, to_state: `${special}${special}`,
+  };
+}
+
+/** The probe record as a one-row table named audit_log, typed like the real columns (a bound JS number is a REAL in SQLite). */
+function probeSql(dialect: DialectName): string {
+  const param = (i: number) => (dialect === 'postgres' ? `$${i + 1}` : '?');
+  const values = AUDIT_HASHED_FIELDS.map((f, i) => (f === 'seq' ? `cast(${param(i)} as bigint)` : dialect === 'postgres' ? `${param(i)}::text` : param(i)));
+  return `with audit_log (${AUDIT_HASHED_FIELDS.join(', ')}) as (values (${values.join(', ')})) select ${HASHED_TEXT[dialect]} as hashed from audit_log a`;
+}
+
+/**
+ * Does the database write `prev_hash || canonicalAuditPayload(row)` exactly, so that
+ * verifyAuditChain can let it? (One small query over a probe record, no table read.)
+ */
+export async function databaseWritesAuditPayload(db: DbOrTrx, dialect: DialectName = dialectOf(db)): Promise<boolean> {
+  const row = probeRecord(dialect);
   try {
-    return computeAuditHash(row.prev_hash, row, row.hash_alg) === row.hash;
+    const { rows } = await db.executeQuery<{ hashed: string }>(CompiledQuery.raw(probeSql(dialect), AUDIT_HASHED_FIELDS.map((f) => row[f])));
+    return rows[0]?.hashed === row.prev_hash + canonicalAuditPayloadReference(row);
   } catch {
     return false;
   }
+}
+
+// ---- verification ------------------------------------------------------------------------------
+
+/** Where the walk along the chain stands: every record before expectedSeq was found good. */
+interface ChainWalk {
+  count: number;
+  expectedSeq: number;
+  prevHash: string;
+  lastSeq: number;
+  /** the first problem: its seq and the seq of the record found there (whose id is reported) */
+  broken: { seq: number; foundSeq: number; problem: AuditProblem } | null;
+}
+
+/** hex(H(input)); null when the algorithm is unknown (a tampered hash_alg): that record does not match. */
+function digestHex(alg: unknown, input: string): string | null {
+  try {
+    // crypto.hash is the one-shot form of createHash(alg).update(input, 'utf8').digest('hex').
+    if (alg === 'sha256' || alg === 'sm3') return hash(alg, input, 'hex');
+    return createHash(alg as string).update(input, 'utf8').digest('hex');
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Checks the next record in seq order, in the order the problems are reported: its seq, its link
+ * to the previous hash, its own hash. `hashedText` is prev_hash || canonical payload, or a function
+ * writing it (called only once the seq and the link are good; a throw is a mismatch); null never
+ * matches. Returns false, with walk.broken set, at the first problem.
+ */
+function step(
+  walk: ChainWalk,
+  seq: number,
+  prevHash: unknown,
+  alg: unknown,
+  storedHash: unknown,
+  hashedText: string | null | (() => string),
+): boolean {
+  if (seq !== walk.expectedSeq) {
+    walk.broken = { seq: walk.expectedSeq, foundSeq: seq, problem: 'seq_gap' };
+    return false;
+  }
+  if (prevHash !== walk.prevHash) {
+    walk.broken = { seq, foundSeq: seq, problem: 'prev_hash_mismatch' };
+    return false;
+  }
+  let text: string | null;
+  try {
+    text = typeof hashedText === 'function' ? hashedText() : hashedText;
+  } catch {
+    text = null;
+  }
+  if (text === null || typeof storedHash !== 'string' || digestHex(alg, text) !== storedHash) {
+    walk.broken = { seq, foundSeq: seq, problem: 'hash_mismatch' };
+    return false;
+  }
+  walk.prevHash = storedHash;
+  walk.lastSeq = seq;
+  walk.expectedSeq = seq + 1;
+  walk.count += 1;
+  return true;
+}
+
+/** Reads the next batch (seq > walk.lastSeq, ≤ headSeq) and steps through it; returns the number of rows read. */
+type BatchReader = (walk: ChainWalk, headSeq: number, batchSize: number) => Promise<number>;
+
+/** Rows [seq, prev_hash, hash_alg, hash, hashed] from a raw better-sqlite3 statement. */
+type HashedArrayRow = [number, unknown, unknown, unknown, string | null];
+
+function stepArrays(walk: ChainWalk, rows: readonly unknown[]): void {
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i] as HashedArrayRow;
+    if (!step(walk, r[0], r[1], r[2], r[3], r[4])) return;
+  }
+}
+
+/**
+ * SQLite, outside a transaction: a read-only connection of our own to the same file, one prepared
+ * statement returning arrays (no row objects, no query building per batch). Null for an in-memory
+ * database, and inside a transaction (its uncommitted records are visible to its connection only).
+ */
+async function openSqliteReader(db: DbOrTrx): Promise<{ reader: BatchReader; close: () => void } | null> {
+  if (db.isTransaction) return null;
+  const { rows } = await sql<{ name: string; file: string | null }>`pragma database_list`.execute(db);
+  const file = rows.find((r) => r.name === 'main')?.file;
+  if (!file) return null;
+  let conn: SQLite.Database;
+  try {
+    conn = new SQLite(file, { readonly: true, fileMustExist: true });
+  } catch {
+    return null;
+  }
+  try {
+    conn.pragma('busy_timeout = 5000');
+    const row = probeRecord('sqlite');
+    const probe = conn.prepare(probeSql('sqlite')).pluck().get(...AUDIT_HASHED_FIELDS.map((f) => row[f]));
+    if (probe !== row.prev_hash + canonicalAuditPayloadReference(row)) {
+      conn.close();
+      return null;
+    }
+    const stmt = conn.prepare(hashedRowsSql('sqlite')).raw(true);
+    const reader: BatchReader = async (walk, headSeq, batchSize) => {
+      const batch = stmt.all(walk.lastSeq, headSeq, batchSize);
+      stepArrays(walk, batch);
+      // let a server answer other requests between batches
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      return batch.length;
+    };
+    return { reader, close: () => conn.close() };
+  } catch {
+    conn.close();
+    return null;
+  }
+}
+
+/** Through Kysely, the payload written by the database (PostgreSQL, or SQLite inside a transaction). */
+function databaseWrittenReader(db: DbOrTrx, dialect: DialectName): BatchReader {
+  const text = hashedRowsSql(dialect);
+  return async (walk, headSeq, batchSize) => {
+    const { rows } = await db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(text, [walk.lastSeq, headSeq, batchSize]));
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i] as { seq: number | string; prev_hash: unknown; hash_alg: unknown; hash: unknown; hashed: string | null };
+      if (!step(walk, Number(r.seq), r.prev_hash, r.hash_alg, r.hash, r.hashed)) break;
+    }
+    return rows.length;
+  };
+}
+
+/** Every hashed column read, the payload written here by canonicalAuditPayload. */
+function applicationWrittenReader(db: DbOrTrx): BatchReader {
+  return async (walk, headSeq, batchSize) => {
+    const rows = await db
+      .selectFrom('audit_log')
+      .select([...AUDIT_HASHED_FIELDS, 'hash'])
+      .where('seq', '>', walk.lastSeq)
+      .where('seq', '<=', headSeq)
+      .orderBy('seq')
+      .limit(batchSize)
+      .execute();
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i] as AuditLogRow;
+      if (!step(walk, Number(r.seq), r.prev_hash, r.hash_alg, r.hash, () => r.prev_hash + canonicalAuditPayload(r))) break;
+    }
+    return rows.length;
+  };
 }
 
 /**
@@ -185,44 +401,53 @@ function hashMatches(row: AuditLogRow): boolean {
  * the one audit_head names (a cut tail or rows appended behind the head's back are caught).
  * The head is read first, so appends committed during verification do not cause false alarms.
  */
-export async function verifyAuditChain(db: DbOrTrx, options: { batchSize?: number } = {}): Promise<VerifyAuditResult> {
-  const batchSize = Math.max(1, options.batchSize ?? 1000);
+export async function verifyAuditChain(db: DbOrTrx, options: VerifyAuditOptions = {}): Promise<VerifyAuditResult> {
+  const dialect = dialectOf(db);
+  // SQLite (in process): small batches keep the strings young for the GC; PostgreSQL: fewer round trips
+  const batchSize = Math.max(1, options.batchSize ?? (dialect === 'postgres' ? 5000 : 1000));
   const head = await db.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirst();
   const headSeq = head === undefined ? 0 : Number(head.seq);
   const headHash = head?.hash ?? GENESIS_HASH;
 
-  let count = 0;
-  let expectedSeq = 1;
-  let prevHash = GENESIS_HASH;
-  let lastSeq = 0;
-  let lastId: string | null = null;
-  for (;;) {
-    const rows = await db
-      .selectFrom('audit_log')
-      .selectAll()
-      .where('seq', '>', lastSeq)
-      .where('seq', '<=', headSeq)
-      .orderBy('seq')
-      .limit(batchSize)
-      .execute();
-    for (const raw of rows) {
-      const row: AuditLogRow = { ...raw, seq: Number(raw.seq) };
-      if (row.seq !== expectedSeq) return { ok: false, count, brokenAt: { seq: expectedSeq, id: row.id, problem: 'seq_gap' } };
-      if (row.prev_hash !== prevHash) {
-        return { ok: false, count, brokenAt: { seq: row.seq, id: row.id, problem: 'prev_hash_mismatch' } };
-      }
-      if (!hashMatches(row)) return { ok: false, count, brokenAt: { seq: row.seq, id: row.id, problem: 'hash_mismatch' } };
-      prevHash = row.hash;
-      lastSeq = row.seq;
-      lastId = row.id;
-      expectedSeq += 1;
-      count += 1;
-    }
-    if (rows.length < batchSize) break;
+  const application = applicationWrittenReader(db);
+  let reader = application;
+  let sqliteReader: { reader: BatchReader; close: () => void } | null = null;
+  if (options.payloadWriter !== 'application' && headSeq > 0) {
+    if (dialect === 'sqlite') sqliteReader = await openSqliteReader(db);
+    if (sqliteReader !== null) reader = sqliteReader.reader;
+    else if (await databaseWritesAuditPayload(db, dialect)) reader = databaseWrittenReader(db, dialect);
   }
 
+  const walk: ChainWalk = { count: 0, expectedSeq: 1, prevHash: GENESIS_HASH, lastSeq: 0, broken: null };
+  try {
+    for (;;) {
+      let read: number;
+      try {
+        read = await reader(walk, headSeq, batchSize);
+      } catch (err) {
+        // SQLite's json_object refuses a BLOB value, which only a tamperer can put in a text column:
+        // go on with the payload written here (which reports that record as a hash mismatch).
+        if (reader === application || walk.broken !== null) throw err;
+        reader = application;
+        read = await reader(walk, headSeq, batchSize);
+      }
+      if (walk.broken !== null) {
+        const { seq, foundSeq, problem } = walk.broken;
+        const found = await db.selectFrom('audit_log').select('id').where('seq', '=', foundSeq).executeTakeFirst();
+        return { ok: false, count: walk.count, brokenAt: { seq, id: found?.id ?? null, problem } };
+      }
+      if (read < batchSize) break;
+    }
+  } finally {
+    sqliteReader?.close();
+  }
+
+  const { lastSeq, count, prevHash } = walk;
   if (lastSeq !== headSeq) return { ok: false, count, brokenAt: { seq: lastSeq + 1, id: null, problem: 'head_mismatch' } };
-  if (prevHash !== headHash) return { ok: false, count, brokenAt: { seq: lastSeq, id: lastId, problem: 'head_mismatch' } };
+  if (prevHash !== headHash) {
+    const last = lastSeq === 0 ? undefined : await db.selectFrom('audit_log').select('id').where('seq', '=', lastSeq).executeTakeFirst();
+    return { ok: false, count, brokenAt: { seq: lastSeq, id: last?.id ?? null, problem: 'head_mismatch' } };
+  }
 
   // Rows beyond the head that the head does not know about (inserted around appendAudit).
   const beyond = await db
