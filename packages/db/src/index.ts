@@ -31,6 +31,7 @@ export {
   canonicalAuditPayloadReference,
   canonicalJson,
   computeAuditHash,
+  databaseWritesAuditPayload,
   getAuditHead,
   iterateAudit,
   listAudit,
@@ -43,6 +44,7 @@ export type {
   AuditPage,
   AuditProblem,
   AuditRecordInput,
+  VerifyAuditOptions,
   VerifyAuditResult,
 } from './audit.js';
 
