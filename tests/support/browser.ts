@@ -307,7 +307,12 @@ export async function act(page: Page, type: TaskEventType, fill?: (dialog: Locat
   await dialog.waitFor();
   if (fill) await fill(dialog);
   await dialog.getByRole("button", { name: `确认${EVENT_LABELS[type]}`, exact: true }).click();
-  await dialog.waitFor({ state: "detached" });
+  // Slow machines (CI shares its cores) get longer than the default; a modal still open then
+  // fails with what it shows (a validation or server message), not only a timeout.
+  await dialog.waitFor({ state: "detached", timeout: 45_000 }).catch(async (error: unknown) => {
+    const shown = await dialog.innerText().catch(() => "(gone)");
+    throw new Error(`the ${label} dialog did not close; it shows: ${shown.replace(/\s+/g, " ").slice(0, 400)}`, { cause: error });
+  });
   await page.getByText(`${EVENT_LABELS[type]}成功`, { exact: true }).first().waitFor();
 }
 
