@@ -3,7 +3,7 @@
 // service in ../services/supervision/. Each procedure's output is described beside it.
 import { z } from "zod";
 import { answerNotice, discardNotice, draftNotices, issueNotices, noticesFor } from "../services/supervision/notices";
-import { dashboard, taskDeadlines } from "../services/supervision/dashboard";
+import { dashboard, dashboardRows, taskDeadlines } from "../services/supervision/dashboard";
 import { exportBulletin, exportLedger } from "../services/supervision/exports";
 import { inboxList, inboxMarkRead, inboxUnreadCount } from "../services/supervision/inbox";
 import { createWebhookSender, runDailyJobNow } from "../services/supervision/job";
@@ -30,19 +30,26 @@ export const supervisionRouter = router({
   taskDeadlines: authedProcedure.input(z.object({ taskId: id })).query(({ ctx, input }) => taskDeadlines(ctx, input.taskId)),
 
   /**
-   * Dashboard of open tasks (liaisons: their unit's) → { today,
-   *   buckets: [{ key: red|yellow|behind|noReport|signLate|noticeRed|noticeYellow|noticeBlue, label, count, taskIds, filter }],
+   * Dashboard of open tasks (liaisons: their unit's), one plan or all → { today,
+   *   open: { count, truncated }, rowLimit,
+   *   buckets: [{ key: red|yellow|behind|noReport|signLate|noticeRed|noticeYellow|noticeBlue, label, count, taskIds, truncated, filter }],
    *   rows: [{ taskId, planId, ordinal, path, text, targets, leadUnitId, leadUnitName, stage, status, version,
    *            marks: { due, dueSource, workdaysLeft, deadline: red|yellow|green|none, overdue,
    *                     sign: { reachedAt, due, workdaysLeft, mark } | null,
    *                     behind: { reason: no_report|progress_behind, expectedPercent, percent } | null,
    *                     reportedThisMonth, latestPercent, latestProgress, colour: blue|yellow|red|null, stageDues } }] }
-   * `filter` is task.list's input (drill-down); `taskIds` is the exact list (the filter's `overdue`
-   * uses tasks.due_date only, the marks also the phase fallback).
+   * `count` is exact; `taskIds` the bucket's `rowLimit` (100) most urgent tasks (most overdue / nearest
+   * deadline first), `truncated` when there are more; `rows` those tasks and the `rowLimit` most urgent
+   * open tasks (all of them when there are no more). `filter` is task.list's input for the rest (its
+   * `overdue` uses tasks.due_date only, the marks also the phase fallback). Computed plan by plan,
+   * each plan's part reused until it changes (services/supervision/summary.ts).
    */
   dashboard: readers
     .input(z.object({ planId: id.optional(), unitId: id.optional() }).default({}))
     .query(({ ctx, input }) => dashboard(ctx, input)),
+
+  /** The dashboard rows (same shape as dashboard.rows) of up to 500 given tasks the reader may read, in document order — a statistic's taskIds */
+  rows: readers.input(z.object({ taskIds: z.array(id).max(500) })).query(({ ctx, input }) => dashboardRows(ctx, input)),
 
   /** Urges every overdue open task the unit leads (each one a task.URGE move, plus one supervision.urgeOverdue record) → { unitId, overdue, urged, failed: [{taskId, message}], taskIds } */
   urgeOverdue: roleProcedure("office")
@@ -84,11 +91,12 @@ export const supervisionRouter = router({
   /**
    * Statistics → { today, planId, total, open,
    *   byStage: [{ stage, label, count, filter }],
-   *   onTime: { completed, completedOnTime, rate (0..1 | null), taskIds },
-   *   overdue: { count, taskIds, filter },
+   *   rowLimit,                                                    // taskIds below hold at most this many (truncated: more exist)
+   *   onTime: { completed, completedOnTime, rate (0..1 | null), taskIds, truncated },
+   *   overdue: { count, taskIds, truncated, filter },                // most overdue first
    *   returns: { total, byReason: [{ reason, label, count }], byUnit: [{ unitId, unitName, count, filter }] },
    *   avgDaysPerStage: [{ stage, label, days | null, samples }],
-   *   resolutionClasses: [{ class: A|B|C, label, count, taskIds }], evaluation: [{ rating, label, votes }],
+   *   resolutionClasses: [{ class: A|B|C, label, count, taskIds, truncated }], evaluation: [{ rating, label, votes }],
    *   missingReports: { period, total },
    *   units: [{ rank, unitId, unitName, lead, co, open, completed, completedOnTime, onTimeRate, overdue, returns,
    *             missingReports, filters: { all, overdue } }] }      // the bulletin's ranking table

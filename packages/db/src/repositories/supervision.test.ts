@@ -104,6 +104,12 @@ describe.each(DIALECTS)('supervision repository (%s)', (dialect) => {
     await appendAudit(t.db, { action: 'auth.login' });
     const moves = await listTaskMoves(t.db, { taskIds: [x!.id, y!.id] });
     expect(moves.map((m) => m.action)).toEqual(['task.SIGN']);
+    // stateChanges: only records that change the state (or lack one), and every RETURN
+    await appendAudit(t.db, { action: 'task.URGE', task_id: x!.id, from_state: 'deploy/drafting', to_state: 'deploy/drafting' });
+    await appendAudit(t.db, { action: 'task.RETURN', task_id: y!.id, from_state: 'deploy/submitted', to_state: 'deploy/submitted' });
+    await appendAudit(t.db, { action: 'task.COMMENT', task_id: y!.id });
+    expect((await listTaskMoves(t.db, { taskIds: [x!.id, y!.id] })).map((m) => m.action)).toEqual(['task.SIGN', 'task.URGE', 'task.RETURN', 'task.COMMENT']);
+    expect((await listTaskMoves(t.db, { taskIds: [x!.id, y!.id], stateChanges: true })).map((m) => m.action)).toEqual(['task.SIGN', 'task.RETURN', 'task.COMMENT']);
     await createProgressReport(t.db, { task_id: x!.id, period: '2026-09', text: '九月', percent: 40, created_at: '2026-09-20T00:00:00.000Z' });
     await createProgressReport(t.db, { task_id: x!.id, period: '2026-10', text: '十月', created_at: '2026-10-20T00:00:00.000Z' });
     const latest = await latestProgressByTask(t.db, [x!.id, y!.id]);

@@ -281,14 +281,32 @@ export interface TaskMove {
   detail: string;
 }
 
-/** Every successful task.* record of the given tasks (or all), in log order. */
-export async function listTaskMoves(db: DbOrTrx, options: { taskIds?: readonly string[]; actions?: readonly string[] } = {}): Promise<TaskMove[]> {
+/**
+ * Every successful task.* record of the given tasks (or all), in log order. `stateChanges`: only
+ * records whose state changed (from_state ≠ to_state, or either unknown) and every task.RETURN —
+ * what stage entry times, completions, durations and returns are computed from; leaves out the
+ * many records that do not move a task (urging, comments…) before they reach the application.
+ */
+export async function listTaskMoves(
+  db: DbOrTrx,
+  options: { taskIds?: readonly string[]; actions?: readonly string[]; stateChanges?: boolean } = {},
+): Promise<TaskMove[]> {
   let q = db
     .selectFrom('audit_log')
     .select(['seq', 'task_id', 'action', 'at', 'from_state', 'to_state', 'detail'])
     .where('outcome', '=', 'ok')
     .where('task_id', 'is not', null)
     .where(sql<string>`substr(action, 1, 5)`, '=', 'task.');
+  if (options.stateChanges === true) {
+    q = q.where((eb) =>
+      eb.or([
+        eb('from_state', 'is', null),
+        eb('to_state', 'is', null),
+        eb('from_state', '<>', eb.ref('to_state')),
+        eb('action', '=', 'task.RETURN'),
+      ]),
+    );
+  }
   if (options.actions !== undefined) {
     if (options.actions.length === 0) return [];
     q = q.where('action', 'in', [...options.actions]);

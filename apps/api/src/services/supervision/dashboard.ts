@@ -1,5 +1,5 @@
 // The supervision dashboard and a task's deadlines: marks with the phase fallback and signing mark.
-import { getTask, type Task } from "@duban/db";
+import { getTask, getTasksByIds, type Task } from "@duban/db";
 import type { TaskStage } from "@duban/db";
 import { canReadTask } from "../access";
 import { workdaysLeft as workdaysLeftOf } from "../deadlines";
@@ -7,6 +7,7 @@ import { notFound } from "../../errors";
 import { addWorkdays } from "./calendar";
 import { computeMarks, isOpen, type TaskMarks } from "./marks";
 import { allTasks, pathLabel, scopeUnit, todayOf, unitNameMap, type Authed } from "./common";
+import { docOrder, foldPlans, ROW_LIMIT, TopList, type TopResult } from "./summary";
 
 /** task.list's input shape, so a bucket's drill-down is `trpc.task.list({...filter, limit})`. */
 export interface TaskListFilter {
@@ -61,16 +62,6 @@ function reassignWindow(ctx: Authed, reachedAt: string, today: string) {
 }
 
 
-/** Open tasks with their marks, scoped to the reader's unit for liaisons. */
-export async function loadMarkedTasks(ctx: Authed, input: { planId?: string; unitId?: string }, today: string) {
-  const unitId = scopeUnit(ctx, input.unitId);
-  const tasks = (await allTasks(ctx.db, { ...(input.planId ? { planId: input.planId } : {}), ...(unitId ? { unitId } : {}) })).filter((t) =>
-    isOpen(t.stage),
-  );
-  const marks = await computeMarks(ctx, tasks, today);
-  return { tasks, marks, unitId };
-}
-
 export function toRow(task: Task, marks: TaskMarks, names: Map<string, string>): DashboardRow {
   return {
     taskId: task.id,
@@ -88,28 +79,116 @@ export function toRow(task: Task, marks: TaskMarks, names: Map<string, string>):
   };
 }
 
-export async function dashboard(ctx: Authed, input: { planId?: string; unitId?: string }) {
+type BucketKey = "red" | "yellow" | "behind" | "noReport" | "signLate" | "noticeRed" | "noticeYellow" | "noticeBlue";
+
+/** Open tasks of one plan (within the reader's unit) → bucket counts and each bucket's most urgent tasks. */
+interface DashboardPart {
+  /** every open task (most urgent first) */
+  open: TopResult;
+  buckets: Record<BucketKey, TopResult>;
+}
+
+const BUCKETS: {
+  key: BucketKey;
+  label: string;
+  pick: (t: Task, m: TaskMarks) => boolean;
+  /** smaller = more urgent (shown first) */
+  urgency: (m: TaskMarks) => number;
+  filter: (base: TaskListFilter) => TaskListFilter;
+}[] = [
+  { key: "red", label: "逾期（红）", pick: (_, m) => m.deadline === "red", urgency: byDue, filter: (b) => ({ ...b, overdue: true }) },
+  { key: "yellow", label: "临期（黄）", pick: (_, m) => m.deadline === "yellow", urgency: byDue, filter: (b) => b },
+  { key: "behind", label: "进度滞后", pick: (_, m) => m.behind !== null, urgency: byDue, filter: (b) => ({ ...b, stage: ["handle"] }) },
+  { key: "noReport", label: "本月未报进度", pick: (t, m) => t.stage === "handle" && !m.reportedThisMonth, urgency: byDue, filter: (b) => ({ ...b, stage: ["handle"] }) },
+  {
+    key: "signLate",
+    label: "签收超时",
+    pick: (_, m) => m.sign !== null && m.sign.mark !== "green",
+    urgency: (m) => m.sign?.workdaysLeft ?? NO_DUE,
+    filter: (b) => ({ ...b, stage: ["deploy"] }),
+  },
+  { key: "noticeRed", label: "应发红色督办单", pick: (_, m) => m.colour === "red", urgency: byDue, filter: (b) => b },
+  { key: "noticeYellow", label: "应发黄色督办单", pick: (_, m) => m.colour === "yellow", urgency: byDue, filter: (b) => b },
+  { key: "noticeBlue", label: "应发蓝色督办单", pick: (_, m) => m.colour === "blue", urgency: byDue, filter: (b) => b },
+];
+const NO_DUE = 1e9;
+function byDue(m: TaskMarks): number {
+  return m.workdaysLeft ?? NO_DUE;
+}
+
+async function dashboardPart(ctx: Authed, planId: string, unitId: string | undefined, today: string, limit: number): Promise<DashboardPart> {
+  const tasks = (await allTasks(ctx.db, { planId, ...(unitId ? { unitId } : {}) })).filter((t) => isOpen(t.stage));
+  const marks = await computeMarks(ctx, tasks, today);
+  const lists = BUCKETS.map(() => new TopList(limit));
+  const openList = new TopList(limit);
+  for (const t of tasks) {
+    const m = marks.get(t.id) as TaskMarks;
+    openList.add({ id: t.id, key: byDue(m), order: docOrder(t) });
+    BUCKETS.forEach((b, i) => {
+      if (b.pick(t, m)) lists[i]?.add({ id: t.id, key: b.urgency(m), order: docOrder(t) });
+    });
+  }
+  return { open: openList.result(), buckets: Object.fromEntries(BUCKETS.map((b, i) => [b.key, (lists[i] as TopList).result()])) as Record<BucketKey, TopResult> };
+}
+
+/**
+ * The dashboard of open tasks (a liaison: their unit's), one plan or all: exact counts per bucket,
+ * and per bucket the `rowLimit` most urgent tasks (most overdue / nearest deadline first) with
+ * `truncated` when there are more — those are reached through the bucket's task.list `filter`.
+ * `rows`: the `rowLimit` most urgent open tasks and every task a bucket lists, with their marks, in
+ * document order (all open tasks when there are no more than `rowLimit`).
+ */
+export async function dashboard(ctx: Authed, input: { planId?: string; unitId?: string }, limit = ROW_LIMIT) {
   const today = todayOf(ctx);
-  const { tasks, marks, unitId } = await loadMarkedTasks(ctx, input, today);
-  const names = await unitNameMap(ctx.db, tasks.map((t) => t.lead_unit_id));
-  const rows = tasks.map((t) => toRow(t, marks.get(t.id) as TaskMarks, names));
+  const unitId = scopeUnit(ctx, input.unitId);
+  const openList = new TopList(limit);
+  const lists = BUCKETS.map(() => new TopList(limit));
+  await foldPlans(
+    ctx.db,
+    { planId: input.planId, today, key: `dashboard|${unitId ?? ""}|${limit}` },
+    (planId) => dashboardPart(ctx, planId, unitId, today, limit),
+    (part) => {
+      openList.addResult(part.open);
+      BUCKETS.forEach((b, i) => lists[i]?.addResult(part.buckets[b.key]));
+    },
+  );
+  const results = lists.map((l) => l.result());
+  const open = openList.result();
+  const ids = [...new Set([...open.items, ...results.flatMap((r) => r.items)].map((x) => x.id))];
+  const rows = await rowsOf(ctx, ids, today);
   const base: TaskListFilter = { ...(input.planId ? { planId: input.planId } : {}), ...(unitId ? { unitId } : {}) };
-  const bucket = (key: string, label: string, pick: (r: DashboardRow) => boolean, filter: TaskListFilter) => {
-    const ids = rows.filter(pick).map((r) => r.taskId);
-    return { key, label, count: ids.length, taskIds: ids, filter };
-  };
   return {
     today,
-    buckets: [
-      bucket("red", "逾期（红）", (r) => r.marks.deadline === "red", { ...base, overdue: true }),
-      bucket("yellow", "临期（黄）", (r) => r.marks.deadline === "yellow", base),
-      bucket("behind", "进度滞后", (r) => r.marks.behind !== null, { ...base, stage: ["handle"] }),
-      bucket("noReport", "本月未报进度", (r) => r.stage === "handle" && !r.marks.reportedThisMonth, { ...base, stage: ["handle"] }),
-      bucket("signLate", "签收超时", (r) => r.marks.sign !== null && r.marks.sign.mark !== "green", { ...base, stage: ["deploy"] }),
-      bucket("noticeRed", "应发红色督办单", (r) => r.marks.colour === "red", base),
-      bucket("noticeYellow", "应发黄色督办单", (r) => r.marks.colour === "yellow", base),
-      bucket("noticeBlue", "应发蓝色督办单", (r) => r.marks.colour === "blue", base),
-    ],
+    /** open tasks in scope (exact count); `rows` holds the `rowLimit` most urgent of them plus every task a bucket lists */
+    open: { count: open.count, truncated: open.truncated },
+    /** at most this many task ids per bucket */
+    rowLimit: limit,
+    buckets: BUCKETS.map((b, i) => {
+      const r = results[i] as TopResult;
+      return { key: b.key, label: b.label, count: r.count, taskIds: r.items.map((x) => x.id), truncated: r.truncated, filter: b.filter(base) };
+    }),
     rows,
   };
+}
+
+/** Dashboard rows (with marks) of the given tasks, in document order. */
+async function rowsOf(ctx: Authed, ids: readonly string[], today: string): Promise<DashboardRow[]> {
+  const tasks: Task[] = [];
+  for (let i = 0; i < ids.length; i += 500) tasks.push(...(await getTasksByIds(ctx.db, ids.slice(i, i + 500))));
+  tasks.sort((a, b) => (docOrder(a) < docOrder(b) ? -1 : 1));
+  const marks = await computeMarks(ctx, tasks, today);
+  const names = await unitNameMap(ctx.db, tasks.map((t) => t.lead_unit_id));
+  return tasks.map((t) => toRow(t, marks.get(t.id) as TaskMarks, names));
+}
+
+/**
+ * The rows of the given tasks the reader may read (a statistic's task ids: overdue, completed, a
+ * resolution class), with their marks, in document order. Unknown or unreadable ids are left out.
+ */
+export async function dashboardRows(ctx: Authed, input: { taskIds: readonly string[] }): Promise<DashboardRow[]> {
+  const user = ctx.session.user;
+  scopeUnit(ctx);
+  const ids: string[] = [];
+  for (const id of new Set(input.taskIds)) if (await canReadTask(ctx.db, user, id)) ids.push(id);
+  return rowsOf(ctx, ids, todayOf(ctx));
 }

@@ -202,7 +202,7 @@ export async function exportBulletin(ctx: Authed, input: { planId: string; quart
   }
   const today = todayOf(ctx);
   const asOf = today < quarter.to ? today : quarter.to;
-  const stats = await computeStats(ctx, { planId: plan.id, today: asOf, from: quarter.from, to: quarter.to });
+  const stats = await computeStats(ctx, { planId: plan.id, today: asOf, from: quarter.from, to: quarter.to, limit: Infinity }); // every overdue task of the plan
   const overdueTasks = await getTasksByIds(ctx.db, stats.overdue.taskIds);
   overdueTasks.sort((a, b) => a.ordinal - b.ordinal);
   const marks = await computeMarks(ctx, overdueTasks, asOf);

@@ -1,7 +1,7 @@
 // Supervision marks of a task: its due date per stage (task's own 完成时限, else the plan's phase
 // for that stage), the deadline mark on working days, the signing mark, "behind" (no monthly
 // report / progress behind the phase), and the 督办单 colour the task qualifies for.
-import { listPhases, listTaskMoves, latestProgressByTask, type DbOrTrx, type Phase, type Task } from "@duban/db";
+import { listPhases, listTaskMoves, latestProgressByTask, type DbOrTrx, type Phase, type Task, type TaskMove } from "@duban/db";
 import type { InnerContext } from "../../context";
 import { deadlineMark, workdaysLeft, type DeadlineMark } from "../deadlines";
 import { addWorkdays, calendarDaysBetween, lastDayOfMonth } from "./calendar";
@@ -94,11 +94,13 @@ export async function reachedUnitAt(db: DbOrTrx, tasks: readonly Task[]): Promis
   return out;
 }
 
-/** When each task entered its current stage (from the transitions in the audit log; creation for deploy). */
-async function enteredStageAt(db: DbOrTrx, tasks: readonly Task[]): Promise<Map<string, string>> {
+/**
+ * When each task entered its current stage (from the transitions in the audit log; creation for
+ * deploy). `moves`: the tasks' state-changing moves if the caller has them already.
+ */
+async function enteredStageAt(db: DbOrTrx, tasks: readonly Task[], moves?: readonly TaskMove[]): Promise<Map<string, string>> {
   const out = new Map(tasks.map((t) => [t.id, t.created_at]));
-  const moves = await listTaskMoves(db, { taskIds: tasks.map((t) => t.id) });
-  for (const m of moves) {
+  for (const m of moves ?? (await listTaskMoves(db, { taskIds: tasks.map((t) => t.id), stateChanges: true }))) {
     const from = m.from_state?.split("/")[0];
     const to = m.to_state?.split("/")[0];
     if (from !== to) out.set(m.task_id, m.at);
@@ -106,14 +108,17 @@ async function enteredStageAt(db: DbOrTrx, tasks: readonly Task[]): Promise<Map<
   return out;
 }
 
-/** Marks for many tasks at once (a few queries, not per task). */
-export async function computeMarks(ctx: InnerContext, tasks: readonly Task[], today: string): Promise<Map<string, TaskMarks>> {
+/**
+ * Marks for many tasks at once (a few queries, not per task). `moves`: the tasks' moves with
+ * `stateChanges: true` (listTaskMoves), when the caller loaded them already.
+ */
+export async function computeMarks(ctx: InnerContext, tasks: readonly Task[], today: string, moves?: readonly TaskMove[]): Promise<Map<string, TaskMarks>> {
   const planIds = [...new Set(tasks.map((t) => t.plan_id))];
   const phasesByPlan = new Map<string, Phase[]>();
   for (const id of planIds) phasesByPlan.set(id, await listPhases(ctx.db, id));
   const [reached, entered, progress] = await Promise.all([
     reachedUnitAt(ctx.db, tasks),
-    enteredStageAt(ctx.db, tasks),
+    enteredStageAt(ctx.db, tasks, moves),
     latestProgressByTask(ctx.db, tasks.map((t) => t.id)),
   ]);
   const month = today.slice(0, 7);

@@ -2,14 +2,13 @@
 // bulletin's per-unit table. Everything comes from what is already recorded — task rows, progress
 // reports, snapshots and the audit log's transitions — no new inputs ("enter once").
 import { listRatingVotes, listTaskMoves, listTaskUnitLinks, type Task, type TaskStage } from "@duban/db";
-import { RATINGS, RESOLUTION_CLASSES, RETURN_REASONS, type Rating } from "@duban/workflow";
+import { RATINGS, RESOLUTION_CLASSES, RETURN_REASONS, upgradePersistedTask } from "@duban/workflow";
 import type { InnerContext } from "../../context";
-import { snapshotOf } from "../tasks";
 import { calendarDaysBetween } from "./calendar";
 import { allTasks, RATING_LABELS, RESOLUTION_CLASS_LABELS, RETURN_REASON_LABELS, STAGE_LABELS, unitNameMap } from "./common";
 import type { TaskListFilter } from "./dashboard";
-import { computeMarks, isOpen, WORK_STAGES } from "./marks";
-import { missingReportsOf } from "./reports";
+import { computeMarks, isOpen, WORK_STAGES, type TaskMarks } from "./marks";
+import { docOrder, foldPlans, ROW_LIMIT, TopList, type TopResult } from "./summary";
 
 const ALL_STAGES: TaskStage[] = ["deploy", "handle", "inspect", "summarize", "evaluate", "done", "terminated"];
 
@@ -41,104 +40,227 @@ export interface StatsOptions {
   to?: string;
 }
 
-/**
- * On time = the handle stage's completion was approved (the task left 办理 for 检查) on or before its
- * due date (tasks.due_date, else the handle phase's end). Overdue = open and past the current
- * stage's due date (phase fallback included). Returns = audit records task.RETURN, by the task's
- * lead unit and by the `reason` in their detail.
- */
-export async function computeStats(ctx: InnerContext, options: StatsOptions) {
+interface UnitAcc {
+  lead: number;
+  co: number;
+  open: number;
+  completed: number;
+  completedOnTime: number;
+  overdue: number;
+  returns: number;
+  missingReports: number;
+}
+const newUnitAcc = (): UnitAcc => ({ lead: 0, co: 0, open: 0, completed: 0, completedOnTime: 0, overdue: 0, returns: 0, missingReports: 0 });
+
+/** One plan's share of the statistics: counts, sums and bounded id lists (see summary.ts). */
+interface StatsPart {
+  total: number;
+  open: number;
+  byStage: Record<string, number>;
+  completed: TopResult;
+  completedOnTime: number;
+  overdue: TopResult;
+  returnsByReason: Record<string, number>;
+  returnsTotal: number;
+  durations: Record<string, { sum: number; n: number }>;
+  classes: Record<string, TopResult>;
+  ratings: Record<string, number>;
+  units: [string, UnitAcc][];
+}
+
+/** The resolution class (A/B/C) in a stored snapshot's context, without restoring an actor. */
+function resolutionClassOf(task: Task): string | null {
+  const { snapshot } = upgradePersistedTask({ machineVersion: task.machine_version, snapshot: JSON.parse(task.snapshot) as unknown });
+  const c = (snapshot as { context?: { resolutionClass?: unknown } }).context?.resolutionClass;
+  return typeof c === "string" ? c : null;
+}
+
+async function statsPart(ctx: InnerContext, planId: string, options: StatsOptions, limit: number): Promise<StatsPart> {
   const { today } = options;
-  const base: TaskListFilter = options.planId ? { planId: options.planId } : {};
-  const tasks = await allTasks(ctx.db, options.planId ? { planId: options.planId } : {});
+  const tasks = await allTasks(ctx.db, { planId });
   const byId = new Map(tasks.map((t) => [t.id, t]));
-  const marks = await computeMarks(ctx, tasks, today);
-  const moves = await listTaskMoves(ctx.db, { taskIds: tasks.map((t) => t.id) });
+  const ids = tasks.map((t) => t.id);
+  const moves = await listTaskMoves(ctx.db, { taskIds: ids, stateChanges: true });
+  const marks = await computeMarks(ctx, tasks, today, moves);
   const inWindow = (at: string) => (options.from === undefined || at.slice(0, 10) >= options.from) && (options.to === undefined || at.slice(0, 10) <= options.to);
 
-  // by stage
-  const byStage = ALL_STAGES.map((stage) => {
-    const ids = tasks.filter((t) => t.stage === stage).map((t) => t.id);
-    return { stage, label: STAGE_LABELS[stage], count: ids.length, filter: { ...base, stage: [stage] } as TaskListFilter };
-  });
-
-  // completion (left handle for inspect) and stage durations
+  // completion (left handle for inspect), stage durations, returns
   const completedAt = new Map<string, string>();
   const enteredAt = new Map<string, { stage: string; at: string }>(tasks.map((t) => [t.id, { stage: "deploy", at: t.created_at }]));
-  const durations = new Map<string, number[]>(WORK_STAGES.map((s) => [s, []]));
-  const returns: { taskId: string; reason: string; at: string }[] = [];
+  const durations: Record<string, { sum: number; n: number }> = Object.fromEntries(WORK_STAGES.map((s) => [s, { sum: 0, n: 0 }]));
+  const returnsByReason: Record<string, number> = {};
+  const returnsByTask = new Map<string, number>();
+  let returnsTotal = 0;
   for (const m of moves) {
     const from = stageOfState(m.from_state);
     const to = stageOfState(m.to_state);
     if (from === "handle" && to === "inspect" && !completedAt.has(m.task_id)) completedAt.set(m.task_id, m.at);
     if (from !== to && from !== "") {
       const entered = enteredAt.get(m.task_id);
-      if (entered && entered.stage === from) durations.get(from)?.push(calendarDaysBetween(entered.at, m.at));
+      const d = durations[from];
+      if (entered && entered.stage === from && d) {
+        d.sum += calendarDaysBetween(entered.at, m.at);
+        d.n += 1;
+      }
       enteredAt.set(m.task_id, { stage: to, at: m.at });
     }
     if (m.action === "task.RETURN" && inWindow(m.at)) {
       const detail = JSON.parse(m.detail) as { reason?: unknown };
-      returns.push({ taskId: m.task_id, reason: typeof detail.reason === "string" ? detail.reason : "other", at: m.at });
+      const reason = typeof detail.reason === "string" ? detail.reason : "other";
+      returnsByReason[reason] = (returnsByReason[reason] ?? 0) + 1;
+      returnsByTask.set(m.task_id, (returnsByTask.get(m.task_id) ?? 0) + 1);
+      returnsTotal += 1;
     }
   }
-  const handleDue = (t: Task) => marks.get(t.id)?.stageDues.find((d) => d.stage === "handle")?.due ?? null;
-  const completed = tasks.filter((t) => completedAt.has(t.id) && inWindow(completedAt.get(t.id) as string));
-  const onTime = completed.filter((t) => {
-    const due = handleDue(t);
-    return due === null || (completedAt.get(t.id) as string).slice(0, 10) <= due;
-  });
-  const overdueTasks = tasks.filter((t) => marks.get(t.id)?.overdue);
 
-  // resolution classes (from the snapshots) beside the evaluation results (ratings of the last round)
-  const classes = new Map<string, string[]>(RESOLUTION_CLASSES.map((c) => [c, []]));
-  for (const t of tasks) {
-    const c = snapshotOf(t).context.resolutionClass;
-    if (c !== null) classes.get(c)?.push(t.id);
+  const byStage: Record<string, number> = {};
+  const completed = new TopList(limit);
+  const overdue = new TopList(limit);
+  const classes = new Map(RESOLUTION_CLASSES.map((c) => [c as string, new TopList(limit)]));
+  const units = new Map<string, UnitAcc>();
+  const unit = (id: string) => {
+    let u = units.get(id);
+    if (u === undefined) units.set(id, (u = newUnitAcc()));
+    return u;
+  };
+  // open / completed / overdue by the lead link (task_units), returns and missing reports by tasks.lead_unit_id
+  const leadLink = new Map<string, UnitAcc>();
+  for (const l of await listTaskUnitLinks(ctx.db, { planId })) {
+    const u = unit(l.unit_id);
+    if (l.relation === "lead") {
+      u.lead += 1;
+      leadLink.set(l.task_id, u);
+    } else u.co += 1;
   }
-  const votes = await listRatingVotes(ctx.db, tasks.map((t) => t.id));
+  let completedOnTime = 0;
+  let open = 0;
+  for (const t of tasks) {
+    byStage[t.stage] = (byStage[t.stage] ?? 0) + 1;
+    const m = marks.get(t.id) as TaskMarks;
+    const order = docOrder(t);
+    const lead = leadLink.get(t.id);
+    const leadUnit = t.lead_unit_id === null ? undefined : unit(t.lead_unit_id);
+    const isOpenTask = isOpen(t.stage);
+    if (isOpenTask) open += 1;
+    if (lead && isOpenTask) lead.open += 1;
+    const at = completedAt.get(t.id);
+    if (at !== undefined && inWindow(at)) {
+      const due = m.stageDues.find((d) => d.stage === "handle")?.due ?? null;
+      const ok = due === null || at.slice(0, 10) <= due;
+      completed.add({ id: t.id, key: 0, order });
+      if (ok) completedOnTime += 1;
+      if (lead) {
+        lead.completed += 1;
+        if (ok) lead.completedOnTime += 1;
+      }
+    }
+    if (m.overdue) {
+      overdue.add({ id: t.id, key: m.workdaysLeft ?? 0, order });
+      if (lead) lead.overdue += 1;
+    }
+    const c = resolutionClassOf(t);
+    if (c !== null) classes.get(c)?.add({ id: t.id, key: 0, order });
+    if (leadUnit) leadUnit.returns += returnsByTask.get(t.id) ?? 0;
+    // 月调度: a handle-stage task with a lead unit and no progress report for this month (as missingReportsOf)
+    if (leadUnit && t.stage === "handle" && !m.reportedThisMonth) leadUnit.missingReports += 1;
+  }
+
+  const votes = await listRatingVotes(ctx.db, ids);
   const lastRound = new Map<string, number>();
   for (const v of votes) lastRound.set(v.task_id, Math.max(lastRound.get(v.task_id) ?? 0, v.round));
-  const ratingCounts = new Map<Rating, number>(RATINGS.map((r) => [r, 0]));
-  for (const v of votes) if (v.round === lastRound.get(v.task_id)) ratingCounts.set(v.rating as Rating, (ratingCounts.get(v.rating as Rating) ?? 0) + 1);
+  const ratings: Record<string, number> = {};
+  for (const v of votes) if (v.round === lastRound.get(v.task_id) && byId.has(v.task_id)) ratings[v.rating] = (ratings[v.rating] ?? 0) + 1;
 
-  // per unit
-  const links = new Map<string, { lead: Set<string>; co: Set<string> }>();
-  for (const l of await listTaskUnitLinks(ctx.db, options.planId ? { planId: options.planId } : {})) {
-    const entry = links.get(l.unit_id) ?? { lead: new Set<string>(), co: new Set<string>() };
-    entry[l.relation].add(l.task_id);
-    links.set(l.unit_id, entry);
-  }
-  const missing = await missingReportsOf(ctx.db, { period: today.slice(0, 7), planId: options.planId });
-  const missingByUnit = new Map(missing.map((u) => [u.unitId, u.count]));
-  const returnsByUnit = new Map<string, number>();
-  for (const r of returns) {
-    const lead = byId.get(r.taskId)?.lead_unit_id;
-    if (lead) returnsByUnit.set(lead, (returnsByUnit.get(lead) ?? 0) + 1);
-  }
-  const names = await unitNameMap(ctx.db, links.keys());
-  const onTimeIds = new Set(onTime.map((t) => t.id));
-  const completedIds = new Set(completed.map((t) => t.id));
-  const units: UnitRankRow[] = [...links.entries()].map(([unitId, l]) => {
-    const leadIds = [...l.lead];
-    const done = leadIds.filter((id) => completedIds.has(id)).length;
-    const ok = leadIds.filter((id) => onTimeIds.has(id)).length;
-    return {
-      rank: 0,
-      unitId,
-      unitName: names.get(unitId) ?? unitId,
-      lead: l.lead.size,
-      co: l.co.size,
-      open: leadIds.filter((id) => isOpen(byId.get(id)?.stage ?? "done")).length,
-      completed: done,
-      completedOnTime: ok,
-      onTimeRate: done === 0 ? null : ok / done,
-      overdue: leadIds.filter((id) => marks.get(id)?.overdue).length,
-      returns: returnsByUnit.get(unitId) ?? 0,
-      missingReports: missingByUnit.get(unitId) ?? 0,
-      filters: { all: { ...base, unitId }, overdue: { ...base, unitId, overdue: true } },
-    };
-  });
-  units.sort(
+  return {
+    total: tasks.length,
+    open,
+    byStage,
+    completed: completed.result(),
+    completedOnTime,
+    overdue: overdue.result(),
+    returnsByReason,
+    returnsTotal,
+    durations,
+    classes: Object.fromEntries([...classes].map(([c, l]) => [c, l.result()])),
+    ratings,
+    units: [...units],
+  };
+}
+
+/**
+ * On time = the handle stage's completion was approved (the task left 办理 for 检查) on or before its
+ * due date (tasks.due_date, else the handle phase's end). Overdue = open and past the current
+ * stage's due date (phase fallback included). Returns = audit records task.RETURN, by the task's
+ * lead unit and by the `reason` in their detail.
+ *
+ * Computed one plan at a time (summary.ts): every count is exact; the task id lists (overdue,
+ * completed, each resolution class) hold at most `limit` ids — most overdue first, else in
+ * document order — with `truncated` when there are more.
+ */
+export async function computeStats(ctx: InnerContext, options: StatsOptions & { limit?: number }) {
+  const { today } = options;
+  const limit = options.limit ?? ROW_LIMIT;
+  const base: TaskListFilter = options.planId ? { planId: options.planId } : {};
+  let total = 0;
+  let open = 0;
+  let completedOnTime = 0;
+  let returnsTotal = 0;
+  const byStage = new Map<string, number>();
+  const completed = new TopList(limit);
+  const overdue = new TopList(limit);
+  const classes = new Map(RESOLUTION_CLASSES.map((c) => [c as string, new TopList(limit)]));
+  const returnsByReason = new Map<string, number>();
+  const durations = new Map(WORK_STAGES.map((s) => [s as string, { sum: 0, n: 0 }]));
+  const ratings = new Map<string, number>();
+  const units = new Map<string, UnitAcc>();
+  const add = <K>(map: Map<K, number>, key: K, n: number) => map.set(key, (map.get(key) ?? 0) + n);
+  await foldPlans(
+    ctx.db,
+    { planId: options.planId, today, key: `stats|${options.from ?? ""}|${options.to ?? ""}|${limit}` },
+    (planId) => statsPart(ctx, planId, options, limit),
+    (p) => {
+      total += p.total;
+      open += p.open;
+      completedOnTime += p.completedOnTime;
+      returnsTotal += p.returnsTotal;
+      for (const [k, n] of Object.entries(p.byStage)) add(byStage, k, n);
+      completed.addResult(p.completed);
+      overdue.addResult(p.overdue);
+      for (const [c, r] of Object.entries(p.classes)) classes.get(c)?.addResult(r);
+      for (const [k, n] of Object.entries(p.returnsByReason)) add(returnsByReason, k, n);
+      for (const [k, d] of Object.entries(p.durations)) {
+        const acc = durations.get(k);
+        if (acc) {
+          acc.sum += d.sum;
+          acc.n += d.n;
+        }
+      }
+      for (const [k, n] of Object.entries(p.ratings)) add(ratings, k, n);
+      for (const [id, u] of p.units) {
+        const acc = units.get(id) ?? newUnitAcc();
+        for (const k of Object.keys(acc) as (keyof UnitAcc)[]) acc[k] += u[k];
+        units.set(id, acc);
+      }
+    },
+  );
+
+  const names = await unitNameMap(ctx.db, units.keys());
+  const rows: UnitRankRow[] = [...units].map(([unitId, u]) => ({
+    rank: 0,
+    unitId,
+    unitName: names.get(unitId) ?? unitId,
+    lead: u.lead,
+    co: u.co,
+    open: u.open,
+    completed: u.completed,
+    completedOnTime: u.completedOnTime,
+    onTimeRate: u.completed === 0 ? null : u.completedOnTime / u.completed,
+    overdue: u.overdue,
+    returns: u.returns,
+    missingReports: u.missingReports,
+    filters: { all: { ...base, unitId }, overdue: { ...base, unitId, overdue: true } },
+  }));
+  rows.sort(
     (a, b) =>
       a.overdue - b.overdue ||
       a.missingReports - b.missingReports ||
@@ -148,27 +270,43 @@ export async function computeStats(ctx: InnerContext, options: StatsOptions) {
       a.unitName.localeCompare(b.unitName, "zh"),
   );
   // Ranked among the units that lead tasks — the table bulletins show — so ranks start at 1.
-  const leadUnits = units.filter((u) => u.lead > 0);
+  const leadUnits = rows.filter((u) => u.lead > 0);
   leadUnits.forEach((u, i) => (u.rank = i + 1));
 
-  const avg = (xs: number[]) => (xs.length === 0 ? null : Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 10) / 10);
+  const completedList = completed.result();
+  const overdueList = overdue.result();
+  const missingTotal = rows.reduce((n, u) => n + u.missingReports, 0);
   return {
     today,
     planId: options.planId ?? null,
-    total: tasks.length,
-    open: tasks.filter((t) => isOpen(t.stage)).length,
-    byStage,
-    onTime: { completed: completed.length, completedOnTime: onTime.length, rate: completed.length === 0 ? null : onTime.length / completed.length, taskIds: completed.map((t) => t.id) },
-    overdue: { count: overdueTasks.length, taskIds: overdueTasks.map((t) => t.id), filter: { ...base, overdue: true } as TaskListFilter },
+    /** at most this many ids in each `taskIds` (`truncated` when there are more) */
+    rowLimit: limit,
+    total,
+    open,
+    byStage: ALL_STAGES.map((stage) => ({ stage, label: STAGE_LABELS[stage], count: byStage.get(stage) ?? 0, filter: { ...base, stage: [stage] } as TaskListFilter })),
+    onTime: {
+      completed: completedList.count,
+      completedOnTime,
+      rate: completedList.count === 0 ? null : completedOnTime / completedList.count,
+      taskIds: completedList.items.map((x) => x.id),
+      truncated: completedList.truncated,
+    },
+    overdue: { count: overdueList.count, taskIds: overdueList.items.map((x) => x.id), truncated: overdueList.truncated, filter: { ...base, overdue: true } as TaskListFilter },
     returns: {
-      total: returns.length,
-      byReason: RETURN_REASONS.map((reason) => ({ reason, label: RETURN_REASON_LABELS[reason], count: returns.filter((r) => r.reason === reason).length })),
+      total: returnsTotal,
+      byReason: RETURN_REASONS.map((reason) => ({ reason, label: RETURN_REASON_LABELS[reason], count: returnsByReason.get(reason) ?? 0 })),
       byUnit: leadUnits.filter((u) => u.returns > 0).map((u) => ({ unitId: u.unitId, unitName: u.unitName, count: u.returns, filter: u.filters.all })),
     },
-    avgDaysPerStage: WORK_STAGES.map((stage) => ({ stage, label: STAGE_LABELS[stage], days: avg(durations.get(stage) ?? []), samples: durations.get(stage)?.length ?? 0 })),
-    resolutionClasses: RESOLUTION_CLASSES.map((c) => ({ class: c, label: RESOLUTION_CLASS_LABELS[c], count: classes.get(c)?.length ?? 0, taskIds: classes.get(c) ?? [] })),
-    evaluation: RATINGS.map((r) => ({ rating: r, label: RATING_LABELS[r], votes: ratingCounts.get(r) ?? 0 })),
-    missingReports: { period: today.slice(0, 7), total: missing.reduce((n, u) => n + u.count, 0) },
+    avgDaysPerStage: WORK_STAGES.map((stage) => {
+      const d = durations.get(stage) ?? { sum: 0, n: 0 };
+      return { stage, label: STAGE_LABELS[stage], days: d.n === 0 ? null : Math.round((d.sum / d.n) * 10) / 10, samples: d.n };
+    }),
+    resolutionClasses: RESOLUTION_CLASSES.map((c) => {
+      const r = classes.get(c)?.result() ?? { count: 0, items: [], truncated: false };
+      return { class: c, label: RESOLUTION_CLASS_LABELS[c], count: r.count, taskIds: r.items.map((x) => x.id), truncated: r.truncated };
+    }),
+    evaluation: RATINGS.map((r) => ({ rating: r, label: RATING_LABELS[r], votes: ratings.get(r) ?? 0 })),
+    missingReports: { period: today.slice(0, 7), total: missingTotal },
     units: leadUnits,
   };
 }

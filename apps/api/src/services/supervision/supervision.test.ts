@@ -11,7 +11,9 @@ import { detachedRequest, type Context, type InnerContext } from "../../context"
 import { createLogger } from "../../logger";
 import { createCaller } from "../../router";
 import { createPlanFromDraft } from "../plans";
+import { dashboard } from "./dashboard";
 import { runDailyJob, type WebhookPayload } from "./job";
+import { computeStats } from "./stats";
 
 let now = new Date("2025-09-01T02:00:00.000Z");
 const at = (iso: string) => (now = new Date(`${iso}T02:00:00.000Z`));
@@ -203,6 +205,54 @@ describe.each(testDialects())("supervision (createCaller, %s, clock in September
     expect(codeOf(await caller("a").supervision.stats({}).catch((e: unknown) => e))).toBe("FORBIDDEN");
   });
 
+  it("bounded lists: exact counts, the most urgent first, `truncated`; rows of given ids within the reader's scope", async () => {
+    const ctx = { ...inner, request: detachedRequest(), session: { sessionId: "s-office", user: users.office as UserRow } };
+    const full = await dashboard(ctx, { planId });
+    const cut = await dashboard(ctx, { planId }, 1);
+    expect(cut.open).toEqual({ count: 7, truncated: true });
+    expect(full.open).toEqual({ count: 7, truncated: false });
+    const dueOf = new Map(full.rows.map((r) => [r.taskId, r.marks.workdaysLeft ?? 1e9]));
+    for (const b of full.buckets) {
+      const c = cut.buckets.find((x) => x.key === b.key);
+      expect(c?.count).toBe(b.count);
+      expect(c?.truncated).toBe(b.count > 1);
+      expect(c?.taskIds).toHaveLength(Math.min(1, b.count));
+      // the one kept is the most urgent of the bucket (signLate ranks by the signing deadline)
+      if (b.key !== "signLate" && b.count > 0) expect(dueOf.get(c?.taskIds[0] as string)).toBe(Math.min(...b.taskIds.map((id) => dueOf.get(id) ?? 1e9)));
+    }
+    // every task a bucket lists is among the rows
+    expect(cut.buckets.flatMap((b) => b.taskIds).every((id) => cut.rows.some((r) => r.taskId === id))).toBe(true);
+
+    const s = await computeStats(inner, { planId, today: "2025-09-26", limit: 0 });
+    expect(s.overdue).toMatchObject({ count: 1, taskIds: [], truncated: true });
+    expect(s.onTime).toMatchObject({ completed: 1, completedOnTime: 1, taskIds: [], truncated: true });
+    // all plans (there is one) gives the same figures as the plan
+    const one = await caller("leader").supervision.stats({ planId });
+    const all = await caller("leader").supervision.stats({});
+    expect(all.total).toBe(one.total);
+    expect(all.byStage.map((b) => b.count)).toEqual(one.byStage.map((b) => b.count));
+    expect(all.units.map((u) => [u.unitId, u.lead, u.overdue, u.missingReports, u.returns])).toEqual(one.units.map((u) => [u.unitId, u.lead, u.overdue, u.missingReports, u.returns]));
+
+    // supervision.rows: the reader's tasks only
+    const ids = [task.T1!.id, task.T6!.id, "no-such-task"];
+    expect((await caller("office").supervision.rows({ taskIds: ids })).map((r) => r.ordinal)).toEqual([1, 6]);
+    expect((await caller("c").supervision.rows({ taskIds: ids })).map((r) => r.ordinal)).toEqual([6]);
+  });
+
+  it("a plan's cached part is recomputed after a write that bypassed the API (stage counts changed)", async () => {
+    const before = await caller("office").supervision.dashboard({});
+    const t7 = await inner.db.selectFrom("tasks").select(["stage"]).where("id", "=", task.T7!.id).executeTakeFirstOrThrow();
+    await inner.db.updateTable("tasks").set({ stage: "terminated" }).where("id", "=", task.T7!.id).execute();
+    try {
+      const after = await caller("office").supervision.dashboard({});
+      expect(after.open.count).toBe(before.open.count - 1);
+      expect(after.rows.some((r) => r.taskId === task.T7!.id)).toBe(false);
+    } finally {
+      await inner.db.updateTable("tasks").set({ stage: t7.stage }).where("id", "=", task.T7!.id).execute();
+    }
+    expect((await caller("office").supervision.dashboard({})).open.count).toBe(before.open.count);
+  });
+
   it("the daily job runs once per day: a second run (or process) raises nothing; webhook injected", async () => {
     const sent: WebhookPayload[] = [];
     const send = async (p: WebhookPayload) => void sent.push(p);
@@ -287,6 +337,8 @@ describe.each(testDialects())("supervision (createCaller, %s, clock in September
     await move("b", "T4", { type: "REPORT_PROGRESS", text: "已签约 3000 户", percent: 30 });
     expect((await caller("office").supervision.missingReports({ period: "2025-09" })).total).toBe(0);
     expect((await caller("office").supervision.taskDeadlines({ taskId: task.T4!.id })).marks.behind).toBeNull();
+    // the dashboard (its plan part cached since earlier calls) sees the report: the move's audit record names T4
+    expect((await caller("office").supervision.dashboard({ planId })).buckets.find((b) => b.key === "behind")?.taskIds).not.toContain(task.T4!.id);
   });
 
   it("exports the ledger as .xlsx (title, merged sections, frozen header, print setup, figures)", async () => {

@@ -201,7 +201,12 @@ export function DashboardPage() {
             size="small"
             danger
             aria-label={`${u.unitName} 逾期 ${u.overdue} 项，查看任务`}
-            onClick={() => setDrill({ kind: "rows", title: `${u.unitName} 逾期任务`, rows: (d?.rows ?? []).filter((r) => r.leadUnitId === u.unitId && r.marks.overdue) })}
+            onClick={() =>
+              // the dashboard's rows hold every open task unless it had to cut them; then the unit's overdue filter
+              d && !d.open.truncated
+                ? setDrill({ kind: "rows", title: `${u.unitName} 逾期任务`, rows: d.rows.filter((r) => r.leadUnitId === u.unitId && r.marks.overdue) })
+                : setDrill({ kind: "query", title: `${u.unitName} 逾期任务`, filter: u.filters.overdue })
+            }
           >
             {u.overdue}
           </Button>
@@ -229,7 +234,7 @@ export function DashboardPage() {
 
   const openBucket = (key: string, title: string) => {
     const b = d?.buckets.find((x) => x.key === key);
-    setDrill({ kind: "rows", title, rows: rowsOf(b?.taskIds ?? []) });
+    setDrill({ kind: "rows", title, rows: rowsOf(b?.taskIds ?? []), total: b?.count ?? 0, truncated: b?.truncated ?? false, filter: b?.filter });
   };
 
   const refresh = () => {
@@ -299,7 +304,7 @@ export function DashboardPage() {
                   value={<span style={{ color: s.overdue.count > 0 ? "#a8071a" : undefined }}>{s.overdue.count}</span>}
                   action={
                     s.overdue.count > 0 && (
-                      <Button type="link" size="small" style={{ padding: 0, alignSelf: "flex-start" }} onClick={() => setDrill({ kind: "rows", title: "逾期任务", rows: rowsOf(s.overdue.taskIds) })}>
+                      <Button type="link" size="small" style={{ padding: 0, alignSelf: "flex-start" }} onClick={() => setDrill({ kind: "ids", title: "逾期任务", ids: s.overdue.taskIds, total: s.overdue.count, truncated: s.overdue.truncated, filter: s.overdue.filter })}>
                         查看逾期任务
                       </Button>
                     )
@@ -311,7 +316,7 @@ export function DashboardPage() {
                   note={`办理完成 ${s.onTime.completed} 项，按时 ${s.onTime.completedOnTime} 项`}
                   action={
                     s.onTime.completed > 0 && (
-                      <Button type="link" size="small" style={{ padding: 0, alignSelf: "flex-start" }} onClick={() => setDrill({ kind: "query", title: "已完成办理的任务", filter: input, ids: s.onTime.taskIds })}>
+                      <Button type="link" size="small" style={{ padding: 0, alignSelf: "flex-start" }} onClick={() => setDrill({ kind: "ids", title: "已完成办理的任务", ids: s.onTime.taskIds, total: s.onTime.completed, truncated: s.onTime.truncated })}>
                         查看已完成任务
                       </Button>
                     )
@@ -331,7 +336,7 @@ export function DashboardPage() {
             ) : (
               d && (
                 <>
-                  <StatCard title="在办任务" value={d.rows.length} />
+                  <StatCard title="在办任务" value={d.open.count} />
                   <StatCard title="逾期任务" value={<span style={{ color: bucketCount("red") > 0 ? "#a8071a" : undefined }}>{bucketCount("red")}</span>} />
                   <StatCard title="临期任务" value={bucketCount("yellow")} />
                   <StatCard
@@ -350,7 +355,10 @@ export function DashboardPage() {
 
           {d && (
             <Card title={<h2 className="section-title">督办提示</h2>} style={{ marginBottom: 16 }}>
-              <p style={{ marginTop: 0, color: "rgba(0,0,0,0.7)" }}>点击卡片查看对应任务。</p>
+              <p style={{ marginTop: 0, color: "rgba(0,0,0,0.7)" }}>
+                点击卡片查看对应任务。
+                {d.buckets.some((b) => b.truncated) && `任务较多的类别只列出最紧急的前 ${d.rowLimit} 项，打开后可按条件查看全部。`}
+              </p>
               <Buckets buckets={d.buckets} onOpen={(b) => openBucket(b.key, b.label)} />
             </Card>
           )}
@@ -418,7 +426,7 @@ export function DashboardPage() {
                         option={barOption(s.resolutionClasses.map((c) => `${c.class}类`), s.resolutionClasses.map((c) => c.count), { name: "任务数" })}
                         onSelect={(i) => {
                           const c = s.resolutionClasses[i];
-                          if (c && c.count > 0) setDrill({ kind: "query", title: `${c.class}类（${c.label}）`, filter: input, ids: c.taskIds });
+                          if (c && c.count > 0) setDrill({ kind: "ids", title: `${c.class}类（${c.label}）`, ids: c.taskIds, total: c.count, truncated: c.truncated });
                         }}
                       />
                       <FigureList
@@ -427,7 +435,7 @@ export function DashboardPage() {
                           key: c.class,
                           label: c.label.startsWith(c.class) ? c.label : `${c.class} ${c.label}`,
                           value: `${c.count} 项`,
-                          onOpen: c.count > 0 ? () => setDrill({ kind: "query", title: `${c.class}类（${c.label}）`, filter: input, ids: c.taskIds }) : undefined,
+                          onOpen: c.count > 0 ? () => setDrill({ kind: "ids", title: `${c.class}类（${c.label}）`, ids: c.taskIds, total: c.count, truncated: c.truncated }) : undefined,
                           openLabel: `${c.class}类 ${c.count} 项，查看任务`,
                         }))}
                       />

@@ -1,9 +1,11 @@
-// Drill-down: the tasks behind a figure of the dashboard — either the dashboard's own rows (exact,
-// with marks) or a task.list filter, optionally narrowed to the exact task ids the server counted.
-import { useInfiniteQuery } from "@tanstack/react-query";
+// Drill-down: the tasks behind a figure of the dashboard — the dashboard's own rows (with marks),
+// the rows of a statistic's task ids (supervision.rows), or a task.list filter. The server returns at
+// most `rowLimit` tasks per figure (the most urgent first); when a figure has more, the drawer says
+// so ("显示前 N 项，共 M 项") and offers the figure's task.list filter for the rest.
+import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { Alert, Button, Drawer, Grid } from "antd";
 import type { ColumnsType } from "antd/es/table";
-import { useEffect } from "react";
+import { useEffect, useState } from "react";
 import { Link } from "react-router";
 import { ScrollTable } from "../../../components/ScrollTable";
 import { MarkBadge, StageTag, StatusTag } from "../../../components/tags";
@@ -14,9 +16,17 @@ import { type RouterInputs, type RouterOutputs, useTRPC } from "../../../trpc";
 export type DashboardRow = RouterOutputs["supervision"]["dashboard"]["rows"][number];
 export type TaskListFilter = Omit<RouterInputs["task"]["list"], "cursor" | "limit">;
 
+/** A figure cut to its first rows: its exact count, and the task.list filter for all of its tasks if there is one. */
+export interface Cut {
+  total: number;
+  truncated: boolean;
+  filter?: TaskListFilter;
+}
+
 export type Drill =
-  | { kind: "rows"; title: string; rows: DashboardRow[] }
-  | { kind: "query"; title: string; filter: TaskListFilter; ids?: readonly string[] };
+  | ({ kind: "rows"; title: string; rows: DashboardRow[] } & Partial<Cut>)
+  | ({ kind: "ids"; title: string; ids: readonly string[] } & Partial<Cut>)
+  | { kind: "query"; title: string; filter: TaskListFilter };
 
 interface DrillRow {
   id: string;
@@ -69,30 +79,29 @@ function fromDashboard(r: DashboardRow): DrillRow {
   };
 }
 
-export function TaskDrawer({ drill, onClose }: { drill: Drill | null; onClose: () => void }) {
+export function TaskDrawer({ drill: opened, onClose }: { drill: Drill | null; onClose: () => void }) {
   const trpc = useTRPC();
   const screens = Grid.useBreakpoint();
+  // "查看全部" turns a cut figure into its task.list filter
+  const [expanded, setExpanded] = useState<Drill | null>(null);
+  useEffect(() => setExpanded(null), [opened]);
+  const drill = expanded ?? opened;
   const query = drill?.kind === "query" ? drill : null;
   const list = useInfiniteQuery(
     trpc.task.list.infiniteQueryOptions(
-      { ...(query?.filter ?? {}), limit: 500 },
+      { ...(query?.filter ?? {}), limit: 100 },
       { getNextPageParam: (last) => last.nextCursor ?? undefined, enabled: query !== null },
     ),
   );
-  const wantsAll = query?.ids !== undefined;
-  useEffect(() => {
-    // Narrowing to exact ids needs every page of the filter.
-    if (wantsAll && list.hasNextPage && !list.isFetchingNextPage) void list.fetchNextPage();
-  }, [wantsAll, list]);
+  const byIds = drill?.kind === "ids" ? drill : null;
+  const idRows = useQuery({ ...trpc.supervision.rows.queryOptions({ taskIds: [...(byIds?.ids ?? [])] }), enabled: byIds !== null && byIds.ids.length > 0 });
 
   let rows: DrillRow[] = [];
   if (drill?.kind === "rows") rows = drill.rows.map(fromDashboard);
+  if (byIds !== null) rows = byIds.ids.length === 0 ? [] : (idRows.data ?? []).map(fromDashboard);
   if (query !== null) {
     const items = list.data?.pages.flatMap((p) => p.items) ?? [];
-    const ids = query.ids ? new Set(query.ids) : null;
-    rows = items
-      .filter((t) => ids === null || ids.has(t.id))
-      .map((t) => ({
+    rows = items.map((t) => ({
         id: t.id,
         number: taskNumber(t.path),
         text: t.text,
@@ -103,17 +112,38 @@ export function TaskDrawer({ drill, onClose }: { drill: Drill | null; onClose: (
         mark: t.mark,
       }));
   }
-  const loading = query !== null && (list.isPending || (wantsAll && list.hasNextPage));
+  const loading = (query !== null && list.isPending) || (byIds !== null && byIds.ids.length > 0 && idRows.isPending);
+  const cut = drill !== null && drill.kind !== "query" && drill.truncated === true ? drill : null;
+  const error = query !== null ? list.error : byIds !== null ? idRows.error : null;
+  // task.list pages: the count is known only once every page is loaded
+  const count = loading ? "…" : cut ? `共 ${cut.total ?? rows.length}` : query !== null && list.hasNextPage ? `已加载 ${rows.length}` : rows.length;
 
   return (
     <Drawer
       open={drill !== null}
       onClose={onClose}
       size={screens.md === false ? "100%" : 880}
-      title={drill ? `${drill.title}（${loading ? "…" : rows.length} 项）` : ""}
+      title={drill ? `${drill.title}（${count} 项）` : ""}
       destroyOnHidden
     >
-      {query !== null && list.isError && <Alert type="error" showIcon title={errorInfo(list.error).message} style={{ marginBottom: 12 }} />}
+      {error && <Alert type="error" showIcon title={errorInfo(error).message} style={{ marginBottom: 12 }} />}
+      {cut && (
+        <Alert
+          type="info"
+          showIcon
+          style={{ marginBottom: 12 }}
+          title={`显示前 ${rows.length} 项，共 ${cut.total ?? rows.length} 项（按紧急程度排列）。`}
+          description={
+            cut.filter ? (
+              <Button size="small" onClick={() => cut.filter && setExpanded({ kind: "query", title: `${cut.title}（按条件查看全部）`, filter: cut.filter })}>
+                按条件查看全部任务
+              </Button>
+            ) : (
+              "其余任务请在任务列表中按条件筛选查看。"
+            )
+          }
+        />
+      )}
       <ScrollTable<DrillRow>
         label={drill ? `${drill.title}的任务` : "任务"}
         minWidth={760}
@@ -125,7 +155,7 @@ export function TaskDrawer({ drill, onClose }: { drill: Drill | null; onClose: (
         pagination={rows.length > 50 ? { pageSize: 50, showSizeChanger: false } : false}
         locale={{ emptyText: "没有任务" }}
       />
-      {query !== null && !wantsAll && list.hasNextPage && (
+      {query !== null && list.hasNextPage && (
         <Button style={{ marginTop: 12 }} onClick={() => void list.fetchNextPage()} loading={list.isFetchingNextPage}>
           加载更多
         </Button>

@@ -1,0 +1,177 @@
+// The dashboard and the statistics over many plans with bounded memory. Both are computed one plan
+// at a time (its tasks, marks and moves — at most one plan's worth in memory) and folded into exact
+// counts plus a bounded, most-urgent-first list of task ids per figure (`TopList`).
+//
+// Each plan's part is kept in memory per (plan, scope, day) and reused until that plan changes, so
+// a dashboard over all plans recomputes only the plans written since the last call. What "changed"
+// means: every write through the API appends an audit record (ok outcome) naming its task, so the
+// log's tail since the last look (audit_head.seq) names the tasks — hence the plans — to recompute;
+// a plan-level record without a task (plan.*, task.*) drops everything. As a guard against writes
+// that bypass the API (raw SQL, bulk loads, tests), each part also carries its plan's stage counts
+// from the trigger-kept `task_plan_counts`: any insert, delete or stage change there drops it.
+import type { DbOrTrx, Task } from "@duban/db";
+
+/** Rows / task ids returned per figure; the exact count and `truncated` tell how many there are. */
+export const ROW_LIMIT = 100;
+
+/** A task in a bounded list: smaller `key` first (more urgent), then document order. */
+export interface Ranked {
+  id: string;
+  key: number;
+  order: string;
+}
+
+export interface TopResult {
+  count: number;
+  items: Ranked[];
+  truncated: boolean;
+}
+
+const compare = (a: Ranked, b: Ranked) => a.key - b.key || (a.order < b.order ? -1 : a.order > b.order ? 1 : 0);
+
+/** Counts everything added and keeps the `limit` first by (key, document order). */
+export class TopList {
+  private items: Ranked[] = [];
+  count = 0;
+  constructor(readonly limit: number) {}
+
+  add(item: Ranked): void {
+    this.count += 1;
+    this.items.push(item);
+    if (this.items.length >= this.limit * 2 + 64) this.trim();
+  }
+
+  addResult(part: TopResult): void {
+    this.count += part.count;
+    for (const item of part.items) this.items.push(item);
+    if (this.items.length >= this.limit * 2 + 64) this.trim();
+  }
+
+  private trim(): void {
+    this.items.sort(compare);
+    if (this.items.length > this.limit) this.items.length = this.limit;
+  }
+
+  result(): TopResult {
+    this.trim();
+    return { count: this.count, items: [...this.items], truncated: this.count > this.items.length };
+  }
+}
+
+/** Document order of a task (plan, ordinal, id) as a string that sorts the same way. */
+export function docOrder(task: Pick<Task, "plan_id" | "ordinal" | "id">): string {
+  return `${task.plan_id}\u0001${String(task.ordinal).padStart(9, "0")}\u0001${task.id}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Per-plan parts, cached
+
+interface CacheState {
+  seq: number;
+  today: string;
+  /** planId → (part key → { signature, value }) */
+  parts: Map<string, Map<string, { signature: string; value: unknown }>>;
+  size: number;
+}
+
+/** Beyond this many cached parts (all kinds and scopes) the cache starts again. */
+const MAX_PARTS = 20_000;
+/** A tail longer than this is not read record by record: everything is recomputed. */
+const MAX_TAIL = 20_000;
+
+const caches = new WeakMap<object, CacheState>();
+
+function clear(state: CacheState): void {
+  state.parts.clear();
+  state.size = 0;
+}
+
+/**
+ * Brings the cache of this database up to date and returns every plan that has tasks, in id order,
+ * with its stage-count signature.
+ */
+async function refresh(db: DbOrTrx, state: CacheState, today: string): Promise<Map<string, string>> {
+  if (state.today !== today) {
+    clear(state);
+    state.today = today;
+  }
+  const head = await db.selectFrom("audit_head").select("seq").where("id", "=", 1).executeTakeFirst();
+  const seq = Number(head?.seq ?? 0);
+  if (seq < state.seq || seq - state.seq > MAX_TAIL) clear(state);
+  else if (seq > state.seq && state.size > 0) {
+    const tail = await db
+      .selectFrom("audit_log")
+      .select(["task_id", "action", "outcome"])
+      .where("seq", ">", state.seq)
+      .where("seq", "<=", seq)
+      .execute();
+    const taskIds = new Set<string>();
+    let all = false;
+    for (const r of tail) {
+      if (r.outcome !== "ok") continue;
+      if (r.task_id !== null) taskIds.add(r.task_id);
+      else if (r.action.startsWith("plan.") || r.action.startsWith("task.")) all = true;
+    }
+    if (all) clear(state);
+    else if (taskIds.size > 0) {
+      const ids = [...taskIds];
+      for (let i = 0; i < ids.length; i += 500) {
+        const plans = await db.selectFrom("tasks").select("plan_id").distinct().where("id", "in", ids.slice(i, i + 500)).execute();
+        for (const p of plans) {
+          state.size -= state.parts.get(p.plan_id)?.size ?? 0;
+          state.parts.delete(p.plan_id);
+        }
+      }
+    }
+  }
+  state.seq = seq;
+  const counts = await db.selectFrom("task_plan_counts").select(["plan_id", "stage", "n"]).orderBy("plan_id").orderBy("stage").execute();
+  const signatures = new Map<string, string>();
+  for (const c of counts) {
+    if (Number(c.n) === 0) continue;
+    const prev = signatures.get(c.plan_id);
+    signatures.set(c.plan_id, `${prev === undefined ? "" : `${prev},`}${c.stage}:${Number(c.n)}`);
+  }
+  return signatures;
+}
+
+/**
+ * Folds `compute(planId)` over the plans (the given one, or every plan with tasks), reusing parts
+ * cached under `key` while their plan is unchanged. Plans are visited one after the other.
+ */
+export async function foldPlans<P>(
+  db: DbOrTrx,
+  options: { planId?: string | undefined; key: string; today: string },
+  compute: (planId: string) => Promise<P>,
+  fold: (part: P) => void,
+): Promise<void> {
+  let state = caches.get(db);
+  if (state === undefined) {
+    state = { seq: -1, today: options.today, parts: new Map(), size: 0 };
+    caches.set(db, state);
+  }
+  const signatures = await refresh(db, state, options.today);
+  const seqAtRefresh = state.seq;
+  const planIds = options.planId !== undefined ? [options.planId] : [...signatures.keys()];
+  for (const planId of planIds) {
+    const signature = signatures.get(planId) ?? "";
+    if (signature === "") continue; // a plan without tasks adds nothing
+    const cached = state.parts.get(planId)?.get(options.key);
+    if (cached !== undefined && cached.signature === signature) {
+      fold(cached.value as P);
+      continue;
+    }
+    const value = await compute(planId);
+    fold(value);
+    // Another call looked at a newer log tail meanwhile: this part may predate a write it dropped.
+    if (state.seq !== seqAtRefresh || state.today !== options.today) continue;
+    if (state.size >= MAX_PARTS) clear(state);
+    let byKey = state.parts.get(planId);
+    if (byKey === undefined) {
+      byKey = new Map();
+      state.parts.set(planId, byKey);
+    }
+    if (!byKey.has(options.key)) state.size += 1;
+    byKey.set(options.key, { signature, value });
+  }
+}
