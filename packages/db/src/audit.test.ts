@@ -152,7 +152,7 @@ describe.each(DIALECTS)('audit log (%s)', (dialect) => {
   it('verifies records holding any text the same way, whoever writes the payload (property)', async () => {
     // a raw NUL only on SQLite: PostgreSQL text cannot hold one (the API refuses it before it gets here;
     // inside detail and file_hashes it is escaped JSON)
-    const special = fc.constantFrom('\0', '\b', '\t', '\n', '\f', '\r', '\u001f', '"', '\\', '/', "'", '\u007f', '中', '😀', '\u2028', 'a');
+    const special = fc.constantFrom('\0', '\b', '\t', '\n', '\f', '\r', '\u001f', '"', '\\', '/', "'", '\u007f', '中', '😀', '\ud83d', '\ude00', '\u2028', 'a');
     const text = fc
       .oneof(fc.string({ unit: 'binary', maxLength: 24 }), fc.string({ unit: special, maxLength: 12 }))
       .map((x) => (dialect === 'postgres' ? x.replaceAll('\0', '') : x));
@@ -175,6 +175,20 @@ describe.each(DIALECTS)('audit log (%s)', (dialect) => {
       ),
       { numRuns: 20 },
     );
+  });
+
+  it('stores and hashes a lone surrogate as U+FFFD, so the record verifies', async () => {
+    // e.g. a login name cut at 64 UTF-16 units in the middle of an emoji: UTF-8 cannot hold half a
+    // surrogate pair, the driver stores U+FFFD, and a hash over the original could never verify.
+    const cut = `${'名'.repeat(63)}😀`.slice(0, 64);
+    const row = await appendAudit(t.db, record({ actor_username: cut, comment: 'a\udc00b😀', detail: { name: '\ud800' } }));
+    expect(row.actor_username).toBe(`${'名'.repeat(63)}\ufffd`);
+    expect(row.comment).toBe('a\ufffdb😀');
+    const stored = await t.db.selectFrom('audit_log').selectAll().where('seq', '=', row.seq).executeTakeFirstOrThrow();
+    expect({ ...stored, seq: Number(stored.seq) }).toEqual(row);
+    expect(JSON.parse(stored.detail)).toEqual({ name: '\ud800' });
+    const head = await getAuditHead(t.db);
+    expect(await verifyEveryWay(t.db)).toEqual({ ok: true, count: head.seq, headHash: head.hash });
   });
 
   it('gives the event loop a turn between batches', async () => {

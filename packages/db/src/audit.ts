@@ -89,6 +89,23 @@ export function computeAuditHash(prevHash: string, row: AuditHashedRow, alg: Has
   return createHash(alg).update(prevHash, 'utf8').update(canonicalAuditPayload(row), 'utf8').digest('hex');
 }
 
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * The text the database will hold for `s`: UTF-8 cannot encode a lone surrogate (half of an
+ * emoji, e.g. a login name cut at 64 UTF-16 units), and both drivers store U+FFFD in its place.
+ * The record is hashed as stored, so it verifies (hashing the original made it a hash mismatch
+ * for ever — anyone could make `audit verify` report a break by signing in with such a name).
+ * (detail and file_hashes are canonical JSON, where JSON.stringify escapes a lone surrogate.)
+ */
+function storable(s: string): string {
+  return s.replace(LONE_SURROGATE, '\ufffd');
+}
+
+function storableOrNull(s: string | null | undefined): string | null {
+  return s === null || s === undefined ? null : storable(s);
+}
+
 /** What the caller supplies; seq, prev_hash, hash and hash_alg are filled in by appendAudit. */
 export interface AuditRecordInput {
   id?: string;
@@ -132,24 +149,24 @@ export function appendAudit(db: DbOrTrx, record: AuditRecordInput, options: Appe
 
     const unhashed: Omit<AuditLogRow, 'hash'> = {
       seq: Number(head.seq) + 1,
-      id: record.id ?? newId(),
-      at: record.at ?? nowIso(),
-      actor_user_id: record.actor_user_id ?? null,
-      actor_username: record.actor_username ?? null,
-      actor_role: record.actor_role ?? null,
-      actor_unit_id: record.actor_unit_id ?? null,
-      action: record.action,
-      object_type: record.object_type ?? null,
-      object_id: record.object_id ?? null,
-      task_id: record.task_id ?? null,
+      id: storable(record.id ?? newId()),
+      at: storable(record.at ?? nowIso()),
+      actor_user_id: storableOrNull(record.actor_user_id),
+      actor_username: storableOrNull(record.actor_username),
+      actor_role: storableOrNull(record.actor_role),
+      actor_unit_id: storableOrNull(record.actor_unit_id),
+      action: storable(record.action),
+      object_type: storableOrNull(record.object_type),
+      object_id: storableOrNull(record.object_id),
+      task_id: storableOrNull(record.task_id),
       outcome: record.outcome ?? 'ok',
-      reason_code: record.reason_code ?? null,
-      from_state: record.from_state ?? null,
-      to_state: record.to_state ?? null,
-      comment: record.comment ?? null,
+      reason_code: storableOrNull(record.reason_code),
+      from_state: storableOrNull(record.from_state),
+      to_state: storableOrNull(record.to_state),
+      comment: storableOrNull(record.comment),
       detail: canonicalJson(record.detail ?? {}),
       file_hashes: canonicalJson(record.file_hashes ?? []),
-      client_ip: record.client_ip ?? null,
+      client_ip: storableOrNull(record.client_ip),
       hash_alg: alg,
       prev_hash: head.hash,
     };
