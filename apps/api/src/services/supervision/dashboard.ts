@@ -123,9 +123,10 @@ async function dashboardPart(ctx: Authed, planId: string, unitId: string | undef
   const openList = new TopList(limit);
   for (const t of tasks) {
     const m = marks.get(t.id) as TaskMarks;
-    openList.add({ id: t.id, key: byDue(m), order: docOrder(t) });
+    const order = docOrder(t); // one string per task, shared by every list it is in
+    openList.add({ id: t.id, key: byDue(m), order });
     BUCKETS.forEach((b, i) => {
-      if (b.pick(t, m)) lists[i]?.add({ id: t.id, key: b.urgency(m), order: docOrder(t) });
+      if (b.pick(t, m)) lists[i]?.add({ id: t.id, key: b.urgency(m), order });
     });
   }
   return { open: openList.result(), buckets: Object.fromEntries(BUCKETS.map((b, i) => [b.key, (lists[i] as TopList).result()])) as Record<BucketKey, TopResult> };

@@ -29,26 +29,42 @@ export interface TopResult {
 
 const compare = (a: Ranked, b: Ranked) => a.key - b.key || (a.order < b.order ? -1 : a.order > b.order ? 1 : 0);
 
-/** Counts everything added and keeps the `limit` first by (key, document order). */
+/**
+ * Counts everything added and keeps the `limit` first by (key, document order). Parts (results of
+ * other lists, already sorted) are merged in O(limit).
+ */
 export class TopList {
   private items: Ranked[] = [];
+  private sorted = true;
   count = 0;
   constructor(readonly limit: number) {}
 
   add(item: Ranked): void {
     this.count += 1;
     this.items.push(item);
+    this.sorted = false;
     if (this.items.length >= this.limit * 2 + 64) this.trim();
   }
 
   addResult(part: TopResult): void {
     this.count += part.count;
-    for (const item of part.items) this.items.push(item);
-    if (this.items.length >= this.limit * 2 + 64) this.trim();
+    if (part.items.length === 0) return;
+    this.trim();
+    const a = this.items;
+    const b = part.items;
+    const out: Ranked[] = [];
+    let i = 0;
+    let j = 0;
+    while (out.length < this.limit && (i < a.length || j < b.length)) {
+      if (j >= b.length || (i < a.length && compare(a[i] as Ranked, b[j] as Ranked) <= 0)) out.push(a[i++] as Ranked);
+      else out.push(b[j++] as Ranked);
+    }
+    this.items = out;
   }
 
   private trim(): void {
-    this.items.sort(compare);
+    if (!this.sorted) this.items.sort(compare);
+    this.sorted = true;
     if (this.items.length > this.limit) this.items.length = this.limit;
   }
 
