@@ -1,5 +1,5 @@
 // pnpm bench: every section of issue 8 in one run; prints a table and writes bench/results/*.json.
-// Flags: --full (adds 1M tasks to the query section), --only=a,b (sections: transitions, bpmn,
+// Flags: --full (adds 1M tasks to the query section), --only=a,b (sections: transitions, service, bpmn,
 // queries, audit, import), --quick (short phases, for trying the harness).
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
@@ -31,13 +31,17 @@ const results: Record<string, unknown> = {};
 if (want("transitions")) {
   process.stdout.write("transitions (SQLite)\n");
   results.sqlite = await transitionsBench({ dialect: "sqlite", clientCounts: [16, 64], durationMs, warmupMs });
-  results.service = await serviceBench({ movers: 64, durationMs, warmupMs });
   if (pgUrl) {
     process.stdout.write("transitions (PostgreSQL)\n");
     results.postgres = await transitionsBench({ dialect: "postgres", serverUrl: pgUrl, clientCounts: [16, 64], durationMs, warmupMs });
   } else {
     process.stdout.write("transitions (PostgreSQL): skipped — set DATABASE_URL=postgres://… to run it\n");
   }
+}
+
+if (want("transitions") || want("service")) {
+  process.stdout.write("transition service in-process (SQLite)\n");
+  results.service = await serviceBench({ movers: 64, durationMs, warmupMs });
 }
 
 if (want("bpmn")) {
