@@ -108,6 +108,21 @@ async function runLoad(workers: Worker[], ms: number, acks: Ack[] | null, latenc
   return { ok, errors, seconds: (performance.now() - started) / 1000 };
 }
 
+async function runPlainQueries(workers: Worker[], ms: number): Promise<{ ok: number; seconds: number }> {
+  let ok = 0;
+  const started = performance.now();
+  const until = started + ms;
+  await Promise.all(
+    workers.map(async (w) => {
+      while (performance.now() < until) {
+        await w.office.query("auth.me", null);
+        ok++;
+      }
+    }),
+  );
+  return { ok, seconds: (performance.now() - started) / 1000 };
+}
+
 /** Every acknowledged move is recorded exactly once; versions 2..n per task; the chain verifies. */
 async function checkAcks(url: string, tasks: TaskState[], acks: Ack[]): Promise<{ ok: boolean; detail: string }> {
   const handle = createDatabase({ url });
@@ -201,6 +216,17 @@ export async function transitionsBench(opts: TransitionOptions): Promise<Transit
       record({ section, metric: `HTTP durable transitions/s, ${n} clients`, value: rate, unit: "/s", note: `${r.ok} ok, ${r.errors} conflicts in ${r.seconds.toFixed(1)} s` });
       record({ section, metric: `latency p50, ${n} clients`, value: s.p50, unit: "ms" });
       record({ section, metric: `latency p99, ${n} clients`, value: s.p99, unit: "ms", ...(n === 64 ? { target: "≤ 50 ms", pass: s.p99 <= 50 } : {}) });
+    }
+    {
+      // The request path alone: the same clients asking auth.me (cookie → session lookup, tRPC,
+      // JSON answer) instead of moving a task — what any request costs before its own work.
+      const n = Math.max(...opts.clientCounts);
+      const stopProfile = await server.profile(`${opts.dialect}-authme-server`);
+      const cpu0 = process.cpuUsage();
+      const r = await runPlainQueries(workers.slice(0, n), opts.durationMs / 2);
+      const clientCpu = process.cpuUsage(cpu0);
+      await stopProfile();
+      record({ section, metric: `HTTP requests/s of a trivial signed-in query (auth.me), ${n} clients`, value: r.ok / r.seconds, unit: "/s", note: `upper bound of any request through this server; load clients used ${(((clientCpu.user + clientCpu.system) / 1e6 / r.seconds) * 100).toFixed(0)} % of a core` });
     }
     await server.stop();
 
