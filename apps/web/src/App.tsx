@@ -18,6 +18,7 @@ import { ChangePasswordPage } from "./pages/login/change-password";
 import { LoginPage } from "./pages/login/login";
 import { NotFoundPage } from "./pages/not-found";
 import { NoticeListPage } from "./pages/notices/list";
+import { NoticePrintPage } from "./pages/notices/print";
 import { PlanImportPage } from "./pages/plans/import";
 import { PlanListPage } from "./pages/plans/list";
 import { PlanShowPage } from "./pages/plans/show";
@@ -56,6 +57,7 @@ export function Root() {
                 <Route path="/change-password" element={<ChangePasswordPage />} />
                 <Route path="/totp-setup" element={<TotpSetupPage />} />
                 <Route element={<RequireAuth />}>
+                  <Route path="notices/:noticeId/print" element={<NoticePrintPage />} />
                   <Route element={<AppLayout />}>
                     <Route index element={<HomePage />} />
                     <Route path="plans" element={<PlanListPage />} />

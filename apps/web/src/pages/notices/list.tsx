@@ -28,6 +28,15 @@ function LateTag({ notice }: { notice: Notice }) {
   return <ToneTag tone="red">{notice.status === "answered" ? "逾期答复" : "已超答复期限"}</ToneTag>;
 }
 
+/** Opens the notice as the printable form in a new tab (drafts as a preview). */
+function PrintLink({ notice }: { notice: Notice }) {
+  return (
+    <Link to={`/notices/${notice.id}/print`} target="_blank" rel="noopener" style={{ fontSize: 12 }} aria-label={`打印${notice.colourLabel} ${notice.number ?? "草稿"}`}>
+      {notice.status === "draft" ? "预览督办单" : "打印督办单"}
+    </Link>
+  );
+}
+
 export function NoticeListPage() {
   const me = useMe();
   const trpc = useTRPC();
@@ -122,6 +131,7 @@ export function NoticeListPage() {
           <div style={{ fontSize: 12, color: "rgba(0,0,0,0.7)" }}>
             {status === "draft" ? `生成于 ${formatDateTime(n.createdAt)}` : `签发于 ${formatDateTime(n.issuedAt)}`}
           </div>
+          <PrintLink notice={n} />
         </div>
       ),
     },
@@ -220,7 +230,9 @@ export function NoticeListPage() {
             </Link>
             <div style={{ marginTop: 4 }}>承办单位：{n.unitName}</div>
             <p style={{ whiteSpace: "pre-wrap", margin: "6px 0" }}>{n.facts}</p>
-            <div>答复期限：{formatDate(n.replyDue)}</div>
+            <div>
+              答复期限：{formatDate(n.replyDue)}{"\u3000"}<PrintLink notice={n} />
+            </div>
             {n.answerText && (
               <div style={{ marginTop: 6, padding: 8, background: "#f6ffed", borderRadius: 6 }}>
                 <div style={{ whiteSpace: "pre-wrap" }}>答复：{n.answerText}</div>
