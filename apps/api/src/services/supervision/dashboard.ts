@@ -1,12 +1,14 @@
 // The supervision dashboard and a task's deadlines: marks with the phase fallback and signing mark.
 import { getTask, getTasksByIds, type Task } from "@duban/db";
 import type { TaskStage } from "@duban/db";
+import type { InnerContext } from "../../context";
 import { canReadTask } from "../access";
 import { workdaysLeft as workdaysLeftOf } from "../deadlines";
 import { notFound } from "../../errors";
 import { addWorkdays } from "./calendar";
 import { computeMarks, isOpen, type TaskMarks } from "./marks";
 import { allTasks, pathLabel, scopeUnit, todayOf, unitNameMap, type Authed } from "./common";
+import { computeStats } from "./stats";
 import { docOrder, foldPlans, ROW_LIMIT, TopList, type TopResult } from "./summary";
 
 /** task.list's input shape, so a bucket's drill-down is `trpc.task.list({...filter, limit})`. */
@@ -116,7 +118,7 @@ function byDue(m: TaskMarks): number {
   return m.workdaysLeft ?? NO_DUE;
 }
 
-async function dashboardPart(ctx: Authed, planId: string, unitId: string | undefined, today: string, limit: number): Promise<DashboardPart> {
+async function dashboardPart(ctx: InnerContext, planId: string, unitId: string | undefined, today: string, limit: number): Promise<DashboardPart> {
   const tasks = (await allTasks(ctx.db, { planId, ...(unitId ? { unitId } : {}) })).filter((t) => isOpen(t.stage));
   const marks = await computeMarks(ctx, tasks, today);
   const lists = BUCKETS.map(() => new TopList(limit));
@@ -140,8 +142,12 @@ async function dashboardPart(ctx: Authed, planId: string, unitId: string | undef
  * document order (all open tasks when there are no more than `rowLimit`).
  */
 export async function dashboard(ctx: Authed, input: { planId?: string; unitId?: string }, limit = ROW_LIMIT) {
-  const today = todayOf(ctx);
-  const unitId = scopeUnit(ctx, input.unitId);
+  return dashboardOf(ctx, { planId: input.planId, unitId: scopeUnit(ctx, input.unitId) }, todayOf(ctx), limit);
+}
+
+/** The dashboard of a scope already checked (unitId: a liaison's unit, or the unit asked for). */
+export async function dashboardOf(ctx: InnerContext, input: { planId?: string | undefined; unitId?: string | undefined }, today: string, limit = ROW_LIMIT) {
+  const { unitId } = input;
   const openList = new TopList(limit);
   const lists = BUCKETS.map(() => new TopList(limit));
   await foldPlans(
@@ -173,7 +179,7 @@ export async function dashboard(ctx: Authed, input: { planId?: string; unitId?: 
 }
 
 /** Dashboard rows (with marks) of the given tasks, in document order. */
-async function rowsOf(ctx: Authed, ids: readonly string[], today: string): Promise<DashboardRow[]> {
+async function rowsOf(ctx: InnerContext, ids: readonly string[], today: string): Promise<DashboardRow[]> {
   const tasks: Task[] = [];
   for (let i = 0; i < ids.length; i += 500) tasks.push(...(await getTasksByIds(ctx.db, ids.slice(i, i + 500))));
   tasks.sort((a, b) => (docOrder(a) < docOrder(b) ? -1 : 1));
@@ -192,4 +198,14 @@ export async function dashboardRows(ctx: Authed, input: { taskIds: readonly stri
   const ids: string[] = [];
   for (const id of new Set(input.taskIds)) if (await canReadTask(ctx.db, user, id)) ids.push(id);
   return rowsOf(ctx, ids, todayOf(ctx));
+}
+
+/**
+ * Computes the office's dashboard and statistics over all plans, so that their parts are cached
+ * before anyone asks (after a restart, and each day after the daily job): plan by plan, yielding
+ * between queries, so requests are served meanwhile.
+ */
+export async function warmSupervision(ctx: InnerContext, today: string): Promise<void> {
+  await dashboardOf(ctx, {}, today);
+  await computeStats(ctx, { today });
 }

@@ -7,6 +7,7 @@ import { claimJobRun, finishJobRun, inTransaction, insertNotifications, type New
 import type { InnerContext } from "../../context";
 import { recordAudit } from "../audit";
 import { allTasks, pathLabel, unitNameMap } from "./common";
+import { warmSupervision } from "./dashboard";
 import { computeMarks, isOpen } from "./marks";
 
 export const DAILY_JOB = "deadline-warnings";
@@ -39,6 +40,9 @@ export interface DailyJobResult {
   webhook: "sent" | "off" | "failed" | "skipped";
 }
 
+/** The webhook message lists this many warnings (the first in document order). */
+const WEBHOOK_LINES = 50;
+
 export async function runDailyJob(ctx: InnerContext, options: { day?: string; send?: WebhookSender | null } = {}): Promise<DailyJobResult> {
   const day = options.day ?? ctx.clock().toISOString().slice(0, 10);
   const at = ctx.clock().toISOString();
@@ -46,44 +50,51 @@ export async function runDailyJob(ctx: InnerContext, options: { day?: string; se
   const lines: string[] = [];
   const outcome = await inTransaction(ctx.db, async (trx) => {
     if (!(await claimJobRun(trx, DAILY_JOB, day, at))) return { ran: false, notifications: 0 };
-    const tasks = (await allTasks(trx, {})).filter((t) => isOpen(t.stage) && t.lead_unit_id !== null);
-    const marks = await computeMarks({ ...ctx, db: trx }, tasks, day);
-    const names = await unitNameMap(trx, tasks.map((t) => t.lead_unit_id));
-    const notes: NewNotification[] = [];
-    for (const task of tasks) {
-      const m = marks.get(task.id);
-      if (m === undefined) continue;
-      const label = `${pathLabel(task.path)} ${task.text.slice(0, 40)}`;
-      const unitName = names.get(task.lead_unit_id as string) ?? "";
-      if (m.deadline === "red" || m.deadline === "yellow") {
-        const red = m.deadline === "red";
-        warnings[red ? "red" : "yellow"] += 1;
-        const when = red ? `已逾期 ${-(m.workdaysLeft ?? 0)} 个工作日` : `还剩 ${m.workdaysLeft ?? 0} 个工作日`;
-        notes.push({
-          unit_id: task.lead_unit_id,
-          kind: red ? "deadline_red" : "deadline_yellow",
-          task_id: task.id,
-          title: `${red ? "红色预警" : "黄色预警"}：${label}`,
-          body: `办理时限 ${m.due}（${m.dueSource === "phase" ? "按方案阶段" : "任务时限"}），${when}。`,
-          created_at: at,
-        });
-        lines.push(`- ${red ? "🔴" : "🟡"} ${unitName}：${label}（${when}）`);
+    // plan by plan (document order), so that memory holds one plan's tasks and notifications at a time
+    const plans = await trx.selectFrom("plans").select("id").orderBy("id").execute();
+    let n = 0;
+    for (const plan of plans) {
+      const tasks = (await allTasks(trx, { planId: plan.id })).filter((t) => isOpen(t.stage) && t.lead_unit_id !== null);
+      if (tasks.length === 0) continue;
+      const marks = await computeMarks({ ...ctx, db: trx }, tasks, day);
+      const names = await unitNameMap(trx, tasks.map((t) => t.lead_unit_id));
+      const notes: NewNotification[] = [];
+      const line = (text: string) => lines.length < WEBHOOK_LINES && lines.push(text);
+      for (const task of tasks) {
+        const m = marks.get(task.id);
+        if (m === undefined) continue;
+        const label = `${pathLabel(task.path)} ${task.text.slice(0, 40)}`;
+        const unitName = names.get(task.lead_unit_id as string) ?? "";
+        if (m.deadline === "red" || m.deadline === "yellow") {
+          const red = m.deadline === "red";
+          warnings[red ? "red" : "yellow"] += 1;
+          const when = red ? `已逾期 ${-(m.workdaysLeft ?? 0)} 个工作日` : `还剩 ${m.workdaysLeft ?? 0} 个工作日`;
+          notes.push({
+            unit_id: task.lead_unit_id,
+            kind: red ? "deadline_red" : "deadline_yellow",
+            task_id: task.id,
+            title: `${red ? "红色预警" : "黄色预警"}：${label}`,
+            body: `办理时限 ${m.due}（${m.dueSource === "phase" ? "按方案阶段" : "任务时限"}），${when}。`,
+            created_at: at,
+          });
+          line(`- ${red ? "🔴" : "🟡"} ${unitName}：${label}（${when}）`);
+        }
+        if (m.sign !== null && m.sign.mark !== "green") {
+          const red = m.sign.mark === "red";
+          warnings[red ? "signRed" : "signYellow"] += 1;
+          notes.push({
+            unit_id: task.lead_unit_id,
+            kind: red ? "sign_red" : "sign_yellow",
+            task_id: task.id,
+            title: `${red ? "逾期未签收" : "请及时签收"}：${label}`,
+            body: `签收期限 ${m.sign.due}。`,
+            created_at: at,
+          });
+          line(`- ${red ? "🔴" : "🟡"} ${unitName}：${label}（${red ? "逾期未签收" : "待签收"}）`);
+        }
       }
-      if (m.sign !== null && m.sign.mark !== "green") {
-        const red = m.sign.mark === "red";
-        warnings[red ? "signRed" : "signYellow"] += 1;
-        notes.push({
-          unit_id: task.lead_unit_id,
-          kind: red ? "sign_red" : "sign_yellow",
-          task_id: task.id,
-          title: `${red ? "逾期未签收" : "请及时签收"}：${label}`,
-          body: `签收期限 ${m.sign.due}。`,
-          created_at: at,
-        });
-        lines.push(`- ${red ? "🔴" : "🟡"} ${unitName}：${label}（${red ? "逾期未签收" : "待签收"}）`);
-      }
+      n += await insertNotifications(trx, notes);
     }
-    const n = await insertNotifications(trx, notes);
     await recordAudit(ctx, trx, {
       action: "supervision.dailyJob",
       object_type: "job_run",
@@ -95,7 +106,7 @@ export async function runDailyJob(ctx: InnerContext, options: { day?: string; se
   });
   let webhook: DailyJobResult["webhook"] = options.send ? "skipped" : "off";
   if (outcome.ran && options.send && lines.length > 0) {
-    const content = [`### 督查督办每日预警（${day}）`, `逾期 ${warnings.red} 项，临期 ${warnings.yellow} 项，签收超时 ${warnings.signRed} 项，待签收临期 ${warnings.signYellow} 项。`, ...lines.slice(0, 50)].join("\n");
+    const content = [`### 督查督办每日预警（${day}）`, `逾期 ${warnings.red} 项，临期 ${warnings.yellow} 项，签收超时 ${warnings.signRed} 项，待签收临期 ${warnings.signYellow} 项。`, ...lines].join("\n");
     try {
       await options.send({ msgtype: "markdown", markdown: { content } });
       webhook = "sent";
@@ -130,12 +141,18 @@ export async function runDailyJobNow(ctx: Parameters<typeof recordAudit>[0] & In
  */
 export function startDailyJob(ctx: InnerContext, options: { send?: WebhookSender | null; everyMs?: number } = {}): () => void {
   let running = false;
+  let warmedOn: string | null = null;
   const tick = async () => {
     if (running) return;
     running = true;
     try {
       const r = await runDailyJob(ctx, { send: options.send ?? null });
       if (r.ran) ctx.logger.info({ day: r.day, ...r.warnings, webhook: r.webhook }, "daily deadline warnings raised");
+      // the dashboard's plan parts for the day (after a restart, and when the day changes)
+      if (r.ran || warmedOn !== r.day) {
+        await warmSupervision(ctx, r.day);
+        warmedOn = r.day;
+      }
     } catch (cause) {
       ctx.logger.error({ err: cause }, "daily deadline job failed");
     } finally {

@@ -93,7 +93,7 @@ interface CacheState {
 /** Beyond this many cached parts (all kinds and scopes) the cache starts again. */
 const MAX_PARTS = 20_000;
 /** A tail longer than this is not read record by record: everything is recomputed. */
-const MAX_TAIL = 20_000;
+const MAX_TAIL = 200_000;
 
 const caches = new WeakMap<object, CacheState>();
 
