@@ -16,6 +16,10 @@ export const taskRouter = router({
         /** Only tasks the unit (the liaison's own, or `unitId`) leads — e.g. what it must sign. */
         leadOnly: z.boolean().optional(),
         overdue: z.boolean().optional(),
+        /** Only tasks with urges or instructions the lead unit has not acknowledged (催办). */
+        urged: z.boolean().optional(),
+        /** Only tasks whose extension request awaits the office's decision (延期申请). */
+        extensionRequested: z.boolean().optional(),
         text: z.string().max(200).optional(),
         cursor: z.string().max(500).nullish(),
         limit: z.number().int().min(1).max(500).default(100),

@@ -122,6 +122,8 @@ export interface TaskListInput {
   unitId?: string;
   leadOnly?: boolean;
   overdue?: boolean;
+  urged?: boolean;
+  extensionRequested?: boolean;
   text?: string;
   cursor?: string | null;
   limit: number;
@@ -311,6 +313,8 @@ export async function transitionTask(
       stage: after.stage,
       status: after.status,
       round: after.round,
+      openNotices: after.openNotices,
+      extensionRequested: after.extensionRequested,
       ...(after.leadUnitId !== decision.before.leadUnitId ? { leadUnitId: after.leadUnitId } : {}),
       ...(after.dueDate !== decision.before.dueDate ? { dueDate: after.dueDate } : {}),
       updatedAt: at,

@@ -4,6 +4,7 @@ import * as m0100 from './2026_11_25_0100_security.js';
 import * as m0200 from './2026_11_25_0200_supervision.js';
 import * as m0300 from './2026_11_25_0300_query_indexes.js';
 import * as m0400 from './2026_11_25_0400_task_counters.js';
+import * as m0500 from './2026_11_25_0500_task_flags.js';
 
 /**
  * Every migration, by name. Names sort in order of application (timestamp prefix).
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_25_0200_supervision': m0200,
   '2026_11_25_0300_query_indexes': m0300,
   '2026_11_25_0400_task_counters': m0400,
+  '2026_11_25_0500_task_flags': m0500,
 };

@@ -135,6 +135,10 @@ export interface TaskFilters {
   today?: string;
   /** case-insensitive substring of text or heading */
   text?: string;
+  /** only tasks with urges/instructions not yet acknowledged */
+  urged?: boolean;
+  /** only tasks whose extension request awaits a decision */
+  extensionRequested?: boolean;
   /** from the previous page's nextCursor */
   cursor?: string | null;
   limit: number;
@@ -174,6 +178,8 @@ export async function listTasks(db: DbOrTrx, filters: TaskFilters): Promise<Task
       .where('tasks.due_date', '<', filters.today ?? todayIso())
       .where('tasks.stage', 'not in', ['done', 'terminated']);
   }
+  if (filters.urged === true) q = q.where('tasks.open_notices', '>', 0);
+  if (filters.extensionRequested === true) q = q.where('tasks.extension_requested', '=', 1);
   if (filters.text !== undefined && filters.text.trim() !== '') {
     const text = filters.text.trim();
     q = q.where((eb) => eb.or([likeContains('tasks.text', text), likeContains('tasks.heading', text)]));
@@ -209,6 +215,9 @@ export interface TaskSnapshotUpdate {
   stage: TaskStage;
   status: string;
   round: number;
+  /** the new snapshot's unacknowledged urges and pending extension request (list filters; omitted: unchanged) */
+  openNotices?: number;
+  extensionRequested?: boolean;
   /** a new lead unit (reassignment): also moves the 'lead' row in task_units; the old lead is dropped */
   leadUnitId?: string | null;
   /** a new due date (extension granted) */
@@ -229,6 +238,8 @@ export async function updateTaskSnapshot(db: DbOrTrx, u: TaskSnapshotUpdate): Pr
       stage: u.stage,
       status: u.status,
       round: u.round,
+      ...(u.openNotices !== undefined ? { open_notices: u.openNotices } : {}),
+      ...(u.extensionRequested !== undefined ? { extension_requested: u.extensionRequested ? 1 : 0 } : {}),
       ...(u.leadUnitId !== undefined ? { lead_unit_id: u.leadUnitId } : {}),
       ...(u.dueDate !== undefined ? { due_date: u.dueDate } : {}),
       ...(u.machineVersion !== undefined ? { machine_version: u.machineVersion } : {}),

@@ -22,6 +22,10 @@ export interface TasksTable {
   /** JSON text of the persisted XState snapshot */
   snapshot: string;
   machine_version: number;
+  /** urges/instructions the lead unit has not acknowledged (from the snapshot; written with every move) */
+  open_notices: Generated<number>;
+  /** 1 while an extension request awaits the office's decision (from the snapshot) */
+  extension_requested: Generated<number>;
   version: Generated<number>;
   created_at: string;
   updated_at: string;

@@ -5,7 +5,7 @@ import { Alert, Button, Card, Col, Grid, Radio, Row, Tabs } from "antd";
 import { Link, useSearchParams } from "react-router";
 import { useMe, type Me } from "../../auth";
 import { PageHeader } from "../../components/PageHeader";
-import { TaskTable, type TaskSummary } from "../../components/TaskTable";
+import { TaskTable } from "../../components/TaskTable";
 import { type TaskListFilter, useTaskList } from "../../hooks/useTaskList";
 import { errorInfo } from "../../lib/errors";
 
@@ -15,8 +15,6 @@ interface TabDef {
   key: string;
   label: string;
   filter: TaskListFilter;
-  /** Narrows the page on the client when the list has no such filter. */
-  keep?: (task: TaskSummary) => boolean;
   hint: string;
   alert?: boolean;
 }
@@ -29,12 +27,12 @@ function tabsFor(me: Me): TabDef[] {
         { key: "drafting", label: "待提交", filter: { status: "drafting", limit: 200 }, hint: "本单位需要提交办理方案、办结报告或总结的任务。" },
         { key: "returned", label: "被退回", filter: { status: "returned", limit: 200 }, hint: "被领导小组办公室退回、需要修改后重新提交的任务。", alert: true },
         { key: "inspect", label: "整改事项", filter: { stage: ["inspect"], limit: 200 }, hint: "处于检查阶段的任务，请查看并落实整改事项。" },
-        { key: "urged", label: "催办", filter: { stage: ACTIVE, limit: 500 }, keep: (t) => t.openNotices > 0, hint: "收到催办通知、需要尽快办理的任务。", alert: true },
+        { key: "urged", label: "催办", filter: { urged: true, limit: 200 }, hint: "收到催办通知、需要尽快办理的任务。", alert: true },
       ];
     case "office":
       return [
         { key: "submitted", label: "待审核", filter: { status: "submitted", limit: 200 }, hint: "各单位已提交、等待审核的材料。" },
-        { key: "extension", label: "延期申请", filter: { stage: ACTIVE, limit: 500 }, keep: (t) => t.extensionRequested, hint: "等待审批的延期申请。" },
+        { key: "extension", label: "延期申请", filter: { extensionRequested: true, limit: 200 }, hint: "等待审批的延期申请。" },
         { key: "overdue", label: "逾期", filter: { overdue: true, limit: 200 }, hint: "已超过完成时限仍未办结的任务。", alert: true },
         { key: "reassign", label: "改派申请", filter: { status: "reassign_requested", limit: 200 }, hint: "牵头单位申请改派的任务。" },
         { key: "evaluate", label: "待结束测评", filter: { stage: ["evaluate"], limit: 200 }, hint: "正在满意度测评、可结束测评的任务。" },
@@ -55,7 +53,7 @@ function tabsFor(me: Me): TabDef[] {
 
 function TaskTab({ def }: { def: TabDef }) {
   const list = useTaskList(def.filter);
-  const tasks = def.keep ? list.items.filter(def.keep) : list.items;
+  const tasks = list.items;
   if (list.isError) return <Alert type="error" showIcon title="加载失败" description={errorInfo(list.error).message} />;
   return (
     <>
@@ -79,7 +77,7 @@ function TaskTab({ def }: { def: TabDef }) {
 
 function TabLabel({ def }: { def: TabDef }) {
   const list = useTaskList(def.filter);
-  const count = def.keep ? list.items.filter(def.keep).length : list.items.length;
+  const count = list.items.length;
   const more = list.hasNextPage ? "+" : "";
   return (
     <span>
