@@ -1,6 +1,7 @@
 // Supervision (督查督办) rows: the in-app inbox, once-a-day job runs, 督办单 with their yearly
 // numbering, and the read-only queries the statistics are made of.
 import { sql } from 'kysely';
+import { dialectOf } from '../dialect.js';
 import type { DbOrTrx } from '../executor.js';
 import { newId, nowIso, toJson } from '../ids.js';
 import type {
@@ -9,6 +10,7 @@ import type {
   SupervisionNoticeColour,
   SupervisionNoticeRow,
   SupervisionNoticeStatus,
+  TaskStage,
 } from '../tables/index.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -365,4 +367,60 @@ export function listTaskUnitLinks(db: DbOrTrx, filters: { planId?: string } = {}
     .select(['task_units.task_id', 'task_units.unit_id', 'task_units.relation']);
   if (filters.planId !== undefined) q = q.where('tasks.plan_id', '=', filters.planId);
   return q.orderBy('task_units.task_id').orderBy('task_units.unit_id').execute();
+}
+
+/** The columns of a task that its supervision marks need (no snapshot, text or targets). */
+export interface MarkTask {
+  id: string;
+  plan_id: string;
+  ordinal: number;
+  stage: TaskStage;
+  status: string;
+  due_date: string | null;
+  created_at: string;
+  lead_unit_id: string | null;
+  machine_version: number;
+  /** the snapshot's context.resolutionClass read by the database (only with `resolutionClass`) */
+  resolution_class: string | null;
+}
+
+/**
+ * A plan's tasks in document order with only the columns marks and statistics need — the snapshot
+ * (the bulk of a row) stays in the database; with `resolutionClass` the database reads
+ * context.resolutionClass out of it (SQLite json_extract, PostgreSQL jsonb). `unitId`: tasks the
+ * unit holds (lead or co); `open`: not done / terminated.
+ */
+export async function listPlanMarkTasks(
+  db: DbOrTrx,
+  planId: string,
+  options: { unitId?: string | undefined; open?: boolean; resolutionClass?: boolean } = {},
+): Promise<MarkTask[]> {
+  const cls =
+    options.resolutionClass !== true
+      ? sql<string | null>`null`
+      : dialectOf(db) === 'postgres'
+        ? sql<string | null>`(snapshot::jsonb -> 'context' ->> 'resolutionClass')`
+        : sql<string | null>`json_extract(snapshot, '$.context.resolutionClass')`;
+  let q = db
+    .selectFrom('tasks')
+    .select(['id', 'plan_id', 'ordinal', 'stage', 'status', 'due_date', 'created_at', 'lead_unit_id', 'machine_version', cls.as('resolution_class')])
+    .where('plan_id', '=', planId);
+  if (options.open === true) q = q.where('stage', 'not in', ['done', 'terminated']);
+  if (options.unitId !== undefined) {
+    const unitId = options.unitId;
+    q = q.where((eb) =>
+      eb.exists(eb.selectFrom('task_units').select('task_units.task_id').whereRef('task_units.task_id', '=', 'tasks.id').where('task_units.unit_id', '=', unitId)),
+    );
+  }
+  const rows = await q.orderBy('ordinal').orderBy('id').execute();
+  return rows.map((r) => ({ ...r, ordinal: Number(r.ordinal), machine_version: Number(r.machine_version), resolution_class: r.resolution_class ?? null }));
+}
+
+/** Snapshots of the given tasks (for the few whose stored machine version needs an upgrade first). */
+export async function getTaskSnapshots(db: DbOrTrx, ids: readonly string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (let i = 0; i < ids.length; i += 500) {
+    for (const r of await db.selectFrom('tasks').select(['id', 'snapshot']).where('id', 'in', ids.slice(i, i + 500)).execute()) out.set(r.id, r.snapshot);
+  }
+  return out;
 }

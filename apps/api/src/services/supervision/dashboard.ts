@@ -1,13 +1,13 @@
 // The supervision dashboard and a task's deadlines: marks with the phase fallback and signing mark.
-import { getTask, getTasksByIds, type Task } from "@duban/db";
+import { getTask, getTasksByIds, listPlanMarkTasks, type MarkTask, type Task } from "@duban/db";
 import type { TaskStage } from "@duban/db";
 import type { InnerContext } from "../../context";
 import { canReadTask } from "../access";
 import { workdaysLeft as workdaysLeftOf } from "../deadlines";
 import { notFound } from "../../errors";
 import { addWorkdays } from "./calendar";
-import { computeMarks, isOpen, type TaskMarks } from "./marks";
-import { allTasks, pathLabel, scopeUnit, todayOf, unitNameMap, type Authed } from "./common";
+import { computeMarks, type TaskMarks } from "./marks";
+import { pathLabel, scopeUnit, todayOf, unitNameMap, type Authed } from "./common";
 import { computeStats } from "./stats";
 import { docOrder, foldPlans, ROW_LIMIT, TopList, type TopResult } from "./summary";
 
@@ -93,7 +93,7 @@ interface DashboardPart {
 const BUCKETS: {
   key: BucketKey;
   label: string;
-  pick: (t: Task, m: TaskMarks) => boolean;
+  pick: (t: MarkTask, m: TaskMarks) => boolean;
   /** smaller = more urgent (shown first) */
   urgency: (m: TaskMarks) => number;
   filter: (base: TaskListFilter) => TaskListFilter;
@@ -119,7 +119,7 @@ function byDue(m: TaskMarks): number {
 }
 
 async function dashboardPart(ctx: InnerContext, planId: string, unitId: string | undefined, today: string, limit: number): Promise<DashboardPart> {
-  const tasks = (await allTasks(ctx.db, { planId, ...(unitId ? { unitId } : {}) })).filter((t) => isOpen(t.stage));
+  const tasks = await listPlanMarkTasks(ctx.db, planId, { unitId, open: true });
   const marks = await computeMarks(ctx, tasks, today);
   const lists = BUCKETS.map(() => new TopList(limit));
   const openList = new TopList(limit);

@@ -86,8 +86,11 @@ export interface TaskMarks {
   stageDues: StageDue[];
 }
 
+/** The task columns the marks are computed from (a Task, or a row of listPlanMarkTasks). */
+export type MarkedTask = Pick<Task, "id" | "plan_id" | "stage" | "status" | "due_date" | "created_at">;
+
 /** When the task reached its current lead unit: the last REASSIGN, else creation (per task). */
-export async function reachedUnitAt(db: DbOrTrx, tasks: readonly Task[]): Promise<Map<string, string>> {
+export async function reachedUnitAt(db: DbOrTrx, tasks: readonly MarkedTask[]): Promise<Map<string, string>> {
   const out = new Map(tasks.map((t) => [t.id, t.created_at]));
   const moves = await listTaskMoves(db, { taskIds: tasks.map((t) => t.id), actions: ["task.REASSIGN"] });
   for (const m of moves) out.set(m.task_id, m.at);
@@ -98,7 +101,7 @@ export async function reachedUnitAt(db: DbOrTrx, tasks: readonly Task[]): Promis
  * When each task entered its current stage (from the transitions in the audit log; creation for
  * deploy). `moves`: the tasks' state-changing moves if the caller has them already.
  */
-async function enteredStageAt(db: DbOrTrx, tasks: readonly Task[], moves?: readonly TaskMove[]): Promise<Map<string, string>> {
+async function enteredStageAt(db: DbOrTrx, tasks: readonly MarkedTask[], moves?: readonly TaskMove[]): Promise<Map<string, string>> {
   const out = new Map(tasks.map((t) => [t.id, t.created_at]));
   for (const m of moves ?? (await listTaskMoves(db, { taskIds: tasks.map((t) => t.id), stateChanges: true }))) {
     const from = m.from_state?.split("/")[0];
@@ -112,7 +115,7 @@ async function enteredStageAt(db: DbOrTrx, tasks: readonly Task[], moves?: reado
  * Marks for many tasks at once (a few queries, not per task). `moves`: the tasks' moves with
  * `stateChanges: true` (listTaskMoves), when the caller loaded them already.
  */
-export async function computeMarks(ctx: InnerContext, tasks: readonly Task[], today: string, moves?: readonly TaskMove[]): Promise<Map<string, TaskMarks>> {
+export async function computeMarks(ctx: InnerContext, tasks: readonly MarkedTask[], today: string, moves?: readonly TaskMove[]): Promise<Map<string, TaskMarks>> {
   const planIds = [...new Set(tasks.map((t) => t.plan_id))];
   const phasesByPlan = new Map<string, Phase[]>();
   for (const id of planIds) phasesByPlan.set(id, await listPhases(ctx.db, id));

@@ -1,11 +1,11 @@
 // Statistics of a plan (or all plans): the figures of the dashboard charts and of the quarterly
 // bulletin's per-unit table. Everything comes from what is already recorded — task rows, progress
 // reports, snapshots and the audit log's transitions — no new inputs ("enter once").
-import { listRatingVotes, listTaskMoves, listTaskUnitLinks, type Task, type TaskStage } from "@duban/db";
-import { RATINGS, RESOLUTION_CLASSES, RETURN_REASONS, upgradePersistedTask } from "@duban/workflow";
+import { getTaskSnapshots, listPlanMarkTasks, listRatingVotes, listTaskMoves, listTaskUnitLinks, type MarkTask, type TaskStage } from "@duban/db";
+import { MACHINE_VERSION, RATINGS, RESOLUTION_CLASSES, RETURN_REASONS, upgradePersistedTask } from "@duban/workflow";
 import type { InnerContext } from "../../context";
 import { calendarDaysBetween } from "./calendar";
-import { allTasks, RATING_LABELS, RESOLUTION_CLASS_LABELS, RETURN_REASON_LABELS, STAGE_LABELS, unitNameMap } from "./common";
+import { RATING_LABELS, RESOLUTION_CLASS_LABELS, RETURN_REASON_LABELS, STAGE_LABELS, unitNameMap } from "./common";
 import type { TaskListFilter } from "./dashboard";
 import { computeMarks, isOpen, WORK_STAGES, type TaskMarks } from "./marks";
 import { docOrder, foldPlans, ROW_LIMIT, TopList, type TopResult } from "./summary";
@@ -68,16 +68,30 @@ interface StatsPart {
   units: [string, UnitAcc][];
 }
 
-/** The resolution class (A/B/C) in a stored snapshot's context, without restoring an actor. */
-function resolutionClassOf(task: Task): string | null {
-  const { snapshot } = upgradePersistedTask({ machineVersion: task.machine_version, snapshot: JSON.parse(task.snapshot) as unknown });
-  const c = (snapshot as { context?: { resolutionClass?: unknown } }).context?.resolutionClass;
+/** The resolution class (A/B/C) in a stored snapshot's context (upgraded first), without restoring an actor. */
+function resolutionClassOf(machineVersion: number, snapshot: string): string | null {
+  const upgraded = upgradePersistedTask({ machineVersion, snapshot: JSON.parse(snapshot) as unknown });
+  const c = (upgraded.snapshot as { context?: { resolutionClass?: unknown } }).context?.resolutionClass;
   return typeof c === "string" ? c : null;
+}
+
+/**
+ * Each task's resolution class: read by the database from snapshots of the current machine version;
+ * older snapshots (none today) are loaded and upgraded here.
+ */
+async function resolutionClasses(ctx: InnerContext, tasks: readonly MarkTask[]): Promise<Map<string, string | null>> {
+  const out = new Map(tasks.map((t) => [t.id, t.machine_version === MACHINE_VERSION ? t.resolution_class : null]));
+  const older = tasks.filter((t) => t.machine_version !== MACHINE_VERSION);
+  if (older.length > 0) {
+    const snapshots = await getTaskSnapshots(ctx.db, older.map((t) => t.id));
+    for (const t of older) out.set(t.id, resolutionClassOf(t.machine_version, snapshots.get(t.id) ?? "{}"));
+  }
+  return out;
 }
 
 async function statsPart(ctx: InnerContext, planId: string, options: StatsOptions, limit: number): Promise<StatsPart> {
   const { today } = options;
-  const tasks = await allTasks(ctx.db, { planId });
+  const tasks = await listPlanMarkTasks(ctx.db, planId, { resolutionClass: true });
   const byId = new Map(tasks.map((t) => [t.id, t]));
   const ids = tasks.map((t) => t.id);
   const moves = await listTaskMoves(ctx.db, { taskIds: ids, stateChanges: true });
@@ -132,6 +146,7 @@ async function statsPart(ctx: InnerContext, planId: string, options: StatsOption
       leadLink.set(l.task_id, u);
     } else u.co += 1;
   }
+  const classOf = await resolutionClasses(ctx, tasks);
   let completedOnTime = 0;
   let open = 0;
   for (const t of tasks) {
@@ -158,7 +173,7 @@ async function statsPart(ctx: InnerContext, planId: string, options: StatsOption
       overdue.add({ id: t.id, key: m.workdaysLeft ?? 0, order });
       if (lead) lead.overdue += 1;
     }
-    const c = resolutionClassOf(t);
+    const c = classOf.get(t.id) ?? null;
     if (c !== null) classes.get(c)?.add({ id: t.id, key: 0, order });
     if (leadUnit) leadUnit.returns += returnsByTask.get(t.id) ?? 0;
     // 月调度: a handle-stage task with a lead unit and no progress report for this month (as missingReportsOf)
