@@ -8,7 +8,7 @@ import type { ColumnsType } from "antd/es/table";
 import { useEffect, useState } from "react";
 import { Link } from "react-router";
 import { ScrollTable } from "../../../components/ScrollTable";
-import { MarkBadge, StageTag, StatusTag } from "../../../components/tags";
+import { MarkBadge, StageTag, StatusTag, stageLabel } from "../../../components/tags";
 import { errorInfo } from "../../../lib/errors";
 import { formatDate, taskNumber } from "../../../lib/format";
 import { type RouterInputs, type RouterOutputs, useTRPC } from "../../../trpc";
@@ -65,6 +65,21 @@ const columns: ColumnsType<DrillRow> = [
     ),
   },
 ];
+
+/** A filter that narrows beyond plan and unit (otherwise "all tasks of the plan" is no help). */
+function narrows(f: TaskListFilter): boolean {
+  return f.overdue === true || (f.stage !== undefined && f.stage.length > 0);
+}
+
+/** The filter in words: "办理阶段、已逾期、本方案". */
+function describeFilter(f: TaskListFilter): string {
+  const parts: string[] = [];
+  if (f.stage && f.stage.length > 0) parts.push(`${f.stage.map(stageLabel).join("、")}阶段`);
+  if (f.overdue) parts.push("已逾期（按任务完成时限）");
+  if (f.unitId) parts.push("该单位");
+  parts.push(f.planId ? "本方案" : "全部方案");
+  return parts.join("、");
+}
 
 function fromDashboard(r: DashboardRow): DrillRow {
   return {
@@ -134,10 +149,13 @@ export function TaskDrawer({ drill: opened, onClose }: { drill: Drill | null; on
           style={{ marginBottom: 12 }}
           title={`显示前 ${rows.length} 项，共 ${cut.total ?? rows.length} 项（按紧急程度排列）。`}
           description={
-            cut.filter ? (
-              <Button size="small" onClick={() => cut.filter && setExpanded({ kind: "query", title: `${cut.title}（按条件查看全部）`, filter: cut.filter })}>
-                按条件查看全部任务
-              </Button>
+            cut.filter && narrows(cut.filter) ? (
+              <>
+                <p style={{ margin: "0 0 8px" }}>其余任务可按任务列表的筛选条件查看（{describeFilter(cut.filter)}，可能多于上述 {cut.total ?? rows.length} 项）。</p>
+                <Button size="small" onClick={() => cut.filter && setExpanded({ kind: "query", title: `${cut.title}：${describeFilter(cut.filter)}`, filter: cut.filter })}>
+                  按条件查看全部任务
+                </Button>
+              </>
             ) : (
               "其余任务请在任务列表中按条件筛选查看。"
             )
