@@ -8,7 +8,7 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createAppServer, createLogger, DEMO_PASSWORD, openApp, testConfig } from "@duban/api";
+import { createAppServer, createLogger, DEMO_PASSWORD, openApp, testConfig, type AppConfig } from "@duban/api";
 import { createTestDatabase, findRepoRoot } from "@duban/db";
 import { EVENT_LABELS, STAGE_LABELS, STATUS_LABELS, type StageOrTerminated, type TaskEventType, type TaskStatus } from "@duban/workflow";
 import { AxeBuilder } from "@axe-core/playwright";
@@ -113,14 +113,14 @@ function safeName(name: string): string {
 }
 
 /** Starts the app (demo data, fresh SQLite file) with the built web app and one Chromium. */
-export async function startBrowserHarness(prefix: string): Promise<BrowserHarness> {
+export async function startBrowserHarness(prefix: string, options: { config?: Partial<AppConfig> } = {}): Promise<BrowserHarness> {
   await ensureWebBuilt();
   mkdirSync(SCREENSHOTS, { recursive: true });
   const database = await createTestDatabase("sqlite", { migrate: false });
   const filesDir = mkdtempSync(join(tmpdir(), "duban-files-browser-"));
   const app = await openApp({
     databaseUrl: database.url,
-    config: testConfig({ filesDir }),
+    config: testConfig({ filesDir, ...options.config }),
     logger: createLogger("silent"),
     demoData: true,
     sqliteSynchronous: "NORMAL",

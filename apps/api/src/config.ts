@@ -19,6 +19,8 @@ export interface AppConfig {
   signWithinWorkdays: number;
   /** A 督办单 must be answered within this many working days of its issue. */
   noticeReplyWorkdays: number;
+  /** 督办看板: task ids listed per figure (the most urgent; counts stay exact). Default 100 (supervision/summary.ts ROW_LIMIT); tests set it low. */
+  dashboardRowLimit?: number;
   /** Outbound webhook (WeCom/DingTalk markdown) for the daily warnings; null = off. */
   webhookUrl: string | null;
   filesDir: string;

@@ -46,7 +46,7 @@ export const supervisionRouter = router({
    */
   dashboard: readers
     .input(z.object({ planId: id.optional(), unitId: id.optional() }).default({}))
-    .query(({ ctx, input }) => dashboard(ctx, input)),
+    .query(({ ctx, input }) => dashboard(ctx, input, ctx.config.dashboardRowLimit)),
 
   /** The dashboard rows (same shape as dashboard.rows) of up to 500 given tasks the reader may read, in document order — a statistic's taskIds */
   rows: readers.input(z.object({ taskIds: z.array(id).max(500) })).query(({ ctx, input }) => dashboardRows(ctx, input)),
@@ -103,7 +103,7 @@ export const supervisionRouter = router({
    */
   stats: overseers
     .input(z.object({ planId: id.optional() }).default({}))
-    .query(({ ctx, input }) => computeStats(ctx, { planId: input.planId, today: todayOf(ctx) })),
+    .query(({ ctx, input }) => computeStats(ctx, { planId: input.planId, today: todayOf(ctx), limit: ctx.config.dashboardRowLimit })),
 
   /** Task ledger (台账) as .xlsx → { filename, mime, base64 } */
   exportLedger: overseers.input(z.object({ planId: id })).mutation(({ ctx, input }) => exportLedger(ctx, input)),

@@ -212,7 +212,7 @@ async function statsPart(ctx: InnerContext, planId: string, options: StatsOption
  * completed, each resolution class) hold at most `limit` ids — most overdue first, else in
  * document order — with `truncated` when there are more.
  */
-export async function computeStats(ctx: InnerContext, options: StatsOptions & { limit?: number }) {
+export async function computeStats(ctx: InnerContext, options: StatsOptions & { limit?: number | undefined }) {
   const { today } = options;
   const limit = options.limit ?? ROW_LIMIT;
   const base: TaskListFilter = options.planId ? { planId: options.planId } : {};
