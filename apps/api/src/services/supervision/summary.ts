@@ -83,7 +83,14 @@ export function docOrder(task: Pick<Task, "plan_id" | "ordinal" | "id">): string
 // Per-plan parts, cached
 
 interface CacheState {
+  /** the audit seq up to which the log has been read */
   seq: number;
+  /**
+   * The highest audit seq (head read by the refresh that did it) for which a plan's parts / all parts
+   * were dropped: a part is kept only if it was read after a head at least as high.
+   */
+  droppedAt: Map<string, number>;
+  clearedAt: number;
   today: string;
   /** planId → (part key → { signature, value }) */
   parts: Map<string, Map<string, { signature: string; value: unknown }>>;
@@ -97,50 +104,52 @@ const MAX_TAIL = 200_000;
 
 const caches = new WeakMap<object, CacheState>();
 
-function clear(state: CacheState): void {
+function clear(state: CacheState, seq: number): void {
   state.parts.clear();
   state.size = 0;
+  state.clearedAt = Math.max(state.clearedAt, seq);
 }
 
 /**
- * Brings the cache of this database up to date and returns every plan that has tasks, in id order,
- * with its stage-count signature.
+ * Brings the cache of this database up to date and returns the audit head it read and every plan
+ * that has tasks, in id order, with its stage-count signature.
  */
-async function refresh(db: DbOrTrx, state: CacheState, today: string): Promise<Map<string, string>> {
+async function refresh(db: DbOrTrx, state: CacheState, today: string): Promise<{ seq: number; signatures: Map<string, string> }> {
   if (state.today !== today) {
-    clear(state);
+    clear(state, state.seq);
     state.today = today;
   }
   const head = await db.selectFrom("audit_head").select("seq").where("id", "=", 1).executeTakeFirst();
   const seq = Number(head?.seq ?? 0);
-  if (seq < state.seq || seq - state.seq > MAX_TAIL) clear(state);
-  else if (seq > state.seq && state.size > 0) {
-    const tail = await db
-      .selectFrom("audit_log")
-      .select(["task_id", "action", "outcome"])
-      .where("seq", ">", state.seq)
-      .where("seq", "<=", seq)
-      .execute();
-    const taskIds = new Set<string>();
-    let all = false;
-    for (const r of tail) {
-      if (r.outcome !== "ok") continue;
-      if (r.task_id !== null) taskIds.add(r.task_id);
-      else if (r.action.startsWith("plan.") || r.action.startsWith("task.")) all = true;
-    }
-    if (all) clear(state);
-    else if (taskIds.size > 0) {
-      const ids = [...taskIds];
-      for (let i = 0; i < ids.length; i += 500) {
-        const plans = await db.selectFrom("tasks").select("plan_id").distinct().where("id", "in", ids.slice(i, i + 500)).execute();
-        for (const p of plans) {
-          state.size -= state.parts.get(p.plan_id)?.size ?? 0;
-          state.parts.delete(p.plan_id);
+  // seq < state.seq: a refresh that began later has read further already (a database restored to an
+  // older copy needs a restart of the server anyway)
+  const from = state.seq;
+  if (seq > from) {
+    if (from < 0 || seq - from > MAX_TAIL) clear(state, seq);
+    else if (state.size > 0) {
+      const tail = await db.selectFrom("audit_log").select(["task_id", "action", "outcome"]).where("seq", ">", from).where("seq", "<=", seq).execute();
+      const taskIds = new Set<string>();
+      let all = false;
+      for (const r of tail) {
+        if (r.outcome !== "ok") continue;
+        if (r.task_id !== null) taskIds.add(r.task_id);
+        else if (r.action.startsWith("plan.") || r.action.startsWith("task.")) all = true;
+      }
+      if (all) clear(state, seq);
+      else if (taskIds.size > 0) {
+        const ids = [...taskIds];
+        for (let i = 0; i < ids.length; i += 500) {
+          const plans = await db.selectFrom("tasks").select("plan_id").distinct().where("id", "in", ids.slice(i, i + 500)).execute();
+          for (const p of plans) {
+            state.size -= state.parts.get(p.plan_id)?.size ?? 0;
+            state.parts.delete(p.plan_id);
+            state.droppedAt.set(p.plan_id, Math.max(state.droppedAt.get(p.plan_id) ?? -1, seq));
+          }
         }
       }
     }
+    state.seq = Math.max(state.seq, seq);
   }
-  state.seq = seq;
   const counts = await db.selectFrom("task_plan_counts").select(["plan_id", "stage", "n"]).orderBy("plan_id").orderBy("stage").execute();
   const signatures = new Map<string, string>();
   for (const c of counts) {
@@ -148,7 +157,7 @@ async function refresh(db: DbOrTrx, state: CacheState, today: string): Promise<M
     const prev = signatures.get(c.plan_id);
     signatures.set(c.plan_id, `${prev === undefined ? "" : `${prev},`}${c.stage}:${Number(c.n)}`);
   }
-  return signatures;
+  return { seq, signatures };
 }
 
 /**
@@ -163,11 +172,10 @@ export async function foldPlans<P>(
 ): Promise<void> {
   let state = caches.get(db);
   if (state === undefined) {
-    state = { seq: -1, today: options.today, parts: new Map(), size: 0 };
+    state = { seq: -1, droppedAt: new Map(), clearedAt: -1, today: options.today, parts: new Map(), size: 0 };
     caches.set(db, state);
   }
-  const signatures = await refresh(db, state, options.today);
-  const seqAtRefresh = state.seq;
+  const { seq, signatures } = await refresh(db, state, options.today);
   const planIds = options.planId !== undefined ? [options.planId] : [...signatures.keys()];
   for (const planId of planIds) {
     const signature = signatures.get(planId) ?? "";
@@ -179,9 +187,10 @@ export async function foldPlans<P>(
     }
     const value = await compute(planId);
     fold(value);
-    // Another call looked at a newer log tail meanwhile: this part may predate a write it dropped.
-    if (state.seq !== seqAtRefresh || state.today !== options.today) continue;
-    if (state.size >= MAX_PARTS) clear(state);
+    // Read after audit head `seq`: it includes every write up to there. Another call dropped this
+    // plan (or everything) for a write beyond `seq`: the part may predate that write — not kept.
+    if ((state.droppedAt.get(planId) ?? -1) > seq || state.clearedAt > seq || state.today !== options.today) continue;
+    if (state.size >= MAX_PARTS) clear(state, seq);
     let byKey = state.parts.get(planId);
     if (byKey === undefined) {
       byKey = new Map();
