@@ -126,7 +126,8 @@ async function refresh(db: DbOrTrx, state: CacheState, today: string): Promise<{
   const from = state.seq;
   if (seq > from) {
     if (from < 0 || seq - from > MAX_TAIL) clear(state, seq);
-    else if (state.size > 0) {
+    else {
+      // read even with nothing cached: a call still computing may have read a plan before these writes
       const tail = await db.selectFrom("audit_log").select(["task_id", "action", "outcome"]).where("seq", ">", from).where("seq", "<=", seq).execute();
       const taskIds = new Set<string>();
       let all = false;

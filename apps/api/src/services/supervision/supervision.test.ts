@@ -14,6 +14,7 @@ import { createPlanFromDraft } from "../plans";
 import { dashboard } from "./dashboard";
 import { runDailyJob, type WebhookPayload } from "./job";
 import { computeStats } from "./stats";
+import { foldPlans } from "./summary";
 
 let now = new Date("2025-09-01T02:00:00.000Z");
 const at = (iso: string) => (now = new Date(`${iso}T02:00:00.000Z`));
@@ -399,5 +400,22 @@ describe.each(testDialects())("supervision (createCaller, %s, clock in September
     expect(text).toContain("一 › 2 任务二：开展养老机构排查");
     expect(text).toContain("材料不全 1 次");
     expect(codeOf(await caller("a").supervision.exportBulletin({ planId, quarter: "2025Q3" }).catch((e: unknown) => e))).toBe("FORBIDDEN");
+  });
+
+  // last: its URGE notifies unit A
+  it("a part read before a write that another call has already seen is not kept", async () => {
+    const key = { planId, today: "2025-09-26" };
+    // call A reads the plan, then — before A stores its part — a write lands and call B processes it
+    await foldPlans(inner.db, { ...key, key: "race-a" }, async () => {
+      await move("office", "T3", { type: "URGE", text: "请加快" });
+      await foldPlans(inner.db, { ...key, key: "race-b" }, async () => "b", () => {});
+      return "read before the write";
+    }, () => {});
+    const got: string[] = [];
+    await foldPlans(inner.db, { ...key, key: "race-a" }, async () => "recomputed", (v) => got.push(v));
+    expect(got).toEqual(["recomputed"]);
+    // and a part read after every write is kept
+    await foldPlans(inner.db, { ...key, key: "race-a" }, async () => "again", (v) => got.push(v));
+    expect(got).toEqual(["recomputed", "recomputed"]);
   });
 });
