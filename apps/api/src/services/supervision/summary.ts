@@ -186,6 +186,9 @@ export async function foldPlans<P>(
       fold(cached.value as P);
       continue;
     }
+    // better-sqlite3 answers synchronously, so the awaits above never let the event loop turn: yield
+    // once per computed plan, so that other requests are served while many plans are computed
+    await new Promise<void>((resolve) => setImmediate(resolve));
     const value = await compute(planId);
     fold(value);
     // Read after audit head `seq`: it includes every write up to there. Another call dropped this
