@@ -25,14 +25,27 @@ export function isOpen(stage: string): boolean {
   return stage !== "done" && stage !== "terminated";
 }
 
+/** Phase ends / starts per phases list (one list per plan in computeMarks): computed once, not per task. */
+const phaseDays = new WeakMap<readonly Phase[], Map<string, string | null>>();
+function memoPhase(phases: readonly Phase[], key: string, compute: () => string | null): string | null {
+  let m = phaseDays.get(phases);
+  if (m === undefined) phaseDays.set(phases, (m = new Map()));
+  if (!m.has(key)) m.set(key, compute());
+  return m.get(key) ?? null;
+}
+
 /** The last day of the last phase of `stage`, or null. */
 function phaseEnd(phases: readonly Phase[], stage: WorkStage): string | null {
-  const ends = phases.filter((p) => p.stage === stage && p.end_month !== null).map((p) => p.end_month as string);
-  return ends.length ? lastDayOfMonth(ends.sort().at(-1) as string) : null;
+  return memoPhase(phases, `end:${stage}`, () => {
+    const ends = phases.filter((p) => p.stage === stage && p.end_month !== null).map((p) => p.end_month as string);
+    return ends.length ? lastDayOfMonth(ends.sort().at(-1) as string) : null;
+  });
 }
 function phaseStart(phases: readonly Phase[], stage: WorkStage): string | null {
-  const starts = phases.filter((p) => p.stage === stage && p.start_month !== null).map((p) => p.start_month as string);
-  return starts.length ? `${starts.sort()[0]}-01` : null;
+  return memoPhase(phases, `start:${stage}`, () => {
+    const starts = phases.filter((p) => p.stage === stage && p.start_month !== null).map((p) => p.start_month as string);
+    return starts.length ? `${starts.sort()[0]}-01` : null;
+  });
 }
 
 /**
@@ -111,6 +124,8 @@ async function enteredStageAt(db: DbOrTrx, tasks: readonly MarkedTask[], moves?:
   return out;
 }
 
+const NO_PHASES: readonly Phase[] = [];
+
 /**
  * Marks for many tasks at once (a few queries, not per task). `moves`: the tasks' moves with
  * `stateChanges: true` (listTaskMoves), when the caller loaded them already.
@@ -127,7 +142,7 @@ export async function computeMarks(ctx: InnerContext, tasks: readonly MarkedTask
   const month = today.slice(0, 7);
   const out = new Map<string, TaskMarks>();
   for (const task of tasks) {
-    const phases = phasesByPlan.get(task.plan_id) ?? [];
+    const phases = phasesByPlan.get(task.plan_id) ?? NO_PHASES;
     const dues = stageDues(task, phases);
     const current = dues.find((d) => d.stage === task.stage) ?? null;
     const due = current?.due ?? null;
