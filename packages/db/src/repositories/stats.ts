@@ -149,13 +149,12 @@ export async function countTasksByUnit(
     .orderBy('c.relation')
     .orderBy('c.stage')
     .execute();
-  return rows.map((r) => ({
-    unit_id: r.unit_id,
-    relation: r.relation,
-    stage: r.stage,
-    count: Number(r.n),
-    overdue: Number(r.overdue ?? 0),
-  }));
+  return rows.map(toUnitStageCount);
+}
+
+/** A grouped row of either count query as the API returns it (SUM/COUNT come back as strings on PostgreSQL). */
+function toUnitStageCount(r: { unit_id: string; relation: TaskUnitRelation; stage: TaskStage; n: number | string; overdue: number | string | null }): UnitStageCount {
+  return { unit_id: r.unit_id, relation: r.relation, stage: r.stage, count: Number(r.n), overdue: Number(r.overdue ?? 0) };
 }
 
 /** countTasksByUnit within one plan: the plan's tasks joined to their task_units rows. */
@@ -187,11 +186,5 @@ async function countPlanTasksByUnit(db: DbOrTrx, planId: string, today: string):
     .orderBy('task_units.relation')
     .orderBy('tasks.stage')
     .execute();
-  return rows.map((r) => ({
-    unit_id: r.unit_id,
-    relation: r.relation,
-    stage: r.stage,
-    count: Number(r.n),
-    overdue: Number(r.overdue ?? 0),
-  }));
+  return rows.map(toUnitStageCount);
 }
