@@ -50,3 +50,58 @@ describe("task.list flags", () => {
     expect(await ids(office, { extensionRequested: true })).not.toContain(task.id);
   });
 });
+
+describe("task.list ratedByMe", () => {
+  let inner: InnerContext;
+  let close: () => Promise<void>;
+  let callers: Record<string, Caller>;
+  let task: { id: string; version: number };
+
+  beforeAll(async () => {
+    ({ inner, close } = await openDemoApp());
+    callers = {};
+    for (const u of ["office", "mzj", "evaluator1", "evaluator2"]) callers[u] = (await signIn(inner, u)).caller;
+    const unitId = (await (callers.mzj as Caller).auth.me())?.unitId as string;
+    const plan = await (callers.office as Caller).plan.create({
+      title: "测评筛选方案",
+      phases: [],
+      tasks: [{ path: ["1"], text: "测评筛选任务", leadUnitId: unitId, coUnitIds: [], dueDate: "2027-06-30" }],
+    });
+    const created = (await (callers.office as Caller).task.list({ planId: plan.id, limit: 10 })).items[0];
+    if (created === undefined) throw new Error("plan.create made no task");
+    task = { id: created.id, version: created.version };
+    // To 满意度测评 the shortest way the lifecycle allows.
+    const moves: [string, Parameters<Caller["task"]["transition"]>[0]["event"]][] = [
+      ["mzj", { type: "SIGN" }],
+      ["mzj", { type: "SUBMIT", text: "办理方案" }],
+      ["office", { type: "APPROVE" }],
+      ["mzj", { type: "SUBMIT", text: "完成情况报告" }],
+      ["office", { type: "APPROVE" }],
+      ["office", { type: "RECORD_INSPECTION", text: "检查无问题", items: [] }],
+      ["mzj", { type: "SUBMIT", text: "检查情况" }],
+      ["office", { type: "PASS_INSPECTION" }],
+      ["mzj", { type: "SUBMIT", text: "工作总结", resolutionClass: "A" }],
+      ["office", { type: "APPROVE" }],
+    ];
+    for (const [who, event] of moves) {
+      task.version = (await (callers[who] as Caller).task.transition({ taskId: task.id, expectedVersion: task.version, event })).version;
+    }
+  });
+  afterAll(async () => {
+    await close();
+  });
+
+  const listed = async (who: string, ratedByMe: boolean) =>
+    (await (callers[who] as Caller).task.list({ stage: ["evaluate"], ratedByMe, limit: 500 })).items.map((t) => t.id);
+
+  it("待测评 lists what this evaluator has not rated in the current round; 已测评 what they have", async () => {
+    expect(await listed("evaluator1", false)).toContain(task.id);
+    expect(await listed("evaluator1", true)).not.toContain(task.id);
+    task.version = (await (callers.evaluator1 as Caller).task.transition({ taskId: task.id, expectedVersion: task.version, event: { type: "RATE", rating: "satisfied" } })).version;
+    expect(await listed("evaluator1", false)).not.toContain(task.id);
+    expect(await listed("evaluator1", true)).toContain(task.id);
+    // another evaluator's list is their own
+    expect(await listed("evaluator2", false)).toContain(task.id);
+    expect(await listed("evaluator2", true)).not.toContain(task.id);
+  });
+});

@@ -20,6 +20,8 @@ export const taskRouter = router({
         urged: z.boolean().optional(),
         /** Only tasks whose extension request awaits the office's decision (延期申请). */
         extensionRequested: z.boolean().optional(),
+        /** Only tasks the signed-in evaluator has (true) or has not (false) rated in their current round. */
+        ratedByMe: z.boolean().optional(),
         text: z.string().max(200).optional(),
         cursor: z.string().max(500).nullish(),
         limit: z.number().int().min(1).max(500).default(100),

@@ -124,6 +124,7 @@ export interface TaskListInput {
   overdue?: boolean;
   urged?: boolean;
   extensionRequested?: boolean;
+  ratedByMe?: boolean;
   text?: string;
   cursor?: string | null;
   limit: number;
@@ -137,12 +138,13 @@ export async function listTasksFor(ctx: Authed, input: TaskListInput) {
     return { items: [], nextCursor: null };
   }
   const unitId = readsAllTasks(user) ? input.unitId : (user.unit_id ?? undefined);
-  const { leadOnly, ...filters } = input;
+  const { leadOnly, ratedByMe, ...filters } = input;
   let page;
   try {
     page = await listTasks(ctx.db, {
       ...filters,
       ...(unitId !== undefined ? (leadOnly ? { leadUnitId: unitId } : { unitId }) : {}),
+      ...(ratedByMe !== undefined ? { ratedBy: { evaluatorId: user.id, rated: ratedByMe } } : {}),
       today: today(ctx),
     });
   } catch (cause) {

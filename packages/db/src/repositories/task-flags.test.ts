@@ -6,6 +6,7 @@ import { createTestDatabase, type TestDatabase } from '../testing.js';
 import { DIALECTS } from '../test-support.js';
 import { createPlan } from './plans.js';
 import { insertTasks, listTasks, updateTaskSnapshot } from './tasks.js';
+import { createUser } from './users.js';
 
 /** A snapshot with just the parts the backfill reads (the lifecycle's real ones carry more). */
 const snapshot = (openNotices: number, extension: boolean) => ({
@@ -78,5 +79,23 @@ describe.each(DIALECTS)('task flags (%s)', (dialect) => {
     await set(3, 0, false);
     expect(ids(await listTasks(t.db, { urged: true, limit: 10 }))).toEqual([2, 7]);
     expect(ids(await listTasks(t.db, { extensionRequested: true, limit: 10 }))).toEqual([6]);
+  });
+
+  it('ratedBy: rated / not rated by this evaluator in the task\'s current round only', async () => {
+    expect((await createMigrator(t.db).migrateToLatest()).error).toBeUndefined();
+    const plan = await createPlan(t.db, { title: '方案', phases: [] });
+    const [a, b] = await Promise.all(['e1', 'e2'].map((u) => createUser(t.db, { username: u, display_name: u, password_hash: 'x', role: 'evaluator' })));
+    const tasks = await insertTasks(
+      t.db,
+      [1, 2, 3].map((i) => ({ plan_id: plan.id, ordinal: i, text: `任务${i}`, stage: 'evaluate' as const, status: 'rating', round: 2, snapshot: snapshot(0, false), machine_version: 1 })),
+    );
+    const rate = (taskIndex: number, evaluator: string, round: number) =>
+      t.db.insertInto('ratings').values({ task_id: (tasks[taskIndex] as (typeof tasks)[number]).id, round, evaluator_id: evaluator, rating: 'satisfied', comment: null, created_at: 'x', updated_at: 'x' }).execute();
+    await rate(0, (a as { id: string }).id, 2); // this round
+    await rate(1, (a as { id: string }).id, 1); // an earlier round: not rated now
+    await rate(2, (b as { id: string }).id, 2); // someone else
+    const ids = async (rated: boolean) => (await listTasks(t.db, { ratedBy: { evaluatorId: (a as { id: string }).id, rated }, limit: 10 })).items.map((x) => x.ordinal);
+    expect(await ids(true)).toEqual([1]);
+    expect(await ids(false)).toEqual([2, 3]);
   });
 });

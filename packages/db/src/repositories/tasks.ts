@@ -139,6 +139,8 @@ export interface TaskFilters {
   urged?: boolean;
   /** only tasks whose extension request awaits a decision */
   extensionRequested?: boolean;
+  /** only tasks this evaluator has (rated: true) or has not (false) rated in the task's current round */
+  ratedBy?: { evaluatorId: string; rated: boolean };
   /** from the previous page's nextCursor */
   cursor?: string | null;
   limit: number;
@@ -180,6 +182,18 @@ export async function listTasks(db: DbOrTrx, filters: TaskFilters): Promise<Task
   }
   if (filters.urged === true) q = q.where('tasks.open_notices', '>', 0);
   if (filters.extensionRequested === true) q = q.where('tasks.extension_requested', '=', 1);
+  if (filters.ratedBy !== undefined) {
+    const { evaluatorId, rated } = filters.ratedBy;
+    q = q.where((eb) => {
+      const rating = eb
+        .selectFrom('ratings')
+        .select('ratings.task_id')
+        .whereRef('ratings.task_id', '=', 'tasks.id')
+        .whereRef('ratings.round', '=', 'tasks.round')
+        .where('ratings.evaluator_id', '=', evaluatorId);
+      return rated ? eb.exists(rating) : eb.not(eb.exists(rating));
+    });
+  }
   if (filters.text !== undefined && filters.text.trim() !== '') {
     const text = filters.text.trim();
     q = q.where((eb) => eb.or([likeContains('tasks.text', text), likeContains('tasks.heading', text)]));

@@ -38,7 +38,10 @@ function tabsFor(me: Me): TabDef[] {
         { key: "evaluate", label: "待结束测评", filter: { stage: ["evaluate"], limit: 200 }, hint: "正在满意度测评、可结束测评的任务。" },
       ];
     case "evaluator":
-      return [{ key: "evaluate", label: "待测评", filter: { stage: ["evaluate"], limit: 200 }, hint: "请对以下任务的办理结果进行满意度测评。" }];
+      return [
+        { key: "evaluate", label: "待测评", filter: { stage: ["evaluate"], ratedByMe: false, limit: 200 }, hint: "请对以下任务的办理结果进行满意度测评。", alert: true },
+        { key: "rated", label: "已测评", filter: { stage: ["evaluate"], ratedByMe: true, limit: 200 }, hint: "您本轮已测评、测评尚未结束的任务；结束前可修改测评。" },
+      ];
     case "leader":
       return [
         { key: "overdue", label: "逾期任务", filter: { overdue: true, limit: 200 }, hint: "已超过完成时限仍未办结的任务。", alert: true },
