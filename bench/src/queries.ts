@@ -284,6 +284,8 @@ export async function queriesBench(tasks: number, auditPerTask: number, isTarget
       ["task.list unit + overdue", () => office.query("task.list", { unitId: unit, overdue: true, limit: 100 })],
       ["task.list liaison (own unit)", () => liaison.query("task.list", { limit: 100 })],
       ["task.list text search", () => office.query("task.list", { text: "96项", limit: 100 })],
+      // the plans page, and the dashboard page's plan picker (first call of that page)
+      ["plan.list (every plan with its stage and overdue counts)", () => office.query("plan.list", null)],
     ];
     const dashboards: [string, () => Promise<unknown>][] = calls.map(([name, params]) => [name, () => stats(params)]);
     let listP95Max = 0;

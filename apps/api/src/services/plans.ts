@@ -74,7 +74,7 @@ export async function getPlanDetail(ctx: Authed, planId: string) {
   if (!readsAnyTask(ctx.session.user)) throw new AppError("FORBIDDEN", "您的角色不能查看工作方案");
   const plan = await getPlan(ctx.db, planId);
   if (plan === undefined) throw notFound("工作方案");
-  const summary = (await listPlans(ctx.db, { today: today(ctx) })).find((p) => p.id === planId);
+  const [summary] = await listPlans(ctx.db, { today: today(ctx), planId });
   return {
     id: plan.id,
     title: plan.title,

@@ -5,6 +5,7 @@ import * as m0200 from './2026_11_25_0200_supervision.js';
 import * as m0300 from './2026_11_25_0300_query_indexes.js';
 import * as m0400 from './2026_11_25_0400_task_counters.js';
 import * as m0500 from './2026_11_25_0500_task_flags.js';
+import * as m0600 from './2026_11_25_0600_plan_overdue_index.js';
 
 /**
  * Every migration, by name. Names sort in order of application (timestamp prefix).
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_25_0300_query_indexes': m0300,
   '2026_11_25_0400_task_counters': m0400,
   '2026_11_25_0500_task_flags': m0500,
+  '2026_11_25_0600_plan_overdue_index': m0600,
 };

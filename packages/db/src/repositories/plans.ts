@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { DbOrTrx } from '../executor.js';
 import { newId, nowIso, parseJson, todayIso, toJson } from '../ids.js';
 import type { PhaseRow, PlanRow, TaskStage } from '../tables/index.js';
@@ -91,30 +92,41 @@ export async function getPlan(db: DbOrTrx, id: string): Promise<PlanWithPhases |
   return { ...plan, phases: await listPhases(db, id) };
 }
 
-/** Every plan (newest first) with its task counts per stage and its overdue count. */
-export async function listPlans(db: DbOrTrx, options: { today?: string } = {}): Promise<PlanSummary[]> {
+/** Every plan (newest first; or just `planId`) with its task counts per stage and its overdue count. */
+export async function listPlans(db: DbOrTrx, options: { today?: string; planId?: string } = {}): Promise<PlanSummary[]> {
   const today = options.today ?? todayIso();
-  const plans = await db
+  let plansQuery = db
     .selectFrom('plans')
-    .select(['id', 'title', 'doc_number', 'issuer', 'issued_on', 'created_by', 'created_at'])
-    .orderBy('created_at', 'desc')
-    .orderBy('id')
-    .execute();
-  const counts = await db
-    .selectFrom('tasks')
-    .select((eb) => ['plan_id', 'stage', eb.fn.countAll<number>().as('n')])
-    .groupBy(['plan_id', 'stage'])
-    .execute();
-  const overdue = await db
-    .selectFrom('tasks')
-    .select((eb) => ['plan_id', eb.fn.countAll<number>().as('n')])
-    .where('due_date', '<', today)
-    .where('stage', 'not in', ['done', 'terminated'])
-    .groupBy('plan_id')
-    .execute();
+    .select((eb) => [
+      'plans.id',
+      'plans.title',
+      'plans.doc_number',
+      'plans.issuer',
+      'plans.issued_on',
+      'plans.created_by',
+      'plans.created_at',
+      // per plan, a range of the partial index of open tasks by (plan, due date) — migration 0600
+      eb
+        .selectFrom('tasks')
+        .select(eb.fn.countAll<number>().as('n'))
+        .whereRef('tasks.plan_id', '=', 'plans.id')
+        // a literal, not bound values: SQLite uses a partial index only when it can see the query's
+        // terms imply the index's WHERE
+        .where(sql<boolean>`tasks.stage not in ('done', 'terminated')`)
+        .where('tasks.due_date', '<', today)
+        .as('overdue_count'),
+    ])
+    .orderBy('plans.created_at', 'desc')
+    .orderBy('plans.id');
+  if (options.planId !== undefined) plansQuery = plansQuery.where('plans.id', '=', options.planId);
+  const plans = await plansQuery.execute();
+  // Stage counts from the trigger-kept counters (migration 0400), not from the task rows.
+  let countsQuery = db.selectFrom('task_plan_counts').select(['plan_id', 'stage', 'n']);
+  if (options.planId !== undefined) countsQuery = countsQuery.where('plan_id', '=', options.planId);
+  const counts = await countsQuery.execute();
   const byPlan = new Map<string, PlanSummary>();
-  const out = plans.map((p) => {
-    const s: PlanSummary = { ...p, task_count: 0, stage_counts: emptyStageCounts(), overdue_count: 0 };
+  const out = plans.map(({ overdue_count, ...p }) => {
+    const s: PlanSummary = { ...p, task_count: 0, stage_counts: emptyStageCounts(), overdue_count: Number(overdue_count ?? 0) };
     byPlan.set(p.id, s);
     return s;
   });
@@ -123,10 +135,6 @@ export async function listPlans(db: DbOrTrx, options: { today?: string } = {}): 
     if (s === undefined) continue;
     s.stage_counts[c.stage] += Number(c.n);
     s.task_count += Number(c.n);
-  }
-  for (const o of overdue) {
-    const s = byPlan.get(o.plan_id);
-    if (s !== undefined) s.overdue_count = Number(o.n);
   }
   return out;
 }

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { DbOrTrx } from '../executor.js';
 import { likeContains } from '../dialect.js';
 import { newId, nowIso, parseJson, todayIso, toJson } from '../ids.js';
@@ -180,8 +181,9 @@ export async function listTasks(db: DbOrTrx, filters: TaskFilters): Promise<Task
       .where('tasks.due_date', '<', filters.today ?? todayIso())
       .where('tasks.stage', 'not in', ['done', 'terminated']);
   }
-  if (filters.urged === true) q = q.where('tasks.open_notices', '>', 0);
-  if (filters.extensionRequested === true) q = q.where('tasks.extension_requested', '=', 1);
+  // literals, not bound values, so SQLite can use the partial indexes of migration 0500
+  if (filters.urged === true) q = q.where(sql<boolean>`tasks.open_notices > 0`);
+  if (filters.extensionRequested === true) q = q.where(sql<boolean>`tasks.extension_requested = 1`);
   if (filters.ratedBy !== undefined) {
     const { evaluatorId, rated } = filters.ratedBy;
     q = q.where((eb) => {
