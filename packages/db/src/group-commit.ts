@@ -94,10 +94,9 @@ export class GroupCommitter {
       await trx.commit().execute();
     } catch (error) {
       await trx.rollback().execute().catch(() => undefined);
-      // Units already refused keep their own error; the rest fail with the transaction.
-      for (const { job } of done) job.reject(error);
-      const answered = new Set(done.map((d) => d.job));
-      for (const job of batch) if (!answered.has(job)) job.reject(error);
+      // Every unit fails with the transaction, except those already refused (a settled promise
+      // ignores a second reject), which keep their own error.
+      for (const job of batch) job.reject(error);
       return;
     }
     this.stats.commits++;
