@@ -6,17 +6,11 @@ import { Alert, Button, Result, Spin } from "antd";
 import { useEffect } from "react";
 import { Link, useParams } from "react-router";
 import { errorInfo } from "../../lib/errors";
+import { formatChineseDate } from "../../lib/format";
 import { type RouterOutputs, useTRPC } from "../../trpc";
 import "./print.css";
 
 type Notice = RouterOutputs["supervision"]["notices"][number];
-
-/** "2026-11-25…" → "2026年11月25日" (the form's own date style). */
-function chineseDate(iso: string | null): string {
-  if (!iso) return "";
-  const [y, m, d] = iso.slice(0, 10).split("-");
-  return `${y}年${Number(m)}月${Number(d)}日`;
-}
 
 const COLOUR_CLASS: Record<string, string> = { red: "notice-red", yellow: "notice-yellow", blue: "notice-blue" };
 
@@ -42,11 +36,11 @@ export function NoticeSheet({ notice }: { notice: Notice }) {
         <dt>督办事由</dt>
         <dd>{reasonOf(notice)}</dd>
         <dt>督办要求</dt>
-        <dd>请于{chineseDate(notice.replyDue)}前将办理情况及下一步措施书面反馈领导小组办公室。</dd>
+        <dd>请于{formatChineseDate(notice.replyDue)}前将办理情况及下一步措施书面反馈领导小组办公室。</dd>
       </dl>
       <div className="notice-signature">
         <p>领导小组办公室</p>
-        <p>{chineseDate(notice.issuedAt ?? notice.createdAt)}</p>
+        <p>{formatChineseDate(notice.issuedAt ?? notice.createdAt)}</p>
       </div>
       <section className="notice-answer" aria-label="办理情况反馈">
         <h2>办理情况反馈</h2>
@@ -54,7 +48,7 @@ export function NoticeSheet({ notice }: { notice: Notice }) {
           <>
             <p className="notice-answer-text">{notice.answerText}</p>
             <p className="notice-answer-date">
-              {notice.unitName}{"\u3000"}{chineseDate(notice.answeredAt)}
+              {notice.unitName}{"\u3000"}{formatChineseDate(notice.answeredAt)}
               {notice.late ? "（逾期答复）" : ""}
             </p>
           </>
