@@ -5,9 +5,8 @@
 import { EventEmitter } from "node:events";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import SQLite from "better-sqlite3";
 import { Engine } from "bpmn-engine";
-import { record, tempDir } from "./common";
+import { record, tempDir, openDurableSqlite } from "./common";
 
 const SOURCE = `<?xml version="1.0" encoding="UTF-8"?>
 <definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" id="duban" targetNamespace="http://duban.local/bench">
@@ -43,10 +42,8 @@ interface Waiting {
 
 export async function bpmnBench(opts: { concurrency: number; durationMs: number }): Promise<number> {
   const dir = tempDir("bpmn");
-  const db = new SQLite(join(dir, "app.db"));
+  const db = openDurableSqlite(join(dir, "app.db"));
   try {
-    db.pragma("journal_mode = WAL");
-    db.pragma("synchronous = FULL");
     db.exec("create table bpmn_state (id text primary key, state text not null, version integer not null)");
     const insert = db.prepare("insert into bpmn_state (id, state, version) values (?, ?, 1)");
     const update = db.prepare("update bpmn_state set state = ?, version = version + 1 where id = ?");

@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import SQLite from "better-sqlite3";
 
 export const BENCH_DIR = join(dirname(fileURLToPath(import.meta.url)), "..");
 export const DEMO_PASSWORD = "Demo@2026";
@@ -183,3 +184,10 @@ export async function startProfile(): Promise<(name: string) => Promise<void>> {
   };
 }
 
+/** A better-sqlite3 file with the server's durability settings (WAL, synchronous=FULL): the raw and peer sides of a comparison. */
+export function openDurableSqlite(file: string): SQLite.Database {
+  const db = new SQLite(file);
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = FULL");
+  return db;
+}

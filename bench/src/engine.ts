@@ -6,9 +6,8 @@
 // server's group commit). No HTTP, sessions or audit record: those are in the transitions section.
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import SQLite from "better-sqlite3";
 import { decide, persistTask, restoreTask, startTask, type Actor, type TaskEvent } from "@duban/workflow";
-import { nextMove, record, tempDir } from "./common";
+import { nextMove, record, tempDir, openDurableSqlite } from "./common";
 
 const LIAISON: Actor = { userId: "u-liaison", role: "liaison", unitId: "unit-a" };
 const OFFICE: Actor = { userId: "u-office", role: "office", unitId: null };
@@ -31,10 +30,8 @@ function step(inst: Instance): Instance {
 
 export async function engineBench(opts: { concurrency: number; durationMs: number; grouped: boolean }): Promise<number> {
   const dir = tempDir("engine");
-  const db = new SQLite(join(dir, "app.db"));
+  const db = openDurableSqlite(join(dir, "app.db"));
   try {
-    db.pragma("journal_mode = WAL");
-    db.pragma("synchronous = FULL");
     db.exec("create table task_state (id text primary key, snapshot text not null, stage text not null, status text not null, version integer not null)");
     const insert = db.prepare("insert into task_state (id, snapshot, stage, status, version) values (?, ?, ?, ?, 1)");
     const update = db.prepare("update task_state set snapshot = ?, stage = ?, status = ?, version = version + 1 where id = ?");

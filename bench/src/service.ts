@@ -4,26 +4,19 @@
 // `movers` concurrent callers. Beside the HTTP figure it shows what the request path itself costs.
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { createCaller, createLogger, DEMO_PASSWORD, detachedRequest, openApp, resolveSession, testConfig, type InnerContext } from "@duban/api";
+import { createLogger, openApp, signIn, testConfig, type Caller } from "@duban/api";
 import { groupCommitterOf } from "@duban/db";
 import { nextMove, record, startProfile, tempDir } from "./common";
 
-type Caller = ReturnType<typeof createCaller>;
 type Event = Parameters<Caller["task"]["transition"]>[0]["event"];
-
-async function signedIn(inner: InnerContext, username: string): Promise<Caller> {
-  let token: string | null = null;
-  await createCaller({ ...inner, request: detachedRequest({ setSessionCookie: (t) => (token = t) }), session: null }).auth.login({ username, password: DEMO_PASSWORD });
-  return createCaller({ ...inner, request: detachedRequest({ sessionToken: token }), session: await resolveSession(inner, token) });
-}
 
 export async function serviceBench(opts: { movers: number; durationMs: number; warmupMs: number }): Promise<number> {
   const section = "transitions/sqlite";
   const dir = tempDir("service");
   const app = await openApp({ databaseUrl: join(dir, "app.db"), config: testConfig({ filesDir: join(dir, "files") }), logger: createLogger("silent"), demoData: true, sqliteSynchronous: "FULL" });
   try {
-    const office = await signedIn(app.inner, "office");
-    const liaison = await signedIn(app.inner, "mzj");
+    const office = (await signIn(app.inner, "office")).caller;
+    const liaison = (await signIn(app.inner, "mzj")).caller;
     const unitId = (await liaison.auth.me())?.unitId as string;
     const plan = await office.plan.create({
       title: "基准测试方案（服务层）",

@@ -6,9 +6,8 @@ import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { createLogger, openApp, testConfig } from "@duban/api";
 import { createDatabase, verifyAuditChain, type GroupCommitStats } from "@duban/db";
-import SQLite from "better-sqlite3";
 import pg from "pg";
-import { clientFor, login, nextMove, record, startChild, summarize, tempDir, type Client, HttpError } from "./common";
+import { clientFor, login, nextMove, record, startChild, summarize, tempDir, type Client, HttpError, openDurableSqlite } from "./common";
 
 const LIAISONS = ["mzj", "wjj", "ybj", "czj", "jyj", "rsj", "gaj", "zjj"];
 const TASKS_PER_CLIENT = 4;
@@ -285,9 +284,7 @@ export async function transitionsBench(opts: TransitionOptions): Promise<Transit
 }
 
 function rawSqlite(file: string, ids: string[], ms: number): number {
-  const db = new SQLite(file);
-  db.pragma("journal_mode = WAL");
-  db.pragma("synchronous = FULL");
+  const db = openDurableSqlite(file);
   const begin = db.prepare("begin immediate");
   const update = db.prepare("update tasks set updated_at = ? where id = ?");
   const commit = db.prepare("commit");

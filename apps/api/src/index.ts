@@ -9,4 +9,5 @@ export { createAppServer, type ServerOptions } from "./http/server";
 export { createLogger } from "./logger";
 export { appRouter, createCaller, type AppRouter } from "./router";
 export { DEMO_PASSWORD, seedDemoData } from "./services/demo-seed";
-export { resolveSession } from "./services/auth";
+/** tRPC callers signed in through auth.login — for cross-package tests and the benchmark. */
+export { signIn, type Caller } from "./test-support";

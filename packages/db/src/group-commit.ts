@@ -109,10 +109,10 @@ export class GroupCommitter {
 const committers = new WeakMap<Kysely<Database>, GroupCommitter>();
 
 /** The group committer of a database handle (one per Kysely instance, made on first use). */
-export function groupCommitterOf(db: Kysely<Database>, options?: GroupCommitOptions): GroupCommitter {
+export function groupCommitterOf(db: Kysely<Database>): GroupCommitter {
   let committer = committers.get(db);
   if (committer === undefined) {
-    committer = new GroupCommitter(db, options);
+    committer = new GroupCommitter(db);
     committers.set(db, committer);
   }
   return committer;
