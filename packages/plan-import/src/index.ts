@@ -18,3 +18,4 @@ export type {
   UnitReference,
   UnitRegistry,
 } from "./types.js";
+export type { UnitRule } from "./units.js";

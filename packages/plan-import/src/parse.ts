@@ -10,7 +10,7 @@ import { createMatcher, localitiesOf } from "./registry.js";
 import { classifySection, type SectionKind } from "./sections.js";
 import { extractTargets } from "./targets.js";
 import type { ParseOptions, ParsedPhase, ParsedPlan, ParsedTask, UnitReference } from "./types.js";
-import { assignFromList, extractAnnotation, type UnitAssignment } from "./units.js";
+import { assignFromList, extractAnnotation, type UnitAssignment, type UnitRule } from "./units.js";
 
 const TABLE_COLUMN = /^(完成时限|完成时间|时间节点|责任单位|牵头单位|责任部门)$/;
 const HAS_LABEL = /(牵头|责任|配合|协办|主办|承办|参与|实施)(单位|部门)\s*[：:]/;
@@ -66,17 +66,21 @@ function buildTask(item: OutlineItem, isTaskSection: boolean, ctx: Context): Par
   const text = annotation?.rest ?? source;
 
   let units: UnitAssignment | null = emptyAssignment(annotation) ? null : annotation;
+  let unitRule: UnitRule | null = units === null ? null : (annotation?.rule ?? null);
   if (units === null && item.unitCell !== null) {
     units = assignFromList(item.unitCell);
+    unitRule = "unit-cell";
     ctx.carriedCell = item.unitCell;
   } else if (units === null && ctx.carriedCell !== null) {
     units = assignFromList(ctx.carriedCell);
+    unitRule = "unit-cell";
   }
   if (units === null) {
     for (const a of ancestors(item).reverse()) {
       const inherited = extractAnnotation(fullText(a));
       if (!emptyAssignment(inherited)) {
         units = inherited;
+        unitRule = "inherited";
         break;
       }
     }
@@ -85,8 +89,10 @@ function buildTask(item: OutlineItem, isTaskSection: boolean, ctx: Context): Par
   if (!hasUnits && !(isTaskSection && item.parent !== null)) return null;
   if (text.trim() === "" && ownHeading === null) return null;
 
+  const written = annotation?.deadline ?? null;
   const deadline =
     (item.deadlineCell !== null ? parseDeadlineCell(item.deadlineCell, ctx.referenceYear) : null) ??
+    (written !== null ? { deadline: written, dueDate: findDeadline(written, ctx.referenceYear)?.dueDate ?? null } : null) ??
     findDeadline(text, ctx.referenceYear);
 
   const headings = ancestors(item).map(titleOf);
@@ -99,6 +105,7 @@ function buildTask(item: OutlineItem, isTaskSection: boolean, ctx: Context): Par
     text,
     leadUnits: units?.lead ?? [],
     responsibleUnits: units?.responsible ?? [],
+    unitRule,
     groups: [],
     unitIds: [],
     deadline: deadline?.deadline ?? null,

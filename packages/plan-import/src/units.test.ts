@@ -18,7 +18,7 @@ describe("extractAnnotation", () => {
 
   it("keeps nested brackets inside the annotation", () => {
     const a = extractAnnotation("事项（服务点）。（牵头单位：市民政局；责任单位：各街道（乡镇））");
-    expect(a).toEqual({ lead: ["市民政局"], responsible: ["各街道（乡镇）"], rest: "事项（服务点）。" });
+    expect(a).toEqual({ lead: ["市民政局"], responsible: ["各街道（乡镇）"], rest: "事项（服务点）。", deadline: null, rule: "bracket-labels" });
   });
 
   it("returns null without an annotation", () => {
