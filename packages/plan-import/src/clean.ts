@@ -10,6 +10,8 @@ export interface CleanLine {
   heading: boolean;
   /** Noise was removed right before this line; it never continues the previous line. */
   afterNoise: boolean;
+  /** The cells of a table row flattened with tabs ("1\t建设中心\t市民政局"), absent otherwise. */
+  cells?: string[];
 }
 
 export interface CleanResult {
@@ -56,7 +58,8 @@ function normaliseSpaces(line: string): string {
 }
 
 export function cleanText(raw: string): CleanResult {
-  const rawLines = raw.replace(/\r\n?/g, "\n").split("\n").map(normaliseSpaces);
+  const sourceLines = raw.replace(/\r\n?/g, "\n").split("\n");
+  const rawLines = sourceLines.map(normaliseSpaces);
   const meta: Record<string, string> = {};
 
   let start = 0;
@@ -92,7 +95,9 @@ export function cleanText(raw: string): CleanResult {
     const heading = /^#{1,6}\s/.test(original);
     const text = heading ? original.replace(/^#{1,6}\s+/, "").trim() : original;
     if (text === "") continue;
-    lines.push({ text, heading, afterNoise });
+    const tabbed = (sourceLines[i] ?? "").trim().split("\t");
+    const cells = tabbed.length > 1 ? tabbed.map(normaliseSpaces) : undefined;
+    lines.push(cells ? { text, heading, afterNoise, cells } : { text, heading, afterNoise });
     afterNoise = false;
   }
   return { lines, meta };

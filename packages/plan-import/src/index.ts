@@ -1,4 +1,5 @@
-export { parsePlan, collectUnitNames } from "./parse.js";
+export { parsePlan, parsePlanDocument, collectUnitNames, type PlanDocument } from "./parse.js";
+export { tasksFromTable, findHeader, columnRole, type ColumnRole, type TableTask } from "./table.js";
 export { readDocxText } from "./docx.js";
 export { findDeadline, parseDeadlineCell, type Deadline } from "./deadline.js";
 export { extractTargets } from "./targets.js";

@@ -374,7 +374,7 @@ export function extractAnnotation(text: string): Annotation | null {
 
 /** Endings that make a bare line a unit cell (stricter than UNIT_END: 区/城 end ordinary words too). */
 const UNIT_CELL_END =
-  /(局|委|办|府|会|室|处|院|所|队|团|司|行|社|站|中心|单位|管委|部|厅|组|署|公司|集团|企业|政府|分局|街道|乡镇|镇|乡|村|学校|医院|法院|检察院|银行|协会|联合会|联|支队|大队|办事处|馆|台|校|关|部门|會|辦|處|廳|隊|團|組|聯|門)$/;
+  /(局|委|办|府|会|室|处|院|所|队|团|司|行|社|站|中心|单位|管委|部|厅|组|署|公司|集团|企业|政府|分局|街道|乡镇|镇|乡|村|学校|医院|法院|检察院|银行|协会|联合会|联|支队|大队|办事处|馆|台|校|关|部门|會|辦|處|廳|隊|團|組|聯|門|(?:开发|新|园|示范|试验|保税|度假|合作|开發|園)区|(?:開發|新|園|示範)區)$/;
 
 /** A line made only of unit names ("市民政局、市人社局,各县区人民政府、市开发区管委"). */
 export function isUnitListLine(line: string): boolean {
