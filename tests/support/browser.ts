@@ -277,11 +277,11 @@ export async function openTask(page: Page, taskId: string): Promise<void> {
   await actionsCard(page).waitFor();
 }
 
-/** The labels of the action buttons the page offers now. */
+/** The labels of the action buttons the page offers now (not the ones shown disabled, with a reason). */
 export async function actionLabels(page: Page): Promise<string[]> {
   const card = actionsCard(page);
   await card.waitFor();
-  return (await card.getByRole("button").allInnerTexts()).map((s) => s.trim());
+  return (await card.getByRole("button", { disabled: false }).allInnerTexts()).map((s) => s.trim());
 }
 
 /** The dialog of an open action modal (titled like its button). */

@@ -23,8 +23,10 @@ import {
   decide,
   describeTask,
   restoreTask,
+  stateAccepts,
   type Actor,
   type TaskCommand,
+  type TaskFacts,
   type TaskSnapshot,
 } from "@duban/workflow";
 import type { Context, InnerContext, SessionUser } from "../context";
@@ -32,7 +34,7 @@ import { AppError, notFound } from "../errors";
 import { canReadTask, readsAllTasks, readsAnyTask } from "./access";
 import { recordAudit } from "./audit";
 import { deadlineMark, type DeadlineMark } from "./deadlines";
-import { checkReassignWindow } from "./supervision/assignment";
+import { reassignWindowOf } from "./supervision/assignment";
 import { applyTaskEffects, auditComment, checkFilesUsable, rectificationRowId } from "./task-effects";
 
 type Authed = Context & { session: SessionUser };
@@ -47,6 +49,16 @@ export function today(ctx: InnerContext): string {
 
 export function snapshotOf(task: Pick<Task, "snapshot" | "machine_version">): TaskSnapshot {
   return restoreTask({ machineVersion: task.machine_version, snapshot: JSON.parse(task.snapshot) });
+}
+
+/**
+ * What the lifecycle needs to know and cannot read itself (it reads no clock or calendar). The same
+ * facts go to `availableActions` (the page) and `decide` (the move), so what is offered is accepted.
+ */
+export async function taskFactsOf(ctx: InnerContext, db: DbOrTrx, task: Task, snapshot: TaskSnapshot): Promise<TaskFacts> {
+  const facts: TaskFacts = { today: today(ctx) };
+  if (stateAccepts(snapshot, "REQUEST_REASSIGN")) facts.reassignWindow = await reassignWindowOf(ctx, db, task);
+  return facts;
 }
 
 export interface UnitRef {
@@ -222,7 +234,7 @@ export async function getTaskDetail(ctx: Authed, taskId: string) {
       closedAt: i.closed_at,
       files: filesOf(itemFiles, i.id),
     })),
-    availableActions: availableActions(snapshot, actorOf(user), ctx.clock().toISOString()),
+    availableActions: availableActions(snapshot, actorOf(user), await taskFactsOf(ctx, ctx.db, task, snapshot)),
     submissions: submissions.map((s) => ({
       id: s.id,
       stage: s.stage,
@@ -299,10 +311,7 @@ export async function transitionTask(
       throw new AppError("CONFLICT", "该任务刚刚已被他人处理，请查看最新状态后再操作");
     }
     const before = snapshotOf(task);
-    // Time-boxed assignment (issue 7): the lifecycle package is pure and reads no clock or
-    // calendar, so the working-day window for REQUEST_REASSIGN is enforced here, before decide().
-    if (input.event.type === "REQUEST_REASSIGN") await checkReassignWindow(ctx, trx, task);
-    const decision = decide(before, event);
+    const decision = decide(before, event, await taskFactsOf(ctx, trx, task, before));
     if (!decision.ok) throw AppError.fromRefusal(decision.refusal);
     const fileHashes = "fileHashes" in input.event ? (input.event.fileHashes ?? []) : [];
     await checkFilesUsable(trx, user, fileHashes);

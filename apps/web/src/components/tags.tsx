@@ -1,6 +1,6 @@
 // One place that maps stages, statuses and deadline marks to a label and a colour. Every tone has
 // dark text on a light background (contrast ≥ 4.5:1) and always carries its text: never colour alone.
-import { STAGE_LABELS, STATUS_LABELS, type StageOrTerminated, type TaskStatus } from "@duban/workflow";
+import { STAGE_LABELS, STATUS_LABELS, type StageOrTerminated, type TaskStatus } from "@duban/workflow/vocabulary";
 import { Tag } from "antd";
 import type { ReactNode } from "react";
 

@@ -15,7 +15,7 @@ import {
   MenuOutlined,
   TeamOutlined,
 } from "@ant-design/icons";
-import { ROLE_LABELS, type Role } from "@duban/workflow";
+import { ROLE_LABELS, type Role } from "@duban/workflow/vocabulary";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { App, Badge, Button, Drawer, Dropdown, Grid, Layout, Menu, type MenuProps } from "antd";
 import { Suspense, useEffect, useRef, useState, type ReactNode } from "react";

@@ -1,6 +1,6 @@
 // The auditor's log: filters, cursor pages, chain verification, export as CSV / Excel.
 import { CheckCircleOutlined, DownloadOutlined, SafetyCertificateOutlined } from "@ant-design/icons";
-import { ROLE_LABELS, type Role } from "@duban/workflow";
+import { ROLE_LABELS, type Role } from "@duban/workflow/vocabulary";
 import { useInfiniteQuery, useMutation } from "@tanstack/react-query";
 import { Alert, App, Button, Card, Col, DatePicker, Form, Input, Result, Row, Select, Space } from "antd";
 import type { Dayjs } from "dayjs";

@@ -1,6 +1,6 @@
 // 我的待办: what waits on the signed-in user, by role, with a count on every tab.
 import { AuditOutlined, ApartmentOutlined, TeamOutlined } from "@ant-design/icons";
-import { ROLE_LABELS, type StageOrTerminated } from "@duban/workflow";
+import { ROLE_LABELS, type StageOrTerminated } from "@duban/workflow/vocabulary";
 import { Alert, Button, Card, Col, Grid, Radio, Row, Tabs } from "antd";
 import { Link, useSearchParams } from "react-router";
 import { useMe, type Me } from "../../auth";

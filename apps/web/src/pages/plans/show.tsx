@@ -1,6 +1,6 @@
 // The plan view: the document's data, its phases, progress figures, and the tasks by section.
 import { ScrollTable } from "../../components/ScrollTable";
-import { STAGE_LABELS, STAGES, type StageOrTerminated } from "@duban/workflow";
+import { STAGE_LABELS, STAGES, type StageOrTerminated } from "@duban/workflow/vocabulary";
 import { useQuery } from "@tanstack/react-query";
 import { Alert, Button, Card, Checkbox, Col, Descriptions, Form, Input, Result, Row, Select, Skeleton, Statistic } from "antd";
 import { useState } from "react";

@@ -11,7 +11,7 @@ import {
   STAGES,
   SUBMISSION_LABELS,
   type AvailableAction,
-} from "@duban/workflow";
+} from "@duban/workflow/vocabulary";
 import { useQuery } from "@tanstack/react-query";
 import { Alert, App, Button, Card, Col, Descriptions, Empty, Result, Row, Skeleton, Steps, Table } from "antd";
 import { useState } from "react";
@@ -22,6 +22,7 @@ import { errorInfo } from "../../lib/errors";
 import { formatDate, formatDateTime, taskNumber } from "../../lib/format";
 import { useTRPC } from "../../trpc";
 import { ActionModal, type TaskDetail } from "./components/ActionModal";
+import { BlockedAction } from "./components/BlockedAction";
 import { FileLinks } from "./components/FileUpload";
 import { History } from "./components/History";
 
@@ -69,9 +70,9 @@ function targetText(t: unknown): string {
   return JSON.stringify(t);
 }
 
-function Section({ title, children, extra }: { title: string; children: React.ReactNode; extra?: React.ReactNode }) {
+function Section({ title, children, extra, id }: { title: string; children: React.ReactNode; extra?: React.ReactNode; id?: string }) {
   return (
-    <Card title={<h2 className="card-title">{title}</h2>} extra={extra} style={{ marginBottom: 16 }}>
+    <Card id={id} title={<h2 className="card-title">{title}</h2>} extra={extra} style={{ marginBottom: 16, scrollMarginTop: 72 }}>
       {children}
     </Card>
   );
@@ -107,7 +108,11 @@ export function TaskShowPage() {
   const d = query.data;
   const t = d.task;
   // Keep an open modal bound to the freshest copy of its action (after a refetch).
-  const openAction = open ? (d.availableActions.find((a) => a.type === open.action.type) ?? open.action) : null;
+  const openAction = open ? (d.availableActions.find((a) => a.type === open.action.type && !a.blocked) ?? open.action) : null;
+  const enabled = d.availableActions.filter((a) => !a.blocked);
+  const blocked = d.availableActions.filter((a) => a.blocked);
+  const actionLabel = (a: AvailableAction) =>
+    a.type === "SUBMIT" && t.stage in SUBMISSION_LABELS ? `提交${SUBMISSION_LABELS[t.stage as keyof typeof SUBMISSION_LABELS]}` : a.label;
 
   return (
     <>
@@ -154,16 +159,23 @@ export function TaskShowPage() {
             {d.availableActions.length === 0 ? (
               <p style={{ margin: 0 }}>当前没有需要您处理的操作。</p>
             ) : (
-              <div style={{ display: "flex", flexWrap: "wrap", gap: 8 }}>
-                {d.availableActions.map((a) => (
-                  <Button
-                    key={a.type}
-                    type={PRIMARY.has(a.type) ? "primary" : "default"}
-                    danger={DANGER.has(a.type)}
-                    onClick={() => setOpen({ action: a, n: (open?.n ?? 0) + 1 })}
-                  >
-                    {a.type === "SUBMIT" && t.stage in SUBMISSION_LABELS ? `提交${SUBMISSION_LABELS[t.stage as keyof typeof SUBMISSION_LABELS]}` : a.label}
-                  </Button>
+              <div style={{ display: "flex", flexDirection: "column", gap: 12 }}>
+                {enabled.length > 0 && (
+                  <div style={{ display: "flex", flexWrap: "wrap", gap: 8 }}>
+                    {enabled.map((a) => (
+                      <Button
+                        key={a.type}
+                        type={PRIMARY.has(a.type) ? "primary" : "default"}
+                        danger={DANGER.has(a.type)}
+                        onClick={() => setOpen({ action: a, n: (open?.n ?? 0) + 1 })}
+                      >
+                        {actionLabel(a)}
+                      </Button>
+                    ))}
+                  </div>
+                )}
+                {blocked.map((a) => (
+                  <BlockedAction key={a.type} action={a} label={actionLabel(a)} detail={d} />
                 ))}
               </div>
             )}
@@ -248,7 +260,7 @@ export function TaskShowPage() {
           </Section>
 
           {d.contributions.length > 0 && (
-            <Section title="协办意见">
+            <Section title="协办意见" id="task-contributions">
               <Table<Contribution>
                 rowKey="unitId"
                 size="small"
@@ -273,7 +285,7 @@ export function TaskShowPage() {
           )}
 
           {d.rectificationItems.length > 0 && (
-            <Section title="整改事项">
+            <Section title="整改事项" id="task-items">
               <ol style={{ paddingInlineStart: 20, margin: 0 }}>
                 {d.rectificationItems.map((i: Item) => (
                   <li key={i.id} style={{ marginBottom: 12 }}>

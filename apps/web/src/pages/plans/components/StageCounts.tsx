@@ -1,4 +1,4 @@
-import { STAGE_LABELS, STAGES } from "@duban/workflow";
+import { STAGE_LABELS, STAGES } from "@duban/workflow/vocabulary";
 import { Progress } from "antd";
 
 export type StageCounts = Partial<Record<string, number>> | null;

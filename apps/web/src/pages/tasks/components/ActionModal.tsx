@@ -15,7 +15,7 @@ import {
   type ReturnableStage,
   type ReturnReason,
   type TaskCommand,
-} from "@duban/workflow";
+} from "@duban/workflow/vocabulary";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Alert, App, Button, DatePicker, Form, Input, InputNumber, Modal, Radio, Select } from "antd";
 import type { Dayjs } from "dayjs";
@@ -147,7 +147,7 @@ export function ActionModal({
   const [error, setError] = useState<{ message: string; conflict: boolean } | null>(null);
   const type = action.type;
   const stage = detail.task.stage;
-  const still = detail.availableActions.some((a) => a.type === type);
+  const still = detail.availableActions.some((a) => a.type === type && !a.blocked);
 
   const transition = useMutation(
     trpc.task.transition.mutationOptions({

@@ -1,5 +1,5 @@
 // The full history of a task from its audit records: who, unit, role, when, what, from → to, why, files.
-import { EVENT_LABELS, ROLE_LABELS, type Role } from "@duban/workflow";
+import { EVENT_LABELS, ROLE_LABELS, type Role } from "@duban/workflow/vocabulary";
 import { Timeline } from "antd";
 import { formatDateTime } from "../../../lib/format";
 import { stageLabel, statusLabel } from "../../../components/tags";
