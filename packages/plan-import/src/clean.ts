@@ -53,8 +53,22 @@ const BREADCRUMB = /^(您当前的位置|您现在的位置|当前位置|您的�
 /** Everything from a footer marker on is site footer. */
 const FOOTER = /^(上一篇|下一篇|文件下载|附件下载|相关链接|相关文章|相关阅读|分享到)/;
 
+/**
+ * Kangxi and CJK radicals (⼀ U+2F00) and compatibility ideographs that PDF text layers often
+ * carry in place of the ordinary characters (一): mapped to those, nothing else is touched.
+ */
+const RADICALS: Record<string, string> = {
+  "⺠": "民", "⻩": "黄", "⻅": "见", "⻓": "长", "⻔": "门", "⻛": "风", "⻜": "飞", "⻢": "马", "⻬": "齐",
+  "⻰": "龙", "⻚": "页", "⻝": "食", "⻘": "青", "⻥": "鱼", "⻦": "鸟", "⻨": "麦", "⻮": "齿", "⺟": "母",
+  "⺩": "王", "⻄": "西", "⻆": "角", "⻉": "贝", "⻋": "车", "⻣": "骨",
+};
+
+function normaliseRadicals(line: string): string {
+  return line.replace(/[\u2e80-\u2fdf\uf900-\ufaff]/g, (c) => RADICALS[c] ?? c.normalize("NFKC"));
+}
+
 function normaliseSpaces(line: string): string {
-  return line.replace(/[\u00a0\u3000\t\u2002\u2003\u200b\ufeff]/g, " ").trim();
+  return normaliseRadicals(line).replace(/[\u00a0\u3000\t\u2002\u2003\u200b\ufeff]/g, " ").trim();
 }
 
 export function cleanText(raw: string): CleanResult {
