@@ -18,7 +18,11 @@ const ZEnv = z.object({
   DUBAN_NOTICE_REPLY_WORKDAYS: z.coerce.number().int().min(1).max(60).default(5),
   DUBAN_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
   DUBAN_MAX_UPLOAD_MB: z.coerce.number().positive().default(20),
-  DUBAN_DEMO_DATA: z.enum(["true", "false"]).default("true"),
+  /** production (or NODE_ENV=production): never loads demo data, refuses to start while a demo password is in use */
+  DUBAN_ENV: z.enum(["development", "production"]).optional(),
+  NODE_ENV: z.string().optional(),
+  /** "true" asks for the demo data on an empty database (as `pnpm start --demo` does); ignored in production */
+  DUBAN_DEMO_DATA: z.enum(["true", "false"]).default("false"),
   DUBAN_SQLITE_SYNCHRONOUS: z.enum(["FULL", "NORMAL"]).default("FULL"),
   DUBAN_ALLOWED_ORIGINS: z.string().optional(),
   DUBAN_CHECKPOINT_KEY: z.string().optional(),

@@ -56,7 +56,7 @@ function kindOf(name: string): UnitKind {
 }
 
 /** Loads the demo once: returns null when the database already has users. */
-export async function seedDemoData(ctx: InnerContext): Promise<{ planId: string; taskCount: number } | null> {
+export async function seedDemoData(ctx: InnerContext, scenario: "fixture" | "living" = "fixture"): Promise<{ planId: string; taskCount: number } | null> {
   const existing = await ctx.db.selectFrom("users").select("id").limit(1).executeTakeFirst();
   if (existing !== undefined) return null;
   const text = readFileSync(DEMO_TEXT, "utf8");
