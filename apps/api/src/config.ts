@@ -2,6 +2,7 @@
 import { join } from "node:path";
 import { findRepoRoot } from "@duban/db";
 import type { Env } from "./env";
+import { opsConfigFromEnv, testOpsConfig, type OpsConfig } from "./ops-config";
 import { securityConfigFromEnv, testSecurityConfig, type SecurityConfig } from "./security/config";
 
 export interface AppConfig {
@@ -28,6 +29,8 @@ export interface AppConfig {
   allowedOrigins: string[];
   /** Checkpoints, field encryption, TOTP, login rate limits (issue 9). */
   security: SecurityConfig;
+  /** Backups, audit archive and its online window (issue 19). */
+  ops: OpsConfig;
 }
 
 export function configFromEnv(env: Env): AppConfig {
@@ -46,6 +49,7 @@ export function configFromEnv(env: Env): AppConfig {
     filesDir: env.DUBAN_FILES_DIR ?? join(findRepoRoot(), "data", "files"),
     allowedOrigins: (env.DUBAN_ALLOWED_ORIGINS ?? "").split(",").map((s) => s.trim()).filter(Boolean),
     security: securityConfigFromEnv(env),
+    ops: opsConfigFromEnv(env),
   };
 }
 
@@ -65,6 +69,7 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     filesDir: join(findRepoRoot(), "data", "test-files"),
     allowedOrigins: [],
     security: testSecurityConfig(),
+    ops: testOpsConfig(),
     ...overrides,
   };
 }

@@ -32,6 +32,14 @@ const ZEnv = z.object({
   DUBAN_FIELD_KEY_FILE: z.string().optional(),
   DUBAN_LOGIN_PER_ADDRESS_PER_MINUTE: z.coerce.number().int().positive().default(10),
   DUBAN_LOGIN_PER_ACCOUNT_PER_MINUTE: z.coerce.number().int().positive().default(10),
+  /** Operations (issue 19, ops-config.ts): scheduled backups, metrics listener, audit archive. */
+  DUBAN_BACKUP_DIR: z.string().optional(),
+  DUBAN_BACKUP_KEEP: z.coerce.number().int().min(1).max(3650).default(14),
+  DUBAN_BACKUP_HOURS: z.coerce.number().positive().max(24 * 31).default(24),
+  DUBAN_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  DUBAN_METRICS_HOST: z.string().default("127.0.0.1"),
+  DUBAN_ARCHIVE_DIR: z.string().optional(),
+  DUBAN_AUDIT_ONLINE_DAYS: z.coerce.number().int().min(184, "the audit log stays online for at least 184 days").default(184),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 export type Env = z.infer<typeof ZEnv>;

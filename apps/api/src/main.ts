@@ -11,6 +11,8 @@ import { createLogger } from "./logger";
 import { demoDataFor, isProduction, productionStartProblem } from "./production";
 import { createWebhookSender, startDailyJob } from "./services/supervision/job";
 import { startDailyCheckpoints } from "./services/checkpoints";
+import { startScheduledBackups } from "./services/backups";
+import { serveMetrics } from "./metrics";
 
 const env = readEnv();
 const logger = createLogger(env.LOG_LEVEL);
@@ -38,6 +40,14 @@ if (production) {
 const stopCheckpoints = startDailyCheckpoints(inner);
 // Daily deadline warnings (issue 7): once per day across processes (job_runs claim); webhook only when DUBAN_WEBHOOK_URL is set.
 const stopDailyJob = startDailyJob(inner, { send: inner.config.webhookUrl ? createWebhookSender(inner.config.webhookUrl) : null });
+// Scheduled online backup of the SQLite database with retention (PostgreSQL: its own tools, README).
+const stopBackups = startScheduledBackups(inner, env.DATABASE_URL);
+// Prometheus metrics on a listener of their own, not the public port (metrics.ts says why).
+const metricsServer = env.DUBAN_METRICS_PORT === undefined ? null : serveMetrics(env.DUBAN_METRICS_PORT, env.DUBAN_METRICS_HOST);
+metricsServer?.on("listening", () => {
+  const address = metricsServer.address();
+  logger.info({ port: typeof address === "object" && address ? address.port : env.DUBAN_METRICS_PORT, host: env.DUBAN_METRICS_HOST }, "metrics at /metrics");
+});
 const server = createAppServer(inner, { webDist: env.DUBAN_WEB_DIST ?? join(findRepoRoot(), "apps", "web", "dist") });
 server.listen(env.PORT, env.HOST, () => {
   const address = server.address();
@@ -49,6 +59,8 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => {
     stopCheckpoints();
     stopDailyJob();
+    stopBackups();
+    metricsServer?.close();
     server.close(() => void close().then(() => process.exit(0)));
     setTimeout(() => process.exit(0), 5000).unref();
   });

@@ -4,6 +4,7 @@ import type { Role } from "@duban/workflow";
 import { ZodError, z } from "zod";
 import type { Context } from "./context";
 import { AppError, APP_ERROR_CODES, type AppErrorCode } from "./errors";
+import { refusals, requestDuration, transitions } from "./metrics";
 import { recordRefusal } from "./services/audit";
 import { totpSetupRequired } from "./services/totp";
 
@@ -73,6 +74,22 @@ const errorBoundary = t.middleware(async (opts) => {
   return result;
 });
 
+/** Latency by procedure, refusals by code, transitions by event (metrics.ts); outermost, so it sees the mapped error. */
+const measure = t.middleware(async (opts) => {
+  const started = performance.now();
+  const result = await opts.next();
+  const refusalCode = result.ok ? null : result.error.cause instanceof AppError ? result.error.cause.code : result.error.code === "INTERNAL_SERVER_ERROR" ? null : result.error.code === "BAD_REQUEST" ? "BAD_INPUT" : result.error.code;
+  const outcome = result.ok ? "ok" : refusalCode === null ? "error" : "refused";
+  requestDuration.observe({ procedure: opts.path, type: opts.type, outcome }, (performance.now() - started) / 1000);
+  if (refusalCode !== null) refusals.inc({ code: refusalCode });
+  if (opts.path === "task.transition") {
+    const input = (await opts.getRawInput().catch(() => undefined)) as { event?: { type?: unknown } } | undefined;
+    const event = typeof input?.event?.type === "string" && /^[A-Z_]{1,40}$/.test(input.event.type) ? input.event.type : "invalid";
+    transitions.inc({ event, outcome });
+  }
+  return result;
+});
+
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
@@ -92,7 +109,7 @@ const refuseNul = t.middleware(async (opts) => {
   return opts.next();
 });
 
-export const publicProcedure = t.procedure.use(errorBoundary).use(refuseNul);
+export const publicProcedure = t.procedure.use(measure).use(errorBoundary).use(refuseNul);
 
 /** Signed in, with a password that need not be changed first (auth.* procedures use `sessionProcedure`). */
 export const sessionProcedure = publicProcedure.use(({ ctx, next }) => {

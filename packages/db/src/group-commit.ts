@@ -102,8 +102,17 @@ export class GroupCommitter {
     this.stats.commits++;
     this.stats.units += done.length;
     this.stats.largestBatch = Math.max(this.stats.largestBatch, batch.length);
+    for (const listener of batchListeners) listener(done.length);
     for (const { job, value } of done) job.resolve(value);
   }
+}
+
+const batchListeners = new Set<(units: number) => void>();
+
+/** Calls `listener` with the number of units after every group commit (for metrics); returns the unsubscribe. */
+export function onGroupCommit(listener: (units: number) => void): () => void {
+  batchListeners.add(listener);
+  return () => batchListeners.delete(listener);
 }
 
 const committers = new WeakMap<Kysely<Database>, GroupCommitter>();

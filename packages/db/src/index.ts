@@ -16,9 +16,9 @@ export {
 export type { DialectName } from './dialect.js';
 export type { DbOrTrx } from './executor.js';
 export { inTransaction } from './executor.js';
-export { GroupCommitter, groupCommitterOf, inGroupCommit } from './group-commit.js';
+export { GroupCommitter, groupCommitterOf, inGroupCommit, onGroupCommit } from './group-commit.js';
 export type { GroupCommitOptions, GroupCommitStats } from './group-commit.js';
-export { createMigrator, migrateToLatest, MigrationError } from './migrator.js';
+export { createMigrator, migrateToLatest, MigrationError, pendingMigrations } from './migrator.js';
 export { migrations } from './migrations/index.js';
 export { newId, nowIso, parseJson, toJson, todayIso } from './ids.js';
 
@@ -81,4 +81,4 @@ export { ALL_DIALECTS, createTestDatabase, testDialects, withAuditGuardsDropped 
 export type { TestDatabase } from './testing.js';
 
 // Backup and restore (SQLite)
-export { backupSqlite, restoreSqlite } from './backup.js';
+export { assertSqliteIntact, backupSqlite, restoreSqlite } from './backup.js';

@@ -41,3 +41,10 @@ export async function migrateToLatest(db: Kysely<any>): Promise<NonNullable<Migr
   }
   return results ?? [];
 }
+
+/** Names of the migrations this code has that the database has not applied (none: the schema is current). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function pendingMigrations(db: Kysely<any>): Promise<string[]> {
+  const infos = await createMigrator(db).getMigrations();
+  return infos.filter((m) => m.executedAt === undefined).map((m) => m.name);
+}

@@ -12,6 +12,7 @@ import { appRouter } from "../router";
 import { resolveSession } from "../services/auth";
 import { SESSION_COOKIE } from "../security/tokens";
 import { loadFile, readBody, storeUpload } from "./files";
+import { readiness } from "./ready";
 
 const STATUS_OF: Record<string, number> = {
   BAD_REQUEST: 400,
@@ -151,6 +152,11 @@ export function createAppServer(inner: InnerContext, options: ServerOptions = {}
     if (url.pathname === "/api/health") {
       res.writeHead(200, { "content-type": "application/json" });
       return res.end(JSON.stringify({ ok: true }));
+    }
+    if (url.pathname === "/api/ready") {
+      const state = await readiness(inner);
+      res.writeHead(state.ready ? 200 : 503, { "content-type": "application/json", "cache-control": "no-store" });
+      return res.end(JSON.stringify(state));
     }
     if (url.pathname === "/api/files" || url.pathname.startsWith("/api/files/")) {
       const ctx = await createContext(inner, req, res, options);

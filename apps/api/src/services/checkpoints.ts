@@ -16,6 +16,7 @@ import {
 } from "@duban/db";
 import type { Context, InnerContext, SessionUser } from "../context";
 import { AppError } from "../errors";
+import { jobRuns } from "../metrics";
 import { recordAudit } from "./audit";
 
 type Authed = Context & { session: SessionUser };
@@ -125,9 +126,13 @@ export function startDailyCheckpoints(inner: InnerContext, everyMs = 3_600_000):
   const run = () =>
     createCheckpoint(inner, "daily").then(
       (created) => {
+        jobRuns.inc({ job: "checkpoint", outcome: created ? "ran" : "skipped" });
         if (created) inner.logger.info({ file: created.file, count: created.checkpoint.count }, "daily audit checkpoint written");
       },
-      (err: unknown) => inner.logger.error({ err }, "daily audit checkpoint failed"),
+      (err: unknown) => {
+        jobRuns.inc({ job: "checkpoint", outcome: "failed" });
+        inner.logger.error({ err }, "daily audit checkpoint failed");
+      },
     );
   void run();
   const timer = setInterval(() => void run(), everyMs);

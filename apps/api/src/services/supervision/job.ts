@@ -9,6 +9,7 @@ import { recordAudit } from "../audit";
 import { allTasks, pathLabel, unitNameMap } from "./common";
 import { warmSupervision } from "./dashboard";
 import { computeMarks, isOpen } from "./marks";
+import { jobRuns } from "../../metrics";
 
 export const DAILY_JOB = "deadline-warnings";
 
@@ -147,6 +148,7 @@ export function startDailyJob(ctx: InnerContext, options: { send?: WebhookSender
     running = true;
     try {
       const r = await runDailyJob(ctx, { send: options.send ?? null });
+      jobRuns.inc({ job: "daily_warnings", outcome: r.ran ? "ran" : "skipped" });
       if (r.ran) ctx.logger.info({ day: r.day, ...r.warnings, webhook: r.webhook }, "daily deadline warnings raised");
       // the dashboard's plan parts for the day (after a restart, and when the day changes)
       if (r.ran || warmedOn !== r.day) {
@@ -154,6 +156,7 @@ export function startDailyJob(ctx: InnerContext, options: { send?: WebhookSender
         warmedOn = r.day;
       }
     } catch (cause) {
+      jobRuns.inc({ job: "daily_warnings", outcome: "failed" });
       ctx.logger.error({ err: cause }, "daily deadline job failed");
     } finally {
       running = false;
