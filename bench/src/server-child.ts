@@ -5,7 +5,7 @@
 // server's alone, not the generator's or the load clients'.
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createAppServer, createLogger, openApp, testConfig } from "@duban/api";
+import { createAppServer, createLogger, openApp, testConfig, todayOf } from "@duban/api";
 import { startProfile } from "./common";
 import { countTasksByPlan, countTasksByStage, countTasksByUnit, groupCommitterOf } from "@duban/db";
 
@@ -34,7 +34,7 @@ const server = createServer((req, res) => {
   const planId = url.searchParams.get("planId") ?? undefined;
   const run =
     q === "stage" ? countTasksByStage(app.inner.db, { ...(unitId ? { unitId } : {}), ...(planId ? { planId } : {}) })
-    : q === "unit" ? countTasksByUnit(app.inner.db, { today: url.searchParams.get("today") ?? undefined, ...(planId ? { planId } : {}) })
+    : q === "unit" ? countTasksByUnit(app.inner.db, { today: url.searchParams.get("today") ?? todayOf(app.inner), ...(planId ? { planId } : {}) })
     : q === "plan" ? countTasksByPlan(app.inner.db)
     : Promise.reject(new Error(`unknown q=${q}`));
   run.then(reply, (error: unknown) => {

@@ -1,4 +1,5 @@
 // The only place that reads process.env. Everything else receives an AppConfig.
+import { isTimeZone } from "@duban/workflow/clock";
 import { z } from "zod";
 
 const ZEnv = z.object({
@@ -12,6 +13,8 @@ const ZEnv = z.object({
   DUBAN_SESSION_ABSOLUTE_HOURS: z.coerce.number().int().positive().default(12),
   DUBAN_LOCK_AFTER_FAILURES: z.coerce.number().int().positive().default(5),
   DUBAN_LOCK_MINUTES: z.coerce.number().int().positive().default(15),
+  /** The zone "today" and "this month" are read in (IANA name). */
+  DUBAN_TIMEZONE: z.string().refine(isTimeZone, "unknown time zone (IANA name, e.g. Asia/Shanghai)").default("Asia/Shanghai"),
   DUBAN_YELLOW_WORKDAYS: z.coerce.number().int().min(0).max(60).default(5),
   DUBAN_REASSIGN_WORKDAYS: z.coerce.number().int().min(0).max(60).default(7),
   DUBAN_SIGN_WORKDAYS: z.coerce.number().int().min(1).max(60).default(3),

@@ -2,6 +2,7 @@
 // its HTTP server, the router and its type, test configuration and the demo data.
 export { openApp, type OpenAppOptions } from "./app";
 export { testConfig, configFromEnv, type AppConfig } from "./config";
+export { todayOf, monthOf, dayOfInstant, monthOfInstant } from "./clock";
 export type { InnerContext, Context } from "./context";
 export { detachedRequest } from "./context";
 export { APP_ERROR_CODES, type AppErrorCode } from "./errors";

@@ -20,7 +20,7 @@ export { GroupCommitter, groupCommitterOf, inGroupCommit, onGroupCommit } from '
 export type { GroupCommitOptions, GroupCommitStats } from './group-commit.js';
 export { createMigrator, migrateToLatest, MigrationError, pendingMigrations } from './migrator.js';
 export { migrations } from './migrations/index.js';
-export { newId, nowIso, parseJson, toJson, todayIso } from './ids.js';
+export { newId, nowIso, parseJson, toJson } from './ids.js';
 
 // Audit hash chain
 export {

@@ -37,6 +37,8 @@ export interface Me {
   totpEnabled: boolean;
   /** the role requires TOTP and it is not enabled yet: only auth.totpSetup / totpEnable work until then */
   totpSetupRequired: boolean;
+  /** the office's zone (DUBAN_TIMEZONE): the web reads "today" in it, not in the browser's zone */
+  timeZone: string;
 }
 
 export async function describeUser(ctx: InnerContext, user: UserRow): Promise<Me> {
@@ -51,6 +53,7 @@ export async function describeUser(ctx: InnerContext, user: UserRow): Promise<Me
     mustChangePassword: Boolean(user.must_change_password),
     totpEnabled: Boolean(user.totp_enabled),
     totpSetupRequired: await totpSetupRequired(ctx, user),
+    timeZone: ctx.config.timeZone,
   };
 }
 

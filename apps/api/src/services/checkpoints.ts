@@ -14,6 +14,7 @@ import {
   type AuditCheckpoint,
   type CheckpointVerdict,
 } from "@duban/db";
+import { calendarDay } from "@duban/workflow/clock";
 import type { Context, InnerContext, SessionUser } from "../context";
 import { AppError } from "../errors";
 import { jobRuns } from "../metrics";
@@ -81,12 +82,8 @@ export async function writeExclusive(dir: string, name: string, content: string)
   }
 }
 
-/** The calendar day in China (Asia/Shanghai), YYYY-MM-DD: one daily checkpoint per such day. */
-export function chinaDay(at: Date): string {
-  return new Intl.DateTimeFormat("sv-SE", { timeZone: "Asia/Shanghai" }).format(at);
-}
-
-export const dailyCheckpointName = (at: Date) => `daily-${chinaDay(at)}.json`;
+/** One daily checkpoint per calendar day of the office's zone (clock.ts). */
+export const dailyCheckpointName = (at: Date, timeZone: string) => `daily-${calendarDay(at, timeZone)}.json`;
 
 export interface CreatedCheckpoint {
   file: string;
@@ -104,7 +101,7 @@ export async function createCheckpoint(
 ): Promise<CreatedCheckpoint | null> {
   const { checkpointKeyFile, checkpointDir } = ctx.config.security;
   const now = ctx.clock();
-  const name = kind === "daily" ? dailyCheckpointName(now) : `checkpoint-${now.toISOString().replace(/[:.]/g, "-")}-${randomBytes(3).toString("hex")}.json`;
+  const name = kind === "daily" ? dailyCheckpointName(now, ctx.config.timeZone) : `checkpoint-${now.toISOString().replace(/[:.]/g, "-")}-${randomBytes(3).toString("hex")}.json`;
   if (kind === "daily" && (await stat(join(checkpointDir, name)).catch(() => null)) !== null) return null;
   const key = await loadOrCreateCheckpointKey(checkpointKeyFile);
   const checkpoint = await createAuditCheckpoint(ctx.db, key, now.toISOString());

@@ -18,7 +18,7 @@ import type { Context, InnerContext, SessionUser } from "../context";
 import { AppError, notFound } from "../errors";
 import { readsAnyTask } from "./access";
 import { recordAudit } from "./audit";
-import { today } from "./tasks";
+import { todayOf } from "../clock";
 
 type Authed = Context & { session: SessionUser };
 
@@ -56,7 +56,7 @@ export type PlanDraft = z.infer<typeof ZPlanDraft>;
 
 export async function listPlansFor(ctx: Authed) {
   if (!readsAnyTask(ctx.session.user)) throw new AppError("FORBIDDEN", "您的角色不能查看工作方案");
-  const plans = await listPlans(ctx.db, { today: today(ctx) });
+  const plans = await listPlans(ctx.db, { today: todayOf(ctx) });
   return plans.map((p) => ({
     id: p.id,
     title: p.title,
@@ -74,7 +74,7 @@ export async function getPlanDetail(ctx: Authed, planId: string) {
   if (!readsAnyTask(ctx.session.user)) throw new AppError("FORBIDDEN", "您的角色不能查看工作方案");
   const plan = await getPlan(ctx.db, planId);
   if (plan === undefined) throw notFound("工作方案");
-  const [summary] = await listPlans(ctx.db, { today: today(ctx), planId });
+  const [summary] = await listPlans(ctx.db, { today: todayOf(ctx), planId });
   return {
     id: plan.id,
     title: plan.title,

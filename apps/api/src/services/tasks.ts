@@ -30,6 +30,7 @@ import {
   type TaskSnapshot,
 } from "@duban/workflow";
 import type { Context, InnerContext, SessionUser } from "../context";
+import { monthOfInstant, todayOf } from "../clock";
 import { AppError, notFound } from "../errors";
 import { canReadTask, readsAllTasks, readsAnyTask } from "./access";
 import { recordAudit } from "./audit";
@@ -43,10 +44,6 @@ export function actorOf(user: UserRow): Actor {
   return { userId: user.id, role: user.role, unitId: user.unit_id };
 }
 
-export function today(ctx: InnerContext): string {
-  return ctx.clock().toISOString().slice(0, 10);
-}
-
 export function snapshotOf(task: Pick<Task, "snapshot" | "machine_version">): TaskSnapshot {
   return restoreTask({ machineVersion: task.machine_version, snapshot: JSON.parse(task.snapshot) });
 }
@@ -56,7 +53,7 @@ export function snapshotOf(task: Pick<Task, "snapshot" | "machine_version">): Ta
  * facts go to `availableActions` (the page) and `decide` (the move), so what is offered is accepted.
  */
 export async function taskFactsOf(ctx: InnerContext, db: DbOrTrx, task: Task, snapshot: TaskSnapshot): Promise<TaskFacts> {
-  const facts: TaskFacts = { today: today(ctx) };
+  const facts: TaskFacts = { today: todayOf(ctx) };
   if (stateAccepts(snapshot, "REQUEST_REASSIGN")) facts.reassignWindow = await reassignWindowOf(ctx, db, task);
   return facts;
 }
@@ -123,7 +120,7 @@ export async function summarizeTasks(ctx: InnerContext, tasks: Task[]): Promise<
   const snapshots = tasks.map(snapshotOf);
   const ids = snapshots.flatMap((s) => [s.context.leadUnitId, ...s.context.coUnitIds]);
   const names = await unitNames(ctx.db, ids);
-  const t = today(ctx);
+  const t = todayOf(ctx);
   return tasks.map((task, i) => toSummary(task, snapshots[i] as TaskSnapshot, names, t, ctx.config.yellowWithinWorkdays));
 }
 
@@ -157,7 +154,7 @@ export async function listTasksFor(ctx: Authed, input: TaskListInput) {
       ...filters,
       ...(unitId !== undefined ? (leadOnly ? { leadUnitId: unitId } : { unitId }) : {}),
       ...(ratedByMe !== undefined ? { ratedBy: { evaluatorId: user.id, rated: ratedByMe } } : {}),
-      today: today(ctx),
+      today: todayOf(ctx),
     });
   } catch (cause) {
     if (cause instanceof Error && cause.message === "invalid task cursor") throw new AppError("BAD_INPUT", "分页参数无效");
@@ -331,7 +328,7 @@ export async function transitionTask(
       updatedAt: at,
     });
     if (version === null) throw new AppError("CONFLICT", "该任务刚刚已被他人处理，请查看最新状态后再操作");
-    await applyTaskEffects(trx, task.id, event, before, decision.snapshot);
+    await applyTaskEffects(trx, task.id, event, before, decision.snapshot, monthOfInstant(ctx, at));
     const { text: _t, reason: _r, comment: _c, fileHashes: _f, ...rest } = input.event as Record<string, unknown>;
     await recordAudit(ctx, trx, {
       action: `task.${input.event.type}`,

@@ -7,12 +7,13 @@
 // passes it to `decide` / `availableActions` as a fact; the lifecycle makes the decision and words it.
 import { listTaskMoves, type DbOrTrx, type Task } from "@duban/db";
 import type { TaskFacts } from "@duban/workflow";
+import { dayOfInstant } from "../../clock";
 import type { InnerContext } from "../../context";
 import { addWorkdays } from "./calendar";
 
 export async function reassignWindowOf(ctx: InnerContext, db: DbOrTrx, task: Task): Promise<NonNullable<TaskFacts["reassignWindow"]>> {
   const reassigns = await listTaskMoves(db, { taskIds: [task.id], actions: ["task.REASSIGN"] });
-  const reachedAt = (reassigns.at(-1)?.at ?? task.created_at).slice(0, 10);
+  const reachedAt = dayOfInstant(ctx, reassigns.at(-1)?.at ?? task.created_at);
   const workdays = ctx.config.reassignWithinWorkdays;
   return { lastDay: addWorkdays(reachedAt, workdays), workdays };
 }

@@ -4,6 +4,7 @@
 // notifications and the run's audit record — the one process whose insert succeeds does the work,
 // and a run that crashes rolls its claim back so a restart can do it again.
 import { claimJobRun, finishJobRun, inTransaction, insertNotifications, type NewNotification } from "@duban/db";
+import { todayOf } from "../../clock";
 import type { InnerContext } from "../../context";
 import { recordAudit } from "../audit";
 import { allTasks, pathLabel, unitNameMap } from "./common";
@@ -45,7 +46,7 @@ export interface DailyJobResult {
 const WEBHOOK_LINES = 50;
 
 export async function runDailyJob(ctx: InnerContext, options: { day?: string; send?: WebhookSender | null } = {}): Promise<DailyJobResult> {
-  const day = options.day ?? ctx.clock().toISOString().slice(0, 10);
+  const day = options.day ?? todayOf(ctx);
   const at = ctx.clock().toISOString();
   const warnings = { yellow: 0, red: 0, signYellow: 0, signRed: 0 };
   const lines: string[] = [];

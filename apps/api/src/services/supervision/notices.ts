@@ -20,7 +20,8 @@ import {
 import { AppError, notFound } from "../../errors";
 import { recordAudit } from "../audit";
 import { addWorkdays, chineseDate } from "./calendar";
-import { allTasks, pathLabel, scopeUnit, todayOf, unitNameMap, type Authed } from "./common";
+import { allTasks, pathLabel, scopeUnit, unitNameMap, type Authed } from "./common";
+import { dayOfInstant, todayOf } from "../../clock";
 import { computeMarks, isOpen, type NoticeColour, type TaskMarks } from "./marks";
 
 export const COLOUR_LABELS: Record<NoticeColour, string> = { blue: "蓝色督办单", yellow: "黄色督办单", red: "红色督办单" };
@@ -87,7 +88,7 @@ async function toViews(ctx: Authed, rows: SupervisionNoticeRow[]): Promise<Notic
       issuedAt: r.issued_at,
       answerText: r.answer_text,
       answeredAt: r.answered_at,
-      late: r.status === "answered" ? (r.answered_at ?? "").slice(0, 10) > r.reply_due : r.status === "issued" && today > r.reply_due,
+      late: r.status === "answered" ? r.answered_at !== null && dayOfInstant(ctx, r.answered_at) > r.reply_due : r.status === "issued" && today > r.reply_due,
     };
   });
 }
@@ -198,7 +199,7 @@ export async function answerNotice(ctx: Authed, input: { id: string; text: strin
     if (notice.status !== "issued") throw new AppError("CONFLICT", notice.status === "answered" ? "该督办单已答复" : "该督办单尚未签发");
     const answered = await answerNoticeRow(trx, notice.id, { text: input.text, answered_by: user.id, at });
     if (answered === null) throw new AppError("CONFLICT", "该督办单已答复");
-    const late = at.slice(0, 10) > notice.reply_due;
+    const late = dayOfInstant(ctx, at) > notice.reply_due;
     await recordAudit(ctx, trx, {
       action: "supervision.answerNotice",
       object_type: "supervision_notice",

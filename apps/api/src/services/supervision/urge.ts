@@ -4,7 +4,8 @@ import { getUnit } from "@duban/db";
 import { AppError } from "../../errors";
 import { recordAudit } from "../audit";
 import { transitionTask } from "../tasks";
-import { allTasks, todayOf, type Authed } from "./common";
+import { allTasks, type Authed } from "./common";
+import { todayOf } from "../../clock";
 import { computeMarks, isOpen } from "./marks";
 
 export async function urgeOverdue(ctx: Authed, input: { unitId: string; text?: string | undefined }) {

@@ -19,9 +19,9 @@ import {
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Alert, App, Button, DatePicker, Form, Input, InputNumber, Modal, Radio, Select } from "antd";
 import type { Dayjs } from "dayjs";
-import dayjs from "dayjs";
 import { useState } from "react";
 import { useUnits } from "../../../hooks/useUnits";
+import { useToday } from "../../../lib/clock";
 import { applyFieldErrors, errorInfo } from "../../../lib/errors";
 import { type RouterOutputs, useTRPC } from "../../../trpc";
 import { FileUpload, type UploadedFile } from "./FileUpload";
@@ -143,6 +143,7 @@ export function ActionModal({
   const queryClient = useQueryClient();
   const { message } = App.useApp();
   const units = useUnits();
+  const today = useToday();
   const [form] = Form.useForm<Values>();
   const [error, setError] = useState<{ message: string; conflict: boolean } | null>(null);
   const type = action.type;
@@ -366,7 +367,7 @@ export function ActionModal({
         return (
           <>
             <Form.Item label="申请延期至" name="requestedDueDate" rules={[{ required: true, message: "请选择新的完成日期" }]} extra={detail.task.dueDate ? `当前完成时限：${detail.task.dueDate}` : undefined}>
-              <DatePicker style={{ width: 200 }} disabledDate={(d) => d.isBefore(dayjs(), "day")} />
+              <DatePicker style={{ width: 200 }} disabledDate={(d) => d.format("YYYY-MM-DD") < today} />
             </Form.Item>
             {reason("延期理由")}
           </>
