@@ -111,3 +111,18 @@ export const SUBMISSION_LABELS: Record<"deploy" | "handle" | "inspect" | "summar
   inspect: "整改报告",
   summarize: "办理工作总结",
 };
+
+/** A stored state in words: "handle/drafting" → "办理 · 待提交"; a status that repeats its stage is said once. */
+export function stateText(state: string | null): string {
+  if (!state) return "";
+  const [stage, status] = state.split("/");
+  const stageWord = stage ? ((STAGE_LABELS as Record<string, string>)[stage] ?? stage) : "";
+  const statusWord = status && status !== stage ? ((STATUS_LABELS as Record<string, string>)[status] ?? status) : "";
+  return [stageWord, statusWord].filter(Boolean).join(" · ");
+}
+
+/** A move's state change in words: "办理 · 待提交 → 办理 · 待审核"; empty when nothing changed. */
+export function stateChangeText(from: string | null, to: string | null): string {
+  if (from === to || (!from && !to)) return "";
+  return `${stateText(from) || "（无）"} → ${stateText(to) || "（无）"}`;
+}

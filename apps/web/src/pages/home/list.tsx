@@ -64,14 +64,12 @@ function TaskTab({ def }: { def: TabDef }) {
       <TaskTable
         tasks={tasks}
         loading={list.isPending}
-        footer={
-          list.hasNextPage
-            ? () => (
-                <Button onClick={() => void list.fetchNextPage()} loading={list.isFetchingNextPage}>
-                  加载更多
-                </Button>
-              )
-            : undefined
+        more={
+          list.hasNextPage ? (
+            <Button onClick={() => void list.fetchNextPage()} loading={list.isFetchingNextPage}>
+              加载更多
+            </Button>
+          ) : undefined
         }
       />
     </>

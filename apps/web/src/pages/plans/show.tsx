@@ -185,7 +185,7 @@ export function PlanShowPage() {
           tasks={tasks.items}
           grouped
           loading={tasks.isPending}
-          footer={tasks.hasNextPage ? () => <Button onClick={() => void tasks.fetchNextPage()} loading={tasks.isFetchingNextPage}>加载更多</Button> : undefined}
+          more={tasks.hasNextPage ? <Button onClick={() => void tasks.fetchNextPage()} loading={tasks.isFetchingNextPage}>加载更多</Button> : undefined}
         />
       </Card>
     </>
