@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createAppServer, createLogger, DEMO_PASSWORD, openApp, testConfig, type AppConfig } from "@duban/api";
 import { createTestDatabase, findRepoRoot } from "@duban/db";
-import { EVENT_LABELS, STAGE_LABELS, STATUS_LABELS, type StageOrTerminated, type TaskEventType, type TaskStatus } from "@duban/workflow";
+import { EVENT_DONE_LABELS, EVENT_LABELS, STAGE_LABELS, STATUS_LABELS, type StageOrTerminated, type TaskEventType, type TaskStatus } from "@duban/workflow";
 import { AxeBuilder } from "@axe-core/playwright";
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from "playwright-core";
 import { expect } from "vitest";
@@ -313,7 +313,7 @@ export async function act(page: Page, type: TaskEventType, fill?: (dialog: Locat
     const shown = await dialog.innerText().catch(() => "(gone)");
     throw new Error(`the ${label} dialog did not close; it shows: ${shown.replace(/\s+/g, " ").slice(0, 400)}`, { cause: error });
   });
-  await page.getByText(`${EVENT_LABELS[type]}成功`, { exact: true }).first().waitFor();
+  await page.getByText(EVENT_DONE_LABELS[type], { exact: true }).first().waitFor();
 }
 
 /** Picks an option of an antd Select inside `scope` by its label text. */

@@ -63,11 +63,20 @@ export interface NoticeView {
   answeredAt: string | null;
   /** answered after the reply date, or issued and past it without an answer */
   late: boolean;
+  /** the issuing office's full name, as the 督办单 is signed (领导小组办公室 in full) */
+  officeName: string;
+}
+
+/** The full name of the supervising office (the unit of kind `office`). */
+async function officeNameOf(ctx: Authed): Promise<string> {
+  const office = await ctx.db.selectFrom("units").select("name").where("kind", "=", "office").orderBy("sort_order").limit(1).executeTakeFirst();
+  return office?.name ?? "领导小组办公室";
 }
 
 async function toViews(ctx: Authed, rows: SupervisionNoticeRow[]): Promise<NoticeView[]> {
   const tasks = new Map((await allTasksByIds(ctx, rows.map((r) => r.task_id))).map((t) => [t.id, t]));
   const names = await unitNameMap(ctx.db, rows.map((r) => r.unit_id));
+  const officeName = rows.length > 0 ? await officeNameOf(ctx) : "";
   const today = todayOf(ctx);
   return rows.map((r) => {
     const task = tasks.get(r.task_id);
@@ -89,6 +98,7 @@ async function toViews(ctx: Authed, rows: SupervisionNoticeRow[]): Promise<Notic
       answerText: r.answer_text,
       answeredAt: r.answered_at,
       late: r.status === "answered" ? r.answered_at !== null && dayOfInstant(ctx, r.answered_at) > r.reply_due : r.status === "issued" && today > r.reply_due,
+      officeName,
     };
   });
 }

@@ -5,7 +5,7 @@ import { CheckCircleOutlined, DownloadOutlined, SafetyCertificateOutlined } from
 import { useInfiniteQuery, useMutation, useQuery } from "@tanstack/react-query";
 import { Alert, App, Button, Card, DatePicker, Form, Result, Select, Space } from "antd";
 import type { Dayjs } from "dayjs";
-import { useDeferredValue, useState } from "react";
+import { cloneElement, useDeferredValue, useState } from "react";
 import { Link } from "react-router";
 import { useMe } from "../../auth";
 import { PageHeader } from "../../components/PageHeader";
@@ -53,8 +53,13 @@ function VerifyResult({ result }: { result: Verify }) {
   );
 }
 
+/** Gives a form control its width while passing the Form.Item's value and onChange through. */
+function ControlWidth({ width, children, ...props }: { width: number; children: React.ReactElement<Record<string, unknown>> }) {
+  return cloneElement(children, { ...props, style: { width, maxWidth: "100%" } });
+}
+
 /** The task filter: type a number or words, pick the task from the matches. */
-function TaskPicker({ value, onChange }: { value?: string; onChange?: (v: string | undefined) => void }) {
+function TaskPicker({ value, onChange, style }: { value?: string; onChange?: (v: string | undefined) => void; style?: React.CSSProperties }) {
   const trpc = useTRPC();
   const [q, setQ] = useState("");
   const query = useDeferredValue(q.trim());
@@ -76,7 +81,7 @@ function TaskPicker({ value, onChange }: { value?: string; onChange?: (v: string
       notFoundContent={query.length === 0 ? "输入序号或内容" : found.isFetching ? "正在查找…" : "暂无数据"}
       options={options}
       popupMatchSelectWidth={false}
-      style={{ width: "100%" }}
+      style={style}
     />
   );
 }
@@ -180,9 +185,10 @@ export function AuditListPage() {
     if (v.range?.[1]) f.to = v.range[1].endOf("day").toISOString();
     setFilters(f);
   };
-  const field = (label: string, name: keyof FormValues, control: React.ReactNode, width = 200) => (
-    <Form.Item label={label} name={name} htmlFor={`audit-${name}`} style={{ marginBottom: 8, width, maxWidth: "100%" }}>
-      {control}
+  // Each control has its own width; the label stays on its line beside it.
+  const field = (label: string, name: keyof FormValues, control: React.ReactElement<Record<string, unknown>>, width = 180) => (
+    <Form.Item label={label} name={name} htmlFor={`audit-${name}`} style={{ marginBottom: 8, maxWidth: "100%" }}>
+      <ControlWidth width={width}>{control}</ControlWidth>
     </Form.Item>
   );
   const more = list.hasNextPage ? (
@@ -221,7 +227,7 @@ export function AuditListPage() {
           {field("任务", "taskId", <TaskPicker />, 240)}
           {field("事件", "action", <Select id="audit-action" allowClear showSearch={{ optionFilterProp: "label" }} options={events} placeholder="全部事件" popupMatchSelectWidth={false} />, 170)}
           {field("结果", "outcome", <Select id="audit-outcome" allowClear placeholder="全部" options={Object.entries(OUTCOMES).map(([value, label]) => ({ value, label }))} />, 130)}
-          {field("日期", "range", <DatePicker.RangePicker id={{ start: "audit-range" }} />, 280)}
+          {field("日期", "range", <DatePicker.RangePicker id={{ start: "audit-range" }} />, 260)}
           <Form.Item style={{ marginBottom: 8 }}>
             <Space>
               <Button type="primary" htmlType="submit">

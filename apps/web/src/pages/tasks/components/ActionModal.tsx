@@ -2,6 +2,7 @@
 import { MinusCircleOutlined, PlusOutlined } from "@ant-design/icons";
 import {
   RATING_LABELS,
+  EVENT_DONE_LABELS,
   RATINGS,
   RESOLUTION_CLASS_LABELS,
   RESOLUTION_CLASSES,
@@ -153,7 +154,7 @@ export function ActionModal({
   const transition = useMutation(
     trpc.task.transition.mutationOptions({
       onSuccess: async () => {
-        message.success(`${action.label}成功`);
+        message.success(EVENT_DONE_LABELS[action.type]);
         setError(null);
         onClose();
         await Promise.all([
