@@ -8,7 +8,12 @@
 // the error; the others go on. Every caller whose unit succeeded is answered only after the shared
 // COMMIT has returned — nothing is acknowledged before it is on disk. If the COMMIT fails, every
 // unit of the batch fails with it.
+//
+// The batch's audit records are chained together at its end (`PendingAuditAppends`): the audit
+// head, which every writer needs, is locked only for that last step and the COMMIT — so several API
+// processes on one PostgreSQL run their batches side by side instead of taking turns.
 import { sql, type ControlledTransaction, type Kysely, type Transaction } from 'kysely';
+import { deferAuditAppends, PendingAuditAppends } from './audit.js';
 import type { DbOrTrx } from './executor.js';
 import type { Database } from './tables/index.js';
 
@@ -75,8 +80,11 @@ export class GroupCommitter {
       return;
     }
     const done: { job: Job; value: unknown }[] = [];
+    const audit = new PendingAuditAppends();
+    deferAuditAppends(trx, audit);
     try {
       for (const job of batch) {
+        const auditMark = audit.mark();
         await sql`savepoint ${sql.raw(SAVEPOINT)}`.execute(trx);
         let value: unknown;
         try {
@@ -85,12 +93,14 @@ export class GroupCommitter {
           // Undo this unit only; if even that fails the transaction is unusable (caught below).
           await sql`rollback to savepoint ${sql.raw(SAVEPOINT)}`.execute(trx);
           await sql`release savepoint ${sql.raw(SAVEPOINT)}`.execute(trx);
+          audit.rollbackTo(auditMark);
           job.reject(error);
           continue;
         }
         await sql`release savepoint ${sql.raw(SAVEPOINT)}`.execute(trx);
         done.push({ job, value });
       }
+      await audit.flush(trx);
       await trx.commit().execute();
     } catch (error) {
       await trx.rollback().execute().catch(() => undefined);
