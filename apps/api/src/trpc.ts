@@ -6,6 +6,7 @@ import type { Context } from "./context";
 import { AppError, APP_ERROR_CODES, type AppErrorCode } from "./errors";
 import { refusals, requestDuration, transitions } from "./metrics";
 import { recordRefusal } from "./services/audit";
+import { authCacheOf } from "./services/auth-cache";
 import { totpSetupRequired } from "./services/totp";
 
 const t = initTRPC.context<Context>().create({
@@ -58,6 +59,8 @@ export function toTRPCError(error: AppError): TRPCError {
 /** Turns domain errors into tRPC errors, logs the unexpected, and audits refused mutations. */
 const errorBoundary = t.middleware(async (opts) => {
   const result = await opts.next();
+  // A committed mutation may have revoked a session or changed a user: this process's next request re-checks.
+  if (opts.type === "mutation") authCacheOf(opts.ctx.db).expire();
   if (result.ok) return result;
   const error = result.error;
   if (error.cause instanceof AppError) {

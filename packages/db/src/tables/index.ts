@@ -6,7 +6,7 @@ import type { PlansTable } from './plans.table.js';
 import type { ProgressReportsTable } from './progress-reports.table.js';
 import type { RatingsTable } from './ratings.table.js';
 import type { RectificationItemsTable } from './rectification-items.table.js';
-import type { RoleSecurityTable } from './role-security.table.js';
+import type { AuthGenerationTable, RoleSecurityTable } from './role-security.table.js';
 import type { SessionsTable } from './sessions.table.js';
 import type { JobRunsTable, NoticeCountersTable, NotificationsTable, SupervisionNoticesTable } from './supervision.table.js';
 import type { SubmissionsTable } from './submissions.table.js';
@@ -37,6 +37,7 @@ export interface Database {
   audit_log: AuditLogTable;
   audit_head: AuditHeadTable;
   role_security: RoleSecurityTable;
+  auth_generation: AuthGenerationTable;
   notifications: NotificationsTable;
   job_runs: JobRunsTable;
   supervision_notices: SupervisionNoticesTable;
