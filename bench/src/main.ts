@@ -44,6 +44,16 @@ if (want("transitions") || want("service")) {
   results.service = await serviceBench({ movers: 64, durationMs, warmupMs });
 }
 
+{
+  // HTTP vs the same transition service in-process (no HTTP, no session): what the request path costs a move.
+  const sqlite = results.sqlite as { ratePerClients: Record<number, number> } | undefined;
+  const service = results.service as number | undefined;
+  const http64 = sqlite?.ratePerClients[64];
+  if (http64 !== undefined && service !== undefined) {
+    record({ section: "transitions/sqlite", metric: "HTTP durable transitions (64 clients) / in-process service rate", value: http64 / service, unit: "×", target: "≥ 0.7×", pass: http64 / service >= 0.7 });
+  }
+}
+
 if (want("bpmn")) {
   process.stdout.write("bpmn-engine peer\n");
   const bpmnRate = await bpmnBench({ concurrency: 16, durationMs });

@@ -43,6 +43,8 @@ const ZEnv = z.object({
   DUBAN_METRICS_HOST: z.string().default("127.0.0.1"),
   DUBAN_ARCHIVE_DIR: z.string().optional(),
   DUBAN_AUDIT_ONLINE_DAYS: z.coerce.number().int().min(184, "the audit log stays online for at least 184 days").default(184),
+  /** API processes behind the one port: a number, or "auto" (one per core); default 1 */
+  DUBAN_WORKERS: z.string().regex(/^(auto|[1-9][0-9]*)$/, 'a whole number or "auto"').optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 export type Env = z.infer<typeof ZEnv>;

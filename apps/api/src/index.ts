@@ -8,6 +8,7 @@ export { detachedRequest } from "./context";
 export { APP_ERROR_CODES, type AppErrorCode } from "./errors";
 export { createAppServer, type ServerOptions } from "./http/server";
 export { createLogger } from "./logger";
+export { runCluster, workerCount, type ClusterRoles } from "./cluster";
 export { appRouter, createCaller, type AppRouter } from "./router";
 export { DEMO_PASSWORD, seedDemoData } from "./services/demo-seed";
 /** tRPC callers signed in through auth.login — for cross-package tests and the benchmark. */

@@ -29,6 +29,9 @@ export interface GroupCommitStats {
   units: number;
   /** largest batch seen */
   largestBatch: number;
+  /** ms spent holding the audit head (chaining the batch's records + COMMIT): the part of a batch that
+   *  API processes on one PostgreSQL take in turns (on SQLite the whole batch is: one writer) */
+  headHeldMs: number;
 }
 
 interface Job {
@@ -44,7 +47,7 @@ export class GroupCommitter {
   readonly #maxBatch: number;
   #queue: Job[] = [];
   #draining = false;
-  readonly stats: GroupCommitStats = { commits: 0, units: 0, largestBatch: 0 };
+  readonly stats: GroupCommitStats = { commits: 0, units: 0, largestBatch: 0, headHeldMs: 0 };
 
   constructor(db: Kysely<Database>, options: GroupCommitOptions = {}) {
     this.#db = db;
@@ -81,6 +84,7 @@ export class GroupCommitter {
     }
     const done: { job: Job; value: unknown }[] = [];
     const audit = new PendingAuditAppends();
+    let headSince: number | null = null;
     deferAuditAppends(trx, audit);
     try {
       for (const job of batch) {
@@ -100,6 +104,7 @@ export class GroupCommitter {
         await sql`release savepoint ${sql.raw(SAVEPOINT)}`.execute(trx);
         done.push({ job, value });
       }
+      headSince = performance.now();
       await audit.flush(trx);
       await trx.commit().execute();
     } catch (error) {
@@ -109,6 +114,7 @@ export class GroupCommitter {
       for (const job of batch) job.reject(error);
       return;
     }
+    if (headSince !== null) this.stats.headHeldMs += performance.now() - headSince;
     this.stats.commits++;
     this.stats.units += done.length;
     this.stats.largestBatch = Math.max(this.stats.largestBatch, batch.length);

@@ -109,7 +109,7 @@ function sendJsonError(res: ServerResponse, error: AppError) {
   res.end(JSON.stringify({ error: { code: error.code, message: error.message } }));
 }
 
-const securityHeaders = helmet({
+const helmetMiddleware = helmet({
   contentSecurityPolicy: {
     useDefaults: false,
     directives: {
@@ -130,6 +130,26 @@ const securityHeaders = helmet({
   referrerPolicy: { policy: "same-origin" },
   strictTransportSecurity: false,
 });
+
+/**
+ * helmet's headers, computed once: its middleware builds the same values on every request (the CSP
+ * string included), so it is run once against a stand-in response and the result is replayed.
+ */
+function precomputedHeaders(middleware: typeof helmetMiddleware): [string, string | string[]][] {
+  const headers: [string, string | string[]][] = [];
+  const recorder = {
+    setHeader: (name: string, value: string | string[]) => void headers.push([name, value]),
+    removeHeader: () => undefined,
+  } as unknown as ServerResponse;
+  middleware({ method: "GET", url: "/", headers: {} } as IncomingMessage, recorder, () => undefined);
+  return headers;
+}
+
+const SECURITY_HEADERS = precomputedHeaders(helmetMiddleware);
+
+function setSecurityHeaders(res: ServerResponse): void {
+  for (const [name, value] of SECURITY_HEADERS) res.setHeader(name, value);
+}
 
 export function createAppServer(inner: InnerContext, options: ServerOptions = {}): Server {
   const trpc = createHTTPHandler({
@@ -190,14 +210,13 @@ export function createAppServer(inner: InnerContext, options: ServerOptions = {}
   };
 
   return createServer((req, res) => {
-    securityHeaders(req, res, () => {
-      handle(req, res).catch((error: unknown) => {
-        inner.logger.error({ err: error, url: req.url }, "request failed");
-        if (!res.headersSent) {
-          res.writeHead(500, { "content-type": "application/json; charset=utf-8" });
-          res.end(JSON.stringify({ error: { code: "INTERNAL", message: "服务器内部错误，请稍后重试" } }));
-        } else res.end();
-      });
+    setSecurityHeaders(res);
+    handle(req, res).catch((error: unknown) => {
+      inner.logger.error({ err: error, url: req.url }, "request failed");
+      if (!res.headersSent) {
+        res.writeHead(500, { "content-type": "application/json; charset=utf-8" });
+        res.end(JSON.stringify({ error: { code: "INTERNAL", message: "服务器内部错误，请稍后重试" } }));
+      } else res.end();
     });
   });
 }

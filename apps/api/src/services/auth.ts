@@ -162,12 +162,14 @@ export async function resolveSession(ctx: InnerContext, token: string | null): P
     }
     return cached.session;
   }
+  cache.forget(sessionId);
   const session = await getValidSession(ctx.db, sessionId, now.toISOString());
   if (session === undefined) return null;
   let lastSeenAt = Date.parse(session.last_seen_at);
   const idleFor = nowMs - lastSeenAt;
   if (idleFor > ctx.config.sessionIdleMs) {
     await revokeSession(ctx.db, sessionId, now.toISOString());
+    cache.expire();
     return null;
   }
   const user = await getUserById(ctx.db, session.user_id);
