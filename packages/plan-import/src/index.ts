@@ -22,3 +22,4 @@ export type {
   UnitRegistry,
 } from "./types.js";
 export type { UnitRule } from "./units.js";
+export { suggestUnits, localitiesOf, type UnitSuggestion, type SuggestionReason } from "./registry.js";

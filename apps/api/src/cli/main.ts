@@ -2,7 +2,7 @@
 // `pnpm cli <command>`: administration from the command line of a new or running installation.
 //   user add --username U --password P --role R [--unit NAME] [--name DISPLAY]
 //   audit verify [--checkpoint <file>]      audit checkpoint
-//   import [--dry-run] [--json] <file.txt|file.docx>
+//   import [--dry-run] [--json] <file.txt|.docx|.xlsx|.doc|.wps|.pdf>
 //   keys rotate          keys prune
 //   backup <file>        restore <file>        migrate
 import { readFile } from "node:fs/promises";
@@ -19,7 +19,7 @@ import {
   restoreSqlite,
   verifyAuditChain,
 } from "@duban/db";
-import { parsePlan, readDocxText } from "@duban/plan-import";
+import { parsePlanDocument, PlanFileError, readPlanFile, type PlanDocument } from "@duban/plan-import";
 import { ROLES, type Role } from "@duban/workflow";
 import { configFromEnv } from "../config";
 import { detachedRequest, type InnerContext } from "../context";
@@ -51,9 +51,15 @@ async function withDb<T>(fn: (inner: InnerContext) => Promise<T>): Promise<T> {
   }
 }
 
-async function readDocument(file: string): Promise<string> {
-  const bytes = await readFile(fromUser(file));
-  return file.toLowerCase().endsWith(".docx") ? readDocxText(bytes) : bytes.toString("utf8");
+/** A plan file of any kind the importer reads (.txt/.docx/.xlsx/.doc/.wps/.pdf). */
+async function readDocument(file: string): Promise<PlanDocument> {
+  const bytes = await readFile(fromUser(file)).catch(() => fail(`import: cannot read ${file}`));
+  try {
+    return await readPlanFile(bytes, file);
+  } catch (e) {
+    if (e instanceof PlanFileError) fail(`import: ${e.message}`);
+    throw e;
+  }
 }
 
 const [command, ...rest] = process.argv.slice(2);
@@ -120,16 +126,16 @@ switch (command) {
     const { positionals, values } = parseArgs({ args: rest, allowPositionals: true, options: { "dry-run": { type: "boolean" }, json: { type: "boolean" } } });
     const file = positionals[0];
     if (!file) fail("usage: pnpm cli import [--dry-run] [--json] <file>");
-    const text = await readDocument(file);
+    const doc = await readDocument(file);
     if (values["dry-run"]) {
-      const { units: _units, ...plan } = parsePlan(text);
+      const { units: _units, ...plan } = parsePlanDocument(doc);
       const shaped = { ...plan, tasks: plan.tasks.map(({ headings: _h, groups: _g, unitIds: _u, ...t }) => t) };
       console.log(values.json ? JSON.stringify(shaped, null, 2) : `${plan.title} ${plan.docNumber ?? ""}: ${plan.tasks.length} tasks, ${plan.phases.length} phases`);
       break;
     }
     await withDb(async (inner) => {
-      const parsed = await previewImport(inner, text);
-      const { draft, unassigned } = draftFromParsed(parsed, text);
+      const parsed = await previewImport(inner, doc);
+      const { draft, unassigned } = draftFromParsed(parsed, doc.text);
       if (unassigned.length > 0 || parsed.unmatchedUnits.length > 0) {
         fail(`import: ${parsed.unmatchedUnits.length} unit names are not in the registry (${parsed.unmatchedUnits.join("、")}); map or create them, or import through the web page`, 1);
       }

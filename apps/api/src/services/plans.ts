@@ -11,7 +11,7 @@ import {
   listUnits,
   type DbOrTrx,
 } from "@duban/db";
-import { parsePlan, readDocxText, type ParsedPlan, type UnitRegistry } from "@duban/plan-import";
+import { parsePlanDocument, type ParsedPlan, type PlanDocument, type UnitRegistry } from "@duban/plan-import";
 import { describeTask, persistTask, startTask } from "@duban/workflow";
 import { z } from "zod";
 import type { Context, InnerContext, SessionUser } from "../context";
@@ -158,20 +158,11 @@ export async function loadUnitRegistry(db: DbOrTrx): Promise<UnitRegistry> {
   };
 }
 
-export async function documentText(input: { text?: string | undefined; docxBase64?: string | undefined }): Promise<string> {
-  if (input.text !== undefined) return input.text;
-  if (input.docxBase64 === undefined) throw new AppError("BAD_INPUT", "请粘贴方案文本或上传 Word 文件");
-  try {
-    return await readDocxText(Buffer.from(input.docxBase64, "base64"));
-  } catch {
-    throw new AppError("BAD_INPUT", "无法读取该 Word 文件，请确认是 .docx 格式");
-  }
-}
-
 /** Parses a document against the registry: the office reviews and corrects this before confirming. */
-export async function previewImport(ctx: InnerContext, text: string): Promise<ParsedPlan & { sourceText: string }> {
+export async function previewImport(ctx: InnerContext, doc: string | PlanDocument): Promise<ParsedPlan & { sourceText: string }> {
   const registry = await loadUnitRegistry(ctx.db);
-  return { ...parsePlan(text, { registry }), sourceText: text };
+  const document = typeof doc === "string" ? { text: doc } : doc;
+  return { ...parsePlanDocument(document, { registry }), sourceText: document.text };
 }
 
 /** Turns a parsed plan into a draft: units resolved through the registry; unresolved tasks are reported. */
