@@ -9,7 +9,7 @@ import { BENCH_DIR, fmt, record, rows } from "./common";
 import { auditBench } from "./audit";
 import { bpmnBench } from "./bpmn";
 import { engineBench } from "./engine";
-import { planImportBench } from "./plan-import";
+import { planImportBench, xlsxImportBench } from "./plan-import";
 import { queriesBench } from "./queries";
 import { serviceBench } from "./service";
 import { transitionsBench } from "./transitions";
@@ -85,6 +85,7 @@ if (want("queries") || want("audit")) {
 if (want("import")) {
   process.stdout.write("plan import\n");
   results.planImport = planImportBench(quick ? 1000 : 3000);
+  results.xlsxImport = await xlsxImportBench();
 }
 
 const machine = { loadAverage1m: { start: loadAtStart, end: loadavg()[0] }, cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, cpu: cpus()[0]?.model };

@@ -69,8 +69,10 @@ export function extractDocumentInfo(lines: CleanLine[], meta: Record<string, str
   let docNumber: string | null = null;
   const metaNumber = meta["文号"] ?? meta["发文字号"];
   if (metaNumber && DOC_NUMBER.test(metaNumber)) docNumber = DOC_NUMBER.exec(metaNumber)?.[0] ?? null;
-  if (!docNumber) docNumber = texts.map((t) => DOC_NUMBER.exec(t)).find((m) => m && m[0] === m.input)?.[0] ?? null;
-  if (!docNumber) docNumber = texts.map((t) => DOC_NUMBER.exec(t)).find((m) => m !== null)?.[0] ?? null;
+  // only lines with 号/號 can hold one: the pattern backtracks over every Chinese character
+  const numbered = texts.filter((t) => /[号號]/.test(t)).map((t) => DOC_NUMBER.exec(t));
+  if (!docNumber) docNumber = numbered.find((m) => m && m[0] === m.input)?.[0] ?? null;
+  if (!docNumber) docNumber = numbered.find((m) => m !== null)?.[0] ?? null;
   if (docNumber) docNumber = docNumber.trim();
 
   // signature: an organisation line followed by a date line

@@ -12,7 +12,7 @@ import { findFlatTable } from "./flat-table.js";
 import { tasksFromTable, type TableTask } from "./table.js";
 import { extractTargets } from "./targets.js";
 import type { ParseOptions, ParsedPhase, ParsedPlan, ParsedTask, UnitReference } from "./types.js";
-import { assignFromList, extractAnnotation, type UnitAssignment, type UnitRule } from "./units.js";
+import { assignFromList, extractAnnotation, forgetAnnotations, type UnitAssignment, type UnitRule } from "./units.js";
 
 const TABLE_COLUMN = /^(完成时限|完成时间|时间节点|责任单位|牵头单位|责任部门)$/;
 const HAS_LABEL = /(牵头|责任|配合|协办|主办|承办|参与|实施)(单位|部门)\s*[：:]/;
@@ -171,6 +171,7 @@ export function parsePlan(text: string, options: ParseOptions = {}): ParsedPlan 
  * Excel table, or a table flattened into the text), else from its numbered outline.
  */
 export function parsePlanDocument(doc: PlanDocument, options: ParseOptions = {}): ParsedPlan {
+  forgetAnnotations();
   const { lines, meta } = cleanText(doc.text);
   const info = extractDocumentInfo(lines, meta);
   const yearOf = (s: string | null): number | null => {

@@ -333,6 +333,23 @@ function trailingBracket(text: string): Annotation | null {
  * Returns null when there is none.
  */
 export function extractAnnotation(text: string): Annotation | null {
+  // the outline asks about the same item text several times (continuation, run-on items, headings, inheritance)
+  const cached = annotationCache.get(text);
+  if (cached !== undefined) return cached === null ? null : { ...cached };
+  const found = findAnnotation(text);
+  if (annotationCache.size >= 4096) annotationCache.clear();
+  annotationCache.set(text, found);
+  return found === null ? null : { ...found };
+}
+
+const annotationCache = new Map<string, Annotation | null>();
+
+/** Forget the texts seen: called once per document, so a benchmark repeating one text is not served from memory. */
+export function forgetAnnotations(): void {
+  annotationCache.clear();
+}
+
+function findAnnotation(text: string): Annotation | null {
   const trailing = trailingBracket(text);
   if (trailing !== null) return trailing;
   // a paragraph closed by a unit bracket, followed by loose lines ("详见…", a reporter's name)
