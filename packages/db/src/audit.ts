@@ -266,6 +266,12 @@ export interface VerifyAuditOptions {
    * 'application': every hashed column is read and the payload written here. Same results.
    */
   payloadWriter?: 'database' | 'application';
+  /**
+   * Where the chain in the database begins: after archiving, the first seq still online and the
+   * hash it links to, taken from the archive register and proven by the archives themselves
+   * (audit-archive.ts verifyAuditHistory). Default: seq 1, linked to the genesis hash.
+   */
+  start?: { seq: number; prevHash: string };
 }
 
 // ---- the payload written by the database -------------------------------------------------------
@@ -501,7 +507,8 @@ export async function verifyAuditChain(db: DbOrTrx, options: VerifyAuditOptions 
     else if (await databaseWritesAuditPayload(db, dialect)) reader = databaseWrittenReader(db, dialect);
   }
 
-  const walk: ChainWalk = { count: 0, expectedSeq: 1, prevHash: GENESIS_HASH, lastSeq: 0, broken: null };
+  const start = options.start ?? { seq: 1, prevHash: GENESIS_HASH };
+  const walk: ChainWalk = { count: start.seq - 1, expectedSeq: start.seq, prevHash: start.prevHash, lastSeq: start.seq - 1, broken: null };
   try {
     for (;;) {
       let read: number;
@@ -528,7 +535,7 @@ export async function verifyAuditChain(db: DbOrTrx, options: VerifyAuditOptions 
   const { lastSeq, count, prevHash } = walk;
   if (lastSeq !== headSeq) return { ok: false, count, brokenAt: { seq: lastSeq + 1, id: null, problem: 'head_mismatch' } };
   if (prevHash !== headHash) {
-    const last = lastSeq === 0 ? undefined : await db.selectFrom('audit_log').select('id').where('seq', '=', lastSeq).executeTakeFirst();
+    const last = lastSeq < start.seq ? undefined : await db.selectFrom('audit_log').select('id').where('seq', '=', lastSeq).executeTakeFirst();
     return { ok: false, count, brokenAt: { seq: lastSeq, id: last?.id ?? null, problem: 'head_mismatch' } };
   }
 

@@ -59,7 +59,20 @@ export {
   verifyCheckpointSignature,
   verifyLogAgainstCheckpoint,
 } from './checkpoint.js';
-export type { AuditCheckpoint, CheckpointBody, CheckpointProblem, CheckpointVerdict } from './checkpoint.js';
+export type { AuditCheckpoint, CheckpointBody, CheckpointProblem, CheckpointVerdict, CheckpointVerifyOptions } from './checkpoint.js';
+export {
+  ARCHIVE_VERSION,
+  buildArchive,
+  checkArchiveFile,
+  listArchiveRegister,
+  manifestOf,
+  onlineChainStart,
+  recordsDigest,
+  registerRow,
+  verifyAuditHistory,
+  verifyManifestSignature,
+} from './audit-archive.js';
+export type { ArchiveFile, ArchiveFileCheck, ArchiveManifest, HistoryProblem, HistoryVerdict } from './audit-archive.js';
 
 // Repositories
 export * from './repositories/units.js';

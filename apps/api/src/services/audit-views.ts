@@ -1,11 +1,12 @@
 // The auditor's view of the log, read like a register: who (name and unit), which task (number and
 // text), what (the event in Chinese), the state change in words. Filtered pages, the lists the
 // filters pick from, chain verification, export as CSV or Excel (words and ids side by side).
-import { iterateAudit, listAudit, verifyAuditChain, type AuditFilters, type AuditLogRow, type DbOrTrx } from "@duban/db";
+import { iterateAudit, listAudit, type AuditFilters, type AuditLogRow, type DbOrTrx } from "@duban/db";
 import { EVENT_LABELS, REFUSAL_MESSAGES, ROLE_LABELS, stateChangeText, type RefusalCode } from "@duban/workflow";
 import ExcelJS from "exceljs";
 import type { Context, SessionUser } from "../context";
 import { recordAudit } from "./audit";
+import { verifyHistory } from "./audit-archive";
 
 type Authed = Context & { session: SessionUser };
 export type AuditQuery = Omit<AuditFilters, "limit" | "cursor" | "order">;
@@ -234,15 +235,19 @@ const EXPORT_COLUMNS: { key: keyof AuditView; header: string; width: number }[] 
 ];
 
 export async function verifyAndRecord(ctx: Authed) {
-  const result = await verifyAuditChain(ctx.db);
+  const history = await verifyHistory(ctx);
+  // the chain's own answer when the database part is what broke; else the history's (archives included)
+  const result = history.ok
+    ? { ok: true as const, count: history.count, headHash: history.headHash }
+    : (history.chain ?? { ok: false as const, count: 0, brokenAt: { seq: history.seq ?? 0, id: null, problem: "hash_mismatch" as const } });
   // The verification itself is an auditor's action: recorded after the check, so it is not part of it.
   await recordAudit(ctx, ctx.db, {
     action: "audit.verify",
     object_type: "audit_log",
     outcome: "ok",
-    detail: result.ok ? { ok: true, count: result.count } : { ok: false, brokenAt: result.brokenAt },
+    detail: result.ok ? { ok: true, count: result.count } : { ok: false, brokenAt: result.brokenAt, ...(history.ok ? {} : { problem: history.problem, archive: history.archive }) },
   });
-  return result;
+  return { ...result, history: history.ok ? null : { problem: history.problem, archive: history.archive, message: history.message } };
 }
 
 const EXPORT_BATCH = 500;

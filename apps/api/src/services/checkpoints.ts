@@ -19,6 +19,7 @@ import type { Context, InnerContext, SessionUser } from "../context";
 import { AppError } from "../errors";
 import { jobRuns } from "../metrics";
 import { recordAudit } from "./audit";
+import { archivedHashAt } from "./audit-archive";
 
 type Authed = Context & { session: SessionUser };
 
@@ -167,7 +168,7 @@ export async function listCheckpoints(ctx: InnerContext, limit = 100): Promise<C
 /** Verifies a checkpoint (JSON text or object) against the live log with the configured key. */
 export async function verifyCheckpoint(ctx: InnerContext, checkpoint: unknown): Promise<CheckpointVerdict> {
   const key = await loadExistingKey(ctx.config.security.checkpointKeyFile);
-  return verifyLogAgainstCheckpoint(ctx.db, checkpoint, key);
+  return verifyLogAgainstCheckpoint(ctx.db, checkpoint, key, { archivedHashAt: (seq) => archivedHashAt(ctx, seq) });
 }
 
 /** The auditor's verification: the verdict, and one audit record of it. */

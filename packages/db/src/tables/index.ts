@@ -1,3 +1,4 @@
+import type { AuditArchivesTable } from './audit-archives.table.js';
 import type { AuditHeadTable, AuditLogTable } from './audit.table.js';
 import type { ExtensionRequestsTable } from './extension-requests.table.js';
 import type { AttachmentsTable, FilesTable } from './files.table.js';
@@ -36,6 +37,7 @@ export interface Database {
   extension_requests: ExtensionRequestsTable;
   audit_log: AuditLogTable;
   audit_head: AuditHeadTable;
+  audit_archives: AuditArchivesTable;
   role_security: RoleSecurityTable;
   auth_generation: AuthGenerationTable;
   notifications: NotificationsTable;
@@ -48,6 +50,7 @@ export interface Database {
   task_count_deltas: TaskCountDeltasTable;
 }
 
+export type * from './audit-archives.table.js';
 export type * from './audit.table.js';
 export type * from './extension-requests.table.js';
 export type * from './files.table.js';
