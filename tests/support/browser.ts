@@ -112,8 +112,11 @@ function safeName(name: string): string {
   return name.replace(/[^\p{L}\p{N}_-]+/gu, "_").replace(/^_+|_+$/g, "").slice(0, 100);
 }
 
-/** Starts the app (demo data, fresh SQLite file) with the built web app and one Chromium. */
-export async function startBrowserHarness(prefix: string, options: { config?: Partial<AppConfig> } = {}): Promise<BrowserHarness> {
+/**
+ * Starts the app (demo data, fresh SQLite file) with the built web app and one Chromium. The demo is
+ * the tests' fixed scenario unless `demo: "living"` asks for the one `pnpm start` shows.
+ */
+export async function startBrowserHarness(prefix: string, options: { config?: Partial<AppConfig>; demo?: "fixture" | "living" } = {}): Promise<BrowserHarness> {
   await ensureWebBuilt();
   mkdirSync(SCREENSHOTS, { recursive: true });
   const database = await createTestDatabase("sqlite", { migrate: false });
@@ -122,7 +125,7 @@ export async function startBrowserHarness(prefix: string, options: { config?: Pa
     databaseUrl: database.url,
     config: testConfig({ filesDir, ...options.config }),
     logger: createLogger("silent"),
-    demoData: true,
+    demoData: options.demo ?? "fixture",
     sqliteSynchronous: "NORMAL",
   });
   const server: Server = createAppServer(app.inner, { webDist: WEB_DIST });

@@ -1,0 +1,46 @@
+// The demo `pnpm start` shows lives in the present: the office's 督办看板 opens on red (逾期),
+// yellow (临期) and green (正常) tasks, and the 办理 stage lists all three colours.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { listTasks, startBrowserHarness, type BrowserHarness } from "../support/browser";
+
+describe("the living demo in the browser", () => {
+  let h: BrowserHarness;
+  let handleCount: number;
+
+  beforeAll(async () => {
+    h = await startBrowserHarness("living-demo", { demo: "living" });
+    const tasks = await listTasks(await h.api("office"));
+    handleCount = tasks.filter((t) => t.stage === "handle").length;
+    // every stage has work, 满意度测评 included
+    expect(new Set(tasks.map((t) => t.stage))).toEqual(new Set(["deploy", "handle", "inspect", "summarize", "evaluate", "done"]));
+  }, 300_000);
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it(
+    "the office sees red, yellow and green on the dashboard",
+    () =>
+      h.run("dashboard", async () => {
+        const office = await h.signIn("office");
+        await office.goto("/dashboard");
+        await office.getByRole("heading", { name: "督办看板", level: 1 }).waitFor();
+        const figure = async (title: string) => {
+          const card = office.locator(".ant-card, [class*=stat]").filter({ hasText: title }).first();
+          await card.waitFor();
+          return Number(/(\d+)/.exec((await card.innerText()).replace(title, ""))?.[1] ?? "NaN");
+        };
+        expect(await figure("逾期任务")).toBeGreaterThan(0);
+        expect(await figure("临期任务")).toBeGreaterThan(0);
+        await h.screenshot(office, "office");
+
+        await office.getByRole("button", { name: `办理 ${handleCount} 项，查看任务` }).click();
+        const drawer = office.getByRole("dialog");
+        await expect.poll(() => drawer.locator('a[href^="/tasks/"]').count()).toBe(handleCount);
+        const marks = await drawer.locator(".mark").allInnerTexts();
+        expect(new Set(marks.map((m) => m.trim()))).toEqual(new Set(["逾期", "临期", "正常"]));
+        await h.screenshot(office, "drill-handle", { fullPage: false });
+      })(),
+    180_000,
+  );
+});
