@@ -29,7 +29,8 @@ import type { Context, InnerContext, SessionUser } from "../context";
 import { AppError } from "../errors";
 import { MIN_AUDIT_ONLINE_DAYS } from "../ops-config";
 import { recordAudit } from "./audit";
-import { chinaDay, loadOrCreateCheckpointKey, writeExclusive } from "./checkpoints";
+import { monthOfInstant } from "../clock";
+import { loadOrCreateCheckpointKey, writeExclusive } from "./checkpoints";
 
 type Actor = InnerContext & { session?: SessionUser | null; request?: Context["request"] };
 
@@ -67,7 +68,7 @@ export interface ArchiveRunResult {
 
 /**
  * Archives every record older than `before` (default: the start of the online window; a later
- * `before` is refused), one file per China month of the records, oldest first. Stops at the first
+ * `before` is refused), one file per calendar month (the configured zone) of the records, oldest first. Stops at the first
  * record inside the window, so what stays online is always a suffix of the chain.
  */
 export async function archiveAuditLog(ctx: Actor, options: { before?: Date } = {}): Promise<ArchiveRunResult> {
@@ -87,7 +88,7 @@ export async function archiveAuditLog(ctx: Actor, options: { before?: Date } = {
     if (records.length === 0) break;
     const register = await listArchiveRegister(ctx.db);
     const archiveSeq = (register[register.length - 1]?.archive_seq ?? 0) + 1;
-    const month = chinaDay(new Date((records[0] as AuditLogRow).at)).slice(0, 7);
+    const month = monthOfInstant(ctx, (records[0] as AuditLogRow).at);
     const file = buildArchive(archiveSeq, archiveFileName(archiveSeq, month), records, key, ctx.clock().toISOString());
     if (file.manifest.prevHash !== start.prevHash) throw new AppError("CONFLICT", "审计日志与归档登记不衔接，不能归档");
     const { fileName } = file.manifest;
@@ -114,7 +115,7 @@ export async function archiveAuditLog(ctx: Actor, options: { before?: Date } = {
   return { archives, archived: archives.reduce((n, a) => n + a.count, 0), before: before.toISOString() };
 }
 
-/** The records from `fromSeq` on that are older than `before` and in the same China month as the first. */
+/** The records from `fromSeq` on that are older than `before` and in the same calendar month as the first. */
 async function collectMonth(ctx: InnerContext, fromSeq: number, before: string): Promise<AuditLogRow[]> {
   const out: AuditLogRow[] = [];
   let month: string | null = null;
@@ -123,7 +124,7 @@ async function collectMonth(ctx: InnerContext, fromSeq: number, before: string):
     const rows = await ctx.db.selectFrom("audit_log").selectAll().where("seq", ">", cursor).orderBy("seq").limit(BATCH).execute();
     for (const row of rows) {
       if (row.at >= before) return out;
-      const m = chinaDay(new Date(row.at)).slice(0, 7);
+      const m = monthOfInstant(ctx, row.at);
       month ??= m;
       if (m !== month) return out;
       out.push({ ...row, seq: Number(row.seq) });

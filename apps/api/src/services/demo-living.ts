@@ -10,7 +10,7 @@ import type { TaskCommand } from "@duban/workflow";
 import type { Context, InnerContext, SessionUser } from "../context";
 import { createPlanFromDraft, draftFromParsed, previewImport } from "./plans";
 import { addWorkdays } from "./supervision/calendar";
-import { todayOf } from "./supervision/common";
+import { todayOf } from "../clock";
 import { answerNotice, draftNotices, issueNotices } from "./supervision/notices";
 import { transitionTask } from "./tasks";
 
@@ -23,7 +23,7 @@ function daysFrom(date: string, n: number): string {
   return new Intl.DateTimeFormat("sv-SE", { timeZone: "UTC" }).format(new Date(Date.parse(`${date}T00:00:00Z`) + n * DAY_MS));
 }
 
-const monthOf = (date: string) => date.slice(0, 7);
+const monthOfDate = (date: string) => date.slice(0, 7);
 
 export async function seedLivingDemo(
   ctx: InnerContext,
@@ -38,7 +38,7 @@ export async function seedLivingDemo(
   const phaseWindow: Record<string, [number, number]> = { deploy: [-60, -35], handle: [-30, 60], inspect: [75, 90], summarize: [100, 110], evaluate: [100, 120] };
   draft.phases = draft.phases.map((p) => {
     const w = p.stage ? phaseWindow[p.stage] : undefined;
-    return w ? { ...p, start: monthOf(daysFrom(today, w[0])), end: monthOf(daysFrom(today, w[1])) } : p;
+    return w ? { ...p, start: monthOfDate(daysFrom(today, w[0])), end: monthOfDate(daysFrom(today, w[1])) } : p;
   });
   // Each task's 完成时限 (by ordinal): red ones past, yellow ones within a few working days, the rest weeks away.
   const due: Record<number, string> = {
