@@ -1,5 +1,5 @@
-// The demo `pnpm start` shows lives in the present: the office's 督办看板 opens on red (逾期),
-// yellow (临期) and green (正常) tasks, and the 办理 stage lists all three colours.
+// The demo `pnpm start` shows lives in the present: on the office's 督办看板 the 办理 stage's
+// tasks carry all three marks — red (逾期), yellow (临期) and green (正常).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listTasks, startBrowserHarness, type BrowserHarness } from "../support/browser";
 
@@ -25,13 +25,6 @@ describe("the living demo in the browser", () => {
         const office = await h.signIn("office");
         await office.goto("/dashboard");
         await office.getByRole("heading", { name: "督办看板", level: 1 }).waitFor();
-        const figure = async (title: string) => {
-          const card = office.locator(".ant-card, [class*=stat]").filter({ hasText: title }).first();
-          await card.waitFor();
-          return Number(/(\d+)/.exec((await card.innerText()).replace(title, ""))?.[1] ?? "NaN");
-        };
-        expect(await figure("逾期任务")).toBeGreaterThan(0);
-        expect(await figure("临期任务")).toBeGreaterThan(0);
         await h.screenshot(office, "office");
 
         await office.getByRole("button", { name: `办理 ${handleCount} 项，查看任务` }).click();
