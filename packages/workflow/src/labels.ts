@@ -102,6 +102,8 @@ export const EVENT_LABELS: Record<TaskEventType, string> = {
   INSTRUCT: "领导批示",
   ACKNOWLEDGE: "确认收悉",
   TERMINATE: "终止",
+  SPLIT: "分解任务",
+  WAIVE_PART: "免除子任务",
 };
 
 /** What the page says once a move is done, in the terse style of government software ("已通过", not "审核通过成功"). */

@@ -17,6 +17,7 @@ import { collectUnitNames, parsePlan } from "@duban/plan-import";
 import type { Role, TaskCommand } from "@duban/workflow";
 import { detachedRequest, type InnerContext } from "../context";
 import { hashPassword } from "../security/passwords";
+import { seedSplitDemo } from "./demo-split";
 import { createPlanFromDraft, draftFromParsed, previewImport } from "./plans";
 import { seedLivingDemo } from "./demo-living";
 import { transitionTask } from "./tasks";
@@ -128,5 +129,7 @@ export async function seedDemoData(ctx: InnerContext, scenario: "fixture" | "liv
     await move(3, "office", { type: "RETURN", toStage: "deploy", reason: "vague_measures", text: "请细化宣贯的时间、对象和考核方式。" });
     await move(10, "office", { type: "URGE", text: "请尽快签收并报送办理方案。" });
   }
+  // 层层分解: a task split at two levels (its own module, so that any demo builder can call it).
+  await seedSplitDemo(ctx, passwordHash);
   return { planId: plan.id, taskCount: tasks.length };
 }

@@ -1,7 +1,9 @@
 import { sql } from 'kysely';
 import type { DbOrTrx } from '../executor.js';
 import { newId, nowIso, parseJson, toJson } from '../ids.js';
-import type { PhaseRow, PlanRow, TaskStage } from '../tables/index.js';
+import type { PhaseRow, PlanRow, PlanSourceKind, TaskStage } from '../tables/index.js';
+
+export const PLAN_SOURCE_KINDS: readonly PlanSourceKind[] = ['document', 'instruction', 'meeting', 'proposal'];
 import { emptyStageCounts } from './stats.js';
 
 export type Phase = Omit<PhaseRow, 'duties'> & { duties: string[] };
@@ -23,6 +25,8 @@ export interface NewPlan {
   issuer?: string | null;
   issued_on?: string | null;
   source_text?: string;
+  source_kind?: PlanSourceKind;
+  source_ref?: string | null;
   created_by?: string | null;
   created_at?: string;
   phases?: NewPhase[];
@@ -51,6 +55,8 @@ export async function createPlan(db: DbOrTrx, input: NewPlan): Promise<PlanWithP
       issuer: input.issuer ?? null,
       issued_on: input.issued_on ?? null,
       source_text: input.source_text ?? '',
+      source_kind: input.source_kind ?? 'document',
+      source_ref: input.source_ref ?? null,
       created_by: input.created_by ?? null,
       created_at: input.created_at ?? nowIso(),
     })
@@ -105,6 +111,8 @@ export async function listPlans(db: DbOrTrx, options: { today: string; planId?: 
       'plans.issued_on',
       'plans.created_by',
       'plans.created_at',
+      'plans.source_kind',
+      'plans.source_ref',
       // per plan, a range of the partial index of open tasks by (plan, due date) — migration 0600
       eb
         .selectFrom('tasks')

@@ -26,6 +26,14 @@ export interface TasksTable {
   open_notices: Generated<number>;
   /** 1 while an extension request awaits the office's decision (from the snapshot) */
   extension_requested: Generated<number>;
+  /** 分解: the task this one was split from; null for a plan's own tasks */
+  parent_id: string | null;
+  /** 1 for a plan's own tasks, the parent's + 1 for a part */
+  depth: Generated<number>;
+  /** the unit whose liaison reviews this task (its splitter); null: the office */
+  supervisor_unit_id: string | null;
+  /** 1 once the splitter released the parent from waiting for this part */
+  waived: Generated<number>;
   version: Generated<number>;
   created_at: string;
   updated_at: string;
