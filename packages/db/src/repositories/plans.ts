@@ -55,8 +55,9 @@ export async function createPlan(db: DbOrTrx, input: NewPlan): Promise<PlanWithP
       issuer: input.issuer ?? null,
       issued_on: input.issued_on ?? null,
       source_text: input.source_text ?? '',
-      source_kind: input.source_kind ?? 'document',
-      source_ref: input.source_ref ?? null,
+      // only when given: the column defaults ('document', null) serve plan documents
+      ...(input.source_kind !== undefined ? { source_kind: input.source_kind } : {}),
+      ...(input.source_ref != null ? { source_ref: input.source_ref } : {}),
       created_by: input.created_by ?? null,
       created_at: input.created_at ?? nowIso(),
     })

@@ -70,9 +70,8 @@ export async function insertTasks(db: DbOrTrx, tasks: readonly NewTask[]): Promi
         round: t.round ?? 1,
         snapshot: snapshotText(t.snapshot),
         machine_version: t.machine_version,
-        parent_id: t.parent_id ?? null,
-        depth: t.depth ?? 1,
-        supervisor_unit_id: t.supervisor_unit_id ?? null,
+        // a part only: a plan's own tasks keep the column defaults (depth 1, no parent)
+        ...(t.parent_id != null ? { parent_id: t.parent_id, depth: t.depth ?? 2, supervisor_unit_id: t.supervisor_unit_id ?? null } : {}),
         version: 1,
         created_at: at,
         updated_at: at,
