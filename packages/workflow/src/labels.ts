@@ -133,6 +133,8 @@ export const EVENT_DONE_LABELS: Record<TaskEventType, string> = {
   INSTRUCT: "已批示",
   ACKNOWLEDGE: "已确认收悉",
   TERMINATE: "已终止",
+  SPLIT: "已分解",
+  WAIVE_PART: "已免除",
 };
 
 /** The label of a submission in each stage: 办理方案, 办结报告, 整改报告, 办理工作总结. */

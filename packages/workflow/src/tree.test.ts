@@ -160,7 +160,7 @@ describe("a split task, as a random tree of depth ≤ 4", () => {
     );
     expect(splitParentSubmits).toBeGreaterThan(0);
     expect(deepest).toBe(MAX_DEPTH);
-  });
+  }, 60_000);
 
   it("never gives a sub-task a deadline later than its parent's", () => {
     fc.assert(
@@ -177,7 +177,7 @@ describe("a split task, as a random tree of depth ≤ 4", () => {
       }),
       { numRuns: 100 },
     );
-  });
+  }, 60_000);
 
   it("lets no unit outside a task's subtree act on it, and no office act on a part a unit supervises", () => {
     fc.assert(
@@ -198,7 +198,7 @@ describe("a split task, as a random tree of depth ≤ 4", () => {
       }),
       { numRuns: 100 },
     );
-  });
+  }, 60_000);
 
   it("refuses a part due after its parent with a clear message, and holds a split parent without the facts", () => {
     let root = startTask({ leadUnitId: "unit-0", dueDate: ROOT_DUE });
