@@ -331,7 +331,7 @@ export function ActionModal({
                         name={[field.name, "dueDate"]}
                         extra={detail.task.dueDate ? `不填则与本任务相同（${detail.task.dueDate}），不得晚于此日期` : "不填则不设时限"}
                       >
-                        <DatePicker style={{ width: 200 }} disabledDate={(d) => (detail.task.dueDate ? d.isAfter(dayjs(detail.task.dueDate), "day") : false)} />
+                        <DatePicker style={{ width: 200 }} disabledDate={(d) => (detail.task.dueDate ? d.format("YYYY-MM-DD") > detail.task.dueDate : false)} />
                       </Form.Item>
                     </fieldset>
                   ))}
