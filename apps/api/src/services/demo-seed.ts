@@ -102,7 +102,11 @@ export async function seedDemoData(ctx: InnerContext, scenario: "fixture" | "liv
   };
 
   // `pnpm start`: the same people and plan, dated relative to today, every stage under way.
-  if (scenario === "living") return seedLivingDemo(ctx, asUser, text);
+  if (scenario === "living") {
+    const living = await seedLivingDemo(ctx, asUser, text);
+    await seedSplitDemo(ctx, passwordHash); // a task split at two levels (区民政局 → 街道 → 社区)
+    return living;
+  }
 
   // The tests' fixed scenario: plan 000 as written (dated 2021), a few tasks under way.
   const parsed = await previewImport(ctx, text);
