@@ -1,5 +1,6 @@
 // Schema types
 export type * from './tables/index.js';
+export { CLOSED_TASK_STAGES } from './tables/tasks.table.js';
 
 // Connection, dialect helpers, migrations
 export { createDatabase, findRepoRoot, resolveSqlitePath, withStatementCache } from './database.js';
@@ -80,6 +81,7 @@ export * from './repositories/users.js';
 export * from './repositories/sessions.js';
 export * from './repositories/plans.js';
 export * from './repositories/tasks.js';
+export * from './repositories/task-facts.js';
 export * from './repositories/submissions.js';
 export * from './repositories/files.js';
 export * from './repositories/progress-reports.js';

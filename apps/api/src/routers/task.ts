@@ -1,9 +1,9 @@
-import { TASK_STATUSES, ZTaskCommand } from "@duban/workflow";
+import { TASK_STAGES, TASK_STATUSES, ZTaskCommand } from "@duban/workflow";
 import { z } from "zod";
 import { getTaskDetail, listTasksFor, transitionTask } from "../services/tasks";
 import { authedProcedure, router } from "../trpc";
 
-const stage = z.enum(["deploy", "handle", "inspect", "summarize", "evaluate", "done", "terminated"]);
+const stage = z.enum(TASK_STAGES);
 
 export const taskRouter = router({
   list: authedProcedure

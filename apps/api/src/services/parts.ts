@@ -5,6 +5,7 @@
 import {
   getUnitsByIds,
   insertTasks,
+  listPhases,
   listTaskParts,
   listUnits,
   nextTaskOrdinal,
@@ -23,7 +24,7 @@ import {
   type TaskSnapshot,
 } from "@duban/workflow";
 import { AppError } from "../errors";
-import { deadlineMark, type DeadlineMark } from "./deadlines";
+import { deadlineMark, effectiveDueDate, planDuesOf, type DeadlineMark } from "./deadlines";
 
 type SplitCommand = Extract<TaskCommand, { type: "SPLIT" }>;
 
@@ -76,6 +77,7 @@ export async function createParts(db: DbOrTrx, parent: Task, parentSnapshot: Tas
   const parentDueDate = parentSnapshot.context.dueDate;
   let ordinal = await nextTaskOrdinal(db, parent.plan_id);
   const existing = (await listTaskParts(db, [parent.id])).length;
+  const planDues = planDuesOf(await listPhases(db, parent.plan_id));
   return insertTasks(
     db,
     command.parts.map((part, k) => {
@@ -103,6 +105,7 @@ export async function createParts(db: DbOrTrx, parent: Task, parentSnapshot: Tas
         parent_id: parent.id,
         depth: parent.depth + 1,
         supervisor_unit_id: supervisorUnitId,
+        effective_due_date: effectiveDueDate({ stage: "deploy", due_date: dueDate }, planDues)?.due ?? null,
       };
     }),
   );
@@ -161,7 +164,7 @@ export async function rollupParts(
   for (let depth = 0; depth < MAX_ROLLUP_DEPTH && level.length > 0; depth++) {
     const rows = await db
       .selectFrom("tasks")
-      .select(["id", "parent_id", "stage", "status", "due_date", "waived"])
+      .select(["id", "parent_id", "stage", "status", "effective_due_date", "waived"])
       .where("parent_id", "in", level)
       .execute();
     const next = new Map<string, string>();
@@ -169,7 +172,7 @@ export async function rollupParts(
       const root = rootOf.get(row.parent_id as string) as string;
       next.set(row.id, root);
       const r = out.get(root) ?? { total: 0, done: 0, late: 0, returned: 0, waived: 0, terminated: 0, worstMark: "none" as DeadlineMark };
-      const mark = deadlineMark(row.due_date, row.stage, today, yellowWithinWorkdays);
+      const mark = deadlineMark(row.effective_due_date, row.stage, today, yellowWithinWorkdays);
       r.worstMark = worseMark(r.worstMark, mark);
       if (depth === 0) {
         r.total++;

@@ -13,19 +13,20 @@ import {
   type DbOrTrx,
 } from "@duban/db";
 import { parsePlanDocument, type ParsedPlan, type PlanDocument, type UnitRegistry } from "@duban/plan-import";
-import { describeTask, persistTask, startTask } from "@duban/workflow";
+import { describeTask, persistTask, startTask, WORK_STAGES } from "@duban/workflow";
 import { z } from "zod";
 import type { Context, InnerContext, SessionUser } from "../context";
 import { AppError, notFound } from "../errors";
 import { readsAnyTask } from "./access";
 import { recordAudit } from "./audit";
 import { todayOf } from "../clock";
+import { effectiveDueDate, planDuesOf } from "./deadlines";
 
 type Authed = Context & { session: SessionUser };
 
 const month = z.string().regex(/^\d{4}-\d{2}$/, "月份格式应为 YYYY-MM");
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "日期格式应为 YYYY-MM-DD");
-const stage = z.enum(["deploy", "handle", "inspect", "summarize", "evaluate"]);
+const stage = z.enum(WORK_STAGES);
 
 /** A plan as the office confirms it: every task assigned to concrete units. */
 export const ZPlanDraft = z.object({
@@ -123,10 +124,12 @@ export async function createPlanFromDraft(ctx: InnerContext & { session: Session
       created_at: at,
       phases: draft.phases.map((p, i) => ({ ordinal: i + 1, name: p.name, start_month: p.start ?? null, end_month: p.end ?? null, stage: p.stage ?? null, duties: p.duties ?? [] })),
     });
+    const planDues = planDuesOf(plan.phases);
     const tasks = await insertTasks(
       trx,
       draft.tasks.map((t, i) => {
         const snapshot = startTask({ leadUnitId: t.leadUnitId, coUnitIds: t.coUnitIds, dueDate: t.dueDate ?? null });
+        const due = effectiveDueDate({ stage: "deploy", due_date: t.dueDate ?? null }, planDues);
         const d = describeTask(snapshot);
         const persisted = persistTask(snapshot);
         return {
@@ -146,6 +149,7 @@ export async function createPlanFromDraft(ctx: InnerContext & { session: Session
           snapshot: persisted.snapshot,
           machine_version: persisted.machineVersion,
           created_at: at,
+          effective_due_date: due?.due ?? null,
         };
       }),
     );

@@ -31,14 +31,15 @@ import {
   type TaskSnapshot,
 } from "@duban/workflow";
 import type { Context, InnerContext, SessionUser } from "../context";
-import { monthOfInstant, todayOf } from "../clock";
+import { dayOfInstant, monthOfInstant, todayOf } from "../clock";
 import { AppError, notFound } from "../errors";
 import { canReadTask, readsAllTasks, readsAnyTask } from "./access";
 import { recordAudit } from "./audit";
-import { deadlineMark, type DeadlineMark } from "./deadlines";
+import { deadlineMarks, type DeadlineFlag, type DeadlineMark } from "./deadlines";
 import { reassignWindowOf } from "./supervision/assignment";
 import { checkPartUnits, createParts, partFactsOf, rollupParts, splittableUnits, type PartsRollup } from "./parts";
 import { applyTaskEffects, auditComment, checkFilesUsable, rectificationRowId } from "./task-effects";
+import { factsOfMove, recordMoveHistory } from "./task-facts";
 
 type Authed = Context & { session: SessionUser };
 
@@ -56,7 +57,7 @@ export function snapshotOf(task: Pick<Task, "snapshot" | "machine_version">): Ta
  */
 export async function taskFactsOf(ctx: InnerContext, db: DbOrTrx, task: Task, snapshot: TaskSnapshot): Promise<TaskFacts> {
   const facts: TaskFacts = { today: todayOf(ctx), ...(await partFactsOf(db, task, snapshot)) };
-  if (stateAccepts(snapshot, "REQUEST_REASSIGN")) facts.reassignWindow = await reassignWindowOf(ctx, db, task);
+  if (stateAccepts(snapshot, "REQUEST_REASSIGN")) facts.reassignWindow = reassignWindowOf(ctx, task);
   return facts;
 }
 
@@ -81,7 +82,12 @@ export interface TaskSummary {
   status: string;
   round: number;
   version: number;
+  /** the deadline rule's mark on the current stage's due date (deadlines.ts; the dashboard's, the overdue filter's) */
   mark: DeadlineMark;
+  /** the one flag, most serious first: overdue, signing overdue, due soon, signing soon… (deadlines.ts) */
+  flag: DeadlineFlag;
+  /** the current stage's due date (完成时限, else the plan's phase) */
+  effectiveDueDate: string | null;
   openNotices: number;
   extensionRequested: boolean;
   returned: boolean;
@@ -99,8 +105,13 @@ async function unitNames(db: DbOrTrx, ids: Iterable<string>): Promise<Map<string
   return new Map(units.map((u) => [u.id, u.name]));
 }
 
-function toSummary(task: Task, snapshot: TaskSnapshot, names: Map<string, string>, todayIso: string, yellowWithin: number, parts: PartsRollup | null): TaskSummary {
+function toSummary(ctx: InnerContext, task: Task, snapshot: TaskSnapshot, names: Map<string, string>, today: string, parts: PartsRollup | null): TaskSummary {
   const d = describeTask(snapshot);
+  const marks = deadlineMarks(
+    { stage: task.stage, status: task.status, effective_due_date: task.effective_due_date, reachedUnitOn: dayOfInstant(ctx, task.reached_unit_at ?? task.created_at) },
+    today,
+    ctx.config,
+  );
   const ref = (id: string): UnitRef => ({ id, name: names.get(id) ?? id });
   return {
     id: task.id,
@@ -118,7 +129,9 @@ function toSummary(task: Task, snapshot: TaskSnapshot, names: Map<string, string
     status: task.status,
     round: task.round,
     version: task.version,
-    mark: deadlineMark(task.due_date, task.stage, todayIso, yellowWithin),
+    mark: marks.deadline,
+    flag: marks.flag,
+    effectiveDueDate: marks.due,
     openNotices: d.openNotices,
     extensionRequested: d.extensionRequested,
     returned: d.status === "returned",
@@ -137,7 +150,7 @@ export async function summarizeTasks(ctx: InnerContext, tasks: Task[]): Promise<
   const t = todayOf(ctx);
   const split = tasks.filter((_, i) => (snapshots[i] as TaskSnapshot).context.partCount > 0).map((task) => task.id);
   const rollups = await rollupParts(ctx.db, split, t, ctx.config.yellowWithinWorkdays);
-  return tasks.map((task, i) => toSummary(task, snapshots[i] as TaskSnapshot, names, t, ctx.config.yellowWithinWorkdays, rollups.get(task.id) ?? null));
+  return tasks.map((task, i) => toSummary(ctx, task, snapshots[i] as TaskSnapshot, names, t, rollups.get(task.id) ?? null));
 }
 
 export interface TaskListInput {
@@ -245,6 +258,8 @@ export async function getTaskDetail(ctx: Authed, taskId: string) {
     resolutionClass: c.resolutionClass,
     lastReturn: c.lastReturn,
     terminationReason: c.terminationReason,
+    /** the stage a terminated task was in (a task column written by the move; null otherwise) */
+    terminatedFromStage: task.terminated_from_stage,
     extensionRequest: c.extensionRequest,
     contributions: Object.entries(c.contributions).map(([unitId, x]) => ({
       unitId,
@@ -363,6 +378,7 @@ export async function transitionTask(
     const fileHashes = "fileHashes" in input.event ? (input.event.fileHashes ?? []) : [];
     await checkFilesUsable(trx, user, fileHashes);
     const after = decision.after;
+    const month = monthOfInstant(ctx, at);
     const version = await updateTaskSnapshot(trx, {
       id: task.id,
       expectedVersion: input.expectedVersion,
@@ -377,9 +393,11 @@ export async function transitionTask(
       ...(after.dueDate !== decision.before.dueDate ? { dueDate: after.dueDate } : {}),
       ...(input.event.type === "WAIVE_PART" ? { waived: true } : {}),
       updatedAt: at,
+      facts: await factsOfMove(trx, task, decision.before, after, event, month),
     });
     if (version === null) throw new AppError("CONFLICT", "该任务刚刚已被他人处理，请查看最新状态后再操作");
-    await applyTaskEffects(trx, task.id, event, before, decision.snapshot, monthOfInstant(ctx, at));
+    await recordMoveHistory(trx, task, decision.before, after, event);
+    await applyTaskEffects(trx, task.id, event, before, decision.snapshot, month);
     const created = input.event.type === "SPLIT" ? await createParts(trx, task, before, input.event, event.actor, at) : [];
     const { text: _t, reason: _r, comment: _c, fileHashes: _f, parts: _p, ...rest } = input.event as Record<string, unknown>;
     await recordAudit(ctx, trx, {
@@ -390,10 +408,10 @@ export async function transitionTask(
       from_state: `${decision.before.stage}/${decision.before.status}`,
       to_state: `${after.stage}/${after.status}`,
       comment: auditComment(event),
-      // a return's reason is a category code (counted by reason in the statistics): keep it
+      // a return's reason is a category code (also in task_returns, where the statistics count it): keep it
       detail: {
         ...rest,
-        ...(input.event.type === "RETURN" ? { reason: input.event.reason } : {}),
+        ...(input.event.type === "RETURN" || input.event.type === "RETURN_CONTRIBUTION" ? { reason: input.event.reason } : {}),
         ...(input.event.type === "SPLIT"
           ? { parts: input.event.parts.map((p, k) => ({ taskId: created[k]?.id, leadUnitId: p.leadUnitId, coUnitIds: p.coUnitIds ?? [], dueDate: created[k]?.due_date ?? null })) }
           : {}),

@@ -93,6 +93,16 @@ export async function listPhases(db: DbOrTrx, planId: string): Promise<Phase[]> 
   return rows.map(toPhase);
 }
 
+/** The phases of several plans (chunked), in plan and phase order. */
+export async function listPhasesOfPlans(db: DbOrTrx, planIds: readonly string[]): Promise<Phase[]> {
+  const out: Phase[] = [];
+  for (let i = 0; i < planIds.length; i += 500) {
+    const rows = await db.selectFrom('phases').selectAll().where('plan_id', 'in', planIds.slice(i, i + 500)).orderBy('plan_id').orderBy('ordinal').execute();
+    out.push(...rows.map(toPhase));
+  }
+  return out;
+}
+
 export async function getPlan(db: DbOrTrx, id: string): Promise<PlanWithPhases | undefined> {
   const plan = await db.selectFrom('plans').selectAll().where('id', '=', id).executeTakeFirst();
   if (plan === undefined) return undefined;
@@ -114,15 +124,17 @@ export async function listPlans(db: DbOrTrx, options: { today: string; planId?: 
       'plans.created_at',
       'plans.source_kind',
       'plans.source_ref',
-      // per plan, a range of the partial index of open tasks by (plan, due date) — migration 0600
+      // per plan, a range of the partial index of tasks with an effective due date (open ones only:
+      // a closed task has none) by (plan, due date) — migration 2026_12_04_0100. effective_due_date
+      // is the deadline rule's date (the API's services/deadlines.ts), the one the marks show.
       eb
         .selectFrom('tasks')
         .select(eb.fn.countAll<number>().as('n'))
         .whereRef('tasks.plan_id', '=', 'plans.id')
-        // a literal, not bound values: SQLite uses a partial index only when it can see the query's
+        // a literal, not a bound value: SQLite uses a partial index only when it can see the query's
         // terms imply the index's WHERE
-        .where(sql<boolean>`tasks.stage not in ('done', 'terminated')`)
-        .where('tasks.due_date', '<', today)
+        .where(sql<boolean>`tasks.effective_due_date is not null`)
+        .where('tasks.effective_due_date', '<', today)
         .as('overdue_count'),
     ])
     .orderBy('plans.created_at', 'desc')

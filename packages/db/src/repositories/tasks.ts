@@ -31,6 +31,8 @@ export interface NewTask {
   parent_id?: string | null;
   depth?: number;
   supervisor_unit_id?: string | null;
+  /** the first stage's due date by the API's deadline rule (services/deadlines.ts effectiveDueDate) */
+  effective_due_date?: string | null;
 }
 
 export function toTask(row: TaskRow): Task {
@@ -75,6 +77,8 @@ export async function insertTasks(db: DbOrTrx, tasks: readonly NewTask[]): Promi
         version: 1,
         created_at: at,
         updated_at: at,
+        // facts (migration 2026_12_04_0100): entered_stage_at / reached_unit_at null = created_at
+        ...(t.effective_due_date !== undefined ? { effective_due_date: t.effective_due_date } : {}),
       };
     });
     const rows = await db.insertInto('tasks').values(values).returningAll().execute();
@@ -142,7 +146,7 @@ export interface TaskFilters {
   parentId?: string;
   /** only a plan's own tasks, not the parts split from them */
   topLevel?: boolean;
-  /** due_date < today and stage not done/terminated */
+  /** open and past the current stage's due date (effective_due_date < today) */
   overdue?: boolean;
   /** 'YYYY-MM-DD', required by `overdue`: today in the office's zone (the API's clock.ts; the db reads no clock) */
   today?: string;
@@ -192,9 +196,8 @@ export async function listTasks(db: DbOrTrx, filters: TaskFilters): Promise<Task
     );
   }
   if (filters.overdue === true) {
-    q = q
-      .where('tasks.due_date', '<', requiredToday(filters.today))
-      .where('tasks.stage', 'not in', ['done', 'terminated']);
+    // the deadline rule's date (null when closed), as the marks show it
+    q = q.where(sql<boolean>`tasks.effective_due_date is not null`).where('tasks.effective_due_date', '<', requiredToday(filters.today));
   }
   // literals, not bound values, so SQLite can use the partial indexes of migration 0500
   if (filters.urged === true) q = q.where(sql<boolean>`tasks.open_notices > 0`);
@@ -257,7 +260,24 @@ export interface TaskSnapshotUpdate {
   waived?: boolean;
   machineVersion?: number;
   updatedAt?: string;
+  /** facts the move changed (the API's transitionTask decides them; omitted: unchanged) */
+  facts?: TaskFactsUpdate;
 }
+
+/** The fact columns a move may write (migration 2026_12_04_0100). */
+export type TaskFactsUpdate = Partial<
+  Pick<
+    TaskRow,
+    | 'effective_due_date'
+    | 'entered_stage_at'
+    | 'reached_unit_at'
+    | 'completed_at'
+    | 'latest_percent'
+    | 'last_report_period'
+    | 'resolution_class'
+    | 'terminated_from_stage'
+  >
+>;
 
 /**
  * Optimistic-concurrency write of a task's state: `update … where id = ? and version = ?
@@ -277,6 +297,7 @@ export async function updateTaskSnapshot(db: DbOrTrx, u: TaskSnapshotUpdate): Pr
       ...(u.dueDate !== undefined ? { due_date: u.dueDate } : {}),
       ...(u.waived !== undefined ? { waived: u.waived ? 1 : 0 } : {}),
       ...(u.machineVersion !== undefined ? { machine_version: u.machineVersion } : {}),
+      ...u.facts,
       updated_at: u.updatedAt ?? nowIso(),
       version: eb('version', '+', 1),
     }))

@@ -47,9 +47,9 @@ function StageSteps({ detail }: { detail: TaskDetail }) {
   let current: number;
   let status: "process" | "finish" | "error" = "process";
   if (stage === "terminated") {
-    const t = [...detail.history].reverse().find((h) => h.action === "task.TERMINATE");
-    const before = t?.fromState?.split("/")[0] ?? "deploy";
-    current = Math.max(0, STAGES.indexOf(before as (typeof STAGES)[number]));
+    // the stage it was terminated in, as the server recorded it with the move
+    const before = detail.terminatedFromStage;
+    current = before === null || before === "terminated" ? 0 : Math.max(0, STAGES.indexOf(before));
     status = "error";
   } else {
     current = STAGES.indexOf(stage);
