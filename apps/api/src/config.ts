@@ -21,8 +21,6 @@ export interface AppConfig {
   reassignWithinWorkdays: number;
   /** An unsigned task must be signed within this many working days (yellow on the last one, red after). */
   signWithinWorkdays: number;
-  /** Signing turns yellow when at most this many working days are left to sign (red after the last). */
-  signYellowWithinWorkdays: number;
   /** A 督办单 must be answered within this many working days of its issue. */
   noticeReplyWorkdays: number;
   /** 督办看板: task ids listed per figure (the most urgent; counts stay exact). Default 100 (supervision/summary.ts ROW_LIMIT); tests set it low. */
@@ -50,7 +48,6 @@ export function configFromEnv(env: Env): AppConfig {
     yellowWithinWorkdays: env.DUBAN_YELLOW_WORKDAYS,
     reassignWithinWorkdays: env.DUBAN_REASSIGN_WORKDAYS,
     signWithinWorkdays: env.DUBAN_SIGN_WORKDAYS,
-    signYellowWithinWorkdays: env.DUBAN_SIGN_YELLOW_WORKDAYS,
     noticeReplyWorkdays: env.DUBAN_NOTICE_REPLY_WORKDAYS,
     webhookUrl: env.DUBAN_WEBHOOK_URL ?? null,
     filesDir: env.DUBAN_FILES_DIR ?? join(findRepoRoot(), "data", "files"),
@@ -72,7 +69,6 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     yellowWithinWorkdays: 5,
     reassignWithinWorkdays: 7,
     signWithinWorkdays: 3,
-    signYellowWithinWorkdays: 1,
     noticeReplyWorkdays: 5,
     webhookUrl: null,
     filesDir: join(findRepoRoot(), "data", "test-files"),

@@ -18,7 +18,6 @@ const ZEnv = z.object({
   DUBAN_YELLOW_WORKDAYS: z.coerce.number().int().min(0).max(60).default(5),
   DUBAN_REASSIGN_WORKDAYS: z.coerce.number().int().min(0).max(60).default(7),
   DUBAN_SIGN_WORKDAYS: z.coerce.number().int().min(1).max(60).default(3),
-  DUBAN_SIGN_YELLOW_WORKDAYS: z.coerce.number().int().min(0).max(60).default(1),
   DUBAN_NOTICE_REPLY_WORKDAYS: z.coerce.number().int().min(1).max(60).default(5),
   DUBAN_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
   DUBAN_MAX_UPLOAD_MB: z.coerce.number().positive().default(20),

@@ -1,6 +1,5 @@
 // Schema types
 export type * from './tables/index.js';
-export { CLOSED_TASK_STAGES } from './tables/tasks.table.js';
 
 // Connection, dialect helpers, migrations
 export { createDatabase, findRepoRoot, resolveSqlitePath, withStatementCache } from './database.js';
@@ -81,7 +80,6 @@ export * from './repositories/users.js';
 export * from './repositories/sessions.js';
 export * from './repositories/plans.js';
 export * from './repositories/tasks.js';
-export * from './repositories/task-facts.js';
 export * from './repositories/submissions.js';
 export * from './repositories/files.js';
 export * from './repositories/progress-reports.js';

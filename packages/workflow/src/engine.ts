@@ -13,10 +13,8 @@ import {
   allItemsClosed,
   contributionsSettled,
   hasOpenItems,
-  partsSettled,
   reassignWindowOpen,
   unsettledContributions,
-  withinParentDueDate,
   type TaskFacts,
 } from "./rules";
 import { canReturnTo, RETURNABLE_STAGES, type Actor, type ReturnableStage } from "./vocabulary";
@@ -46,7 +44,6 @@ const EVENTS_NEEDING_REASON = new Set<TaskEventType>([
   "REQUEST_EXTENSION",
   "TERMINATE",
   "WAIVE_CONTRIBUTION",
-  "WAIVE_PART",
 ]);
 
 function refuse(code: Refusal["code"], extra: Partial<Refusal> = {}): { ok: false; refusal: Refusal } {
@@ -125,9 +122,6 @@ export function decide(snapshot: TaskSnapshot, event: TaskEvent, facts?: TaskFac
   if (checked.type === "REQUEST_REASSIGN" && !reassignWindowOpen(facts)) {
     return refuse("GUARD_FAILED", explainBlock(snapshot, "REASSIGN_WINDOW_CLOSED", facts));
   }
-  if (blockedByParts(snapshot, checked.type, facts)) {
-    return refuse("GUARD_FAILED", explainBlock(snapshot, "PARTS_PENDING", facts));
-  }
   if (!snapshot.can(checked)) {
     const guard = explainGuardFailure(snapshot, checked);
     if (checked.type === "RETURN" && guard === "UNKNOWN") return refuse("INVALID_RETURN_TARGET");
@@ -141,11 +135,6 @@ export function decide(snapshot: TaskSnapshot, event: TaskEvent, facts?: TaskFac
     before: describeTask(snapshot),
     after: describeTask(next),
   };
-}
-
-/** The 办理 completion (SUBMIT in handle) of a split task waits for its parts (`partsSettled`). */
-function blockedByParts(snapshot: TaskSnapshot, type: TaskEventType, facts: TaskFacts | undefined): boolean {
-  return type === "SUBMIT" && snapshot.hasTag("handle") && !partsSettled(snapshot.context, facts);
 }
 
 /** Names the unmet condition, using the same rules the guards use. */
@@ -169,11 +158,7 @@ function explainGuardFailure(snapshot: TaskSnapshot, event: TaskEvent): GuardFai
     case "WAIVE_CONTRIBUTION":
       return "CONTRIBUTION_NOT_AVAILABLE";
     case "REQUEST_EXTENSION":
-      return withinParentDueDate(context, event.requestedDueDate) ? "DEADLINE_NOT_LATER" : "LATER_THAN_PARENT";
-    case "SPLIT":
-      return "LATER_THAN_PARENT";
-    case "WAIVE_PART":
-      return context.waived !== null ? "ALREADY_WAIVED" : "UNKNOWN";
+      return "DEADLINE_NOT_LATER";
     case "REASSIGN":
       return "SAME_LEAD_UNIT";
     case "CLOSE_EVALUATION":
@@ -211,11 +196,6 @@ function explainBlock(snapshot: TaskSnapshot, guard: GuardFailure, facts: TaskFa
     case "ITEMS_NOT_CLOSED": {
       const itemIds = context.rectification.items.filter((i) => i.status !== "closed").map((i) => i.id);
       return { guard, message: `尚有 ${itemIds.length} 项整改事项未销号，检查不能通过`, unblockedBy: { itemIds } };
-    }
-    case "PARTS_PENDING": {
-      const taskIds = [...(facts?.unsettledPartIds ?? [])];
-      if (facts?.unsettledPartIds === undefined) return { guard, message: GUARD_FAILURES[guard] };
-      return { guard, message: `尚有 ${taskIds.length} 项子任务未完成，不能提交；如确需提交，请分解单位免除相应子任务`, unblockedBy: { taskIds } };
     }
     case "REASSIGN_WINDOW_CLOSED": {
       const window = facts?.reassignWindow;
@@ -290,10 +270,7 @@ function probeCommands(type: TaskEventType, snapshot: TaskSnapshot): { command: 
     case "RATE":
       return [{ command: { type, rating: "satisfied" } }];
     case "TERMINATE":
-    case "WAIVE_PART":
       return [{ command: { type, reason: PROBE_TEXT } }];
-    case "SPLIT":
-      return [{ command: { type, parts: [{ text: PROBE_TEXT, leadUnitId: PROBE_TEXT }] } }];
     case "SIGN":
     case "WITHDRAW":
     case "APPROVE":
@@ -319,10 +296,6 @@ export function availableActions(snapshot: TaskSnapshot, actor: Actor, facts?: T
     const label = EVENT_LABELS[type];
     if (type === "REQUEST_REASSIGN" && !reassignWindowOpen(facts)) {
       actions.push({ type, label, blocked: blockedBy(snapshot, "REASSIGN_WINDOW_CLOSED", facts) });
-      continue;
-    }
-    if (blockedByParts(snapshot, type, facts)) {
-      actions.push({ type, label, blocked: blockedBy(snapshot, "PARTS_PENDING", facts) });
       continue;
     }
     const probes = probeCommands(type, snapshot);

@@ -102,8 +102,6 @@ export const EVENT_LABELS: Record<TaskEventType, string> = {
   INSTRUCT: "领导批示",
   ACKNOWLEDGE: "确认收悉",
   TERMINATE: "终止",
-  SPLIT: "分解任务",
-  WAIVE_PART: "免除子任务",
 };
 
 /** What the page says once a move is done, in the terse style of government software ("已通过", not "审核通过成功"). */
@@ -133,8 +131,6 @@ export const EVENT_DONE_LABELS: Record<TaskEventType, string> = {
   INSTRUCT: "已批示",
   ACKNOWLEDGE: "已确认收悉",
   TERMINATE: "已终止",
-  SPLIT: "已分解",
-  WAIVE_PART: "已免除",
 };
 
 /** The label of a submission in each stage: 办理方案, 办结报告, 整改报告, 办理工作总结. */

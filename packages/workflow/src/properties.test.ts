@@ -79,10 +79,7 @@ function sampleCommand(action: AvailableAction): TaskCommand {
       return { type: "RECORD_INSPECTION", text, items: [] };
     case "RATE":
       return { type: "RATE", rating: "basically_satisfied" };
-    case "SPLIT":
-      return { type: "SPLIT", parts: [{ text, leadUnitId: "unit-street" }] };
     case "REQUEST_REASSIGN":
-    case "WAIVE_PART":
     case "TERMINATE":
       return { type: action.type, reason: text };
     case "REFUSE_REASSIGN":

@@ -4,7 +4,7 @@
 // a co-unit's part returned, progress reports, a rectification item, an issued 督办单 and an
 // answered one. Every move goes through the same services as a user's click (transitionTask,
 // the 督办单 services), so the demo is never in a state the app could not reach.
-// (The split task at two levels is seeded beside it: services/demo-split.ts, called by demo-seed.ts.)
+// (A split task belongs here once task splitting exists — see the SPLIT hook below.)
 import { listTasks } from "@duban/db";
 import type { TaskCommand } from "@duban/workflow";
 import type { Context, InnerContext, SessionUser } from "../context";
@@ -185,6 +185,6 @@ export async function seedLivingDemo(
   const answered = notices.find((n) => n.taskId === byOrdinal.get(16)?.id);
   if (answered !== undefined) await answerNotice(await asUser(leadOf(16)), { id: answered.id, text: "已成立专项整治工作组，本周内完成全部排查并报送结果。" });
 
-  // The split task (cascade, issue 20) is seeded by demo-split.ts, called after this by demo-seed.ts.
+  // SPLIT: once tasks can be split (cascade, issue 20), split one task here so the demo shows it.
   return { planId: plan.id, taskCount: items.length };
 }

@@ -17,7 +17,6 @@ import { collectUnitNames, parsePlan } from "@duban/plan-import";
 import type { Role, TaskCommand } from "@duban/workflow";
 import { detachedRequest, type InnerContext } from "../context";
 import { hashPassword } from "../security/passwords";
-import { seedSplitDemo } from "./demo-split";
 import { createPlanFromDraft, draftFromParsed, previewImport } from "./plans";
 import { seedLivingDemo } from "./demo-living";
 import { transitionTask } from "./tasks";
@@ -102,11 +101,7 @@ export async function seedDemoData(ctx: InnerContext, scenario: "fixture" | "liv
   };
 
   // `pnpm start`: the same people and plan, dated relative to today, every stage under way.
-  if (scenario === "living") {
-    const living = await seedLivingDemo(ctx, asUser, text);
-    await seedSplitDemo(ctx, passwordHash); // a task split at two levels (区民政局 → 街道 → 社区)
-    return living;
-  }
+  if (scenario === "living") return seedLivingDemo(ctx, asUser, text);
 
   // The tests' fixed scenario: plan 000 as written (dated 2021), a few tasks under way.
   const parsed = await previewImport(ctx, text);
@@ -133,7 +128,5 @@ export async function seedDemoData(ctx: InnerContext, scenario: "fixture" | "liv
     await move(3, "office", { type: "RETURN", toStage: "deploy", reason: "vague_measures", text: "请细化宣贯的时间、对象和考核方式。" });
     await move(10, "office", { type: "URGE", text: "请尽快签收并报送办理方案。" });
   }
-  // 层层分解: a task split at two levels (its own module, so that any demo builder can call it).
-  await seedSplitDemo(ctx, passwordHash);
   return { planId: plan.id, taskCount: tasks.length };
 }

@@ -9,24 +9,22 @@ import {
   listUnitGroupMembers,
   listUnitGroups,
   listUnits,
-  PLAN_SOURCE_KINDS,
   type DbOrTrx,
 } from "@duban/db";
 import { parsePlanDocument, type ParsedPlan, type PlanDocument, type UnitRegistry } from "@duban/plan-import";
-import { describeTask, persistTask, startTask, WORK_STAGES } from "@duban/workflow";
+import { describeTask, persistTask, startTask } from "@duban/workflow";
 import { z } from "zod";
 import type { Context, InnerContext, SessionUser } from "../context";
 import { AppError, notFound } from "../errors";
 import { readsAnyTask } from "./access";
 import { recordAudit } from "./audit";
 import { todayOf } from "../clock";
-import { effectiveDueDate, planDuesOf } from "./deadlines";
 
 type Authed = Context & { session: SessionUser };
 
 const month = z.string().regex(/^\d{4}-\d{2}$/, "月份格式应为 YYYY-MM");
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "日期格式应为 YYYY-MM-DD");
-const stage = z.enum(WORK_STAGES);
+const stage = z.enum(["deploy", "handle", "inspect", "summarize", "evaluate"]);
 
 /** A plan as the office confirms it: every task assigned to concrete units. */
 export const ZPlanDraft = z.object({
@@ -35,10 +33,6 @@ export const ZPlanDraft = z.object({
   issuer: z.string().trim().max(200).nullish(),
   date: date.nullish(),
   sourceText: z.string().max(2_000_000).optional(),
-  /** 立项 source: a plan document, or by hand from a 领导批示, a 会议议定事项 or a 建议提案. */
-  sourceKind: z.enum(PLAN_SOURCE_KINDS as ["document", "instruction", "meeting", "proposal"]).optional(),
-  /** The source's reference as written (批示件号, 会议名称 and date, 提案号). */
-  sourceRef: z.string().trim().max(300).nullish(),
   phases: z
     .array(z.object({ name: z.string().trim().min(1).max(100), start: month.nullish(), end: month.nullish(), stage: stage.nullish(), duties: z.array(z.string().max(2000)).max(50).optional() }))
     .max(20),
@@ -50,8 +44,6 @@ export const ZPlanDraft = z.object({
         text: z.string().trim().min(1, "任务内容不能为空").max(20_000),
         leadUnitId: z.string().min(1, "请为每项任务指定牵头单位").max(64),
         coUnitIds: z.array(z.string().min(1).max(64)).max(200),
-        /** Unit groups (各街道办事处 …) whose current members become co-units when the task is assigned. */
-        coUnitGroupIds: z.array(z.string().min(1).max(64)).max(20).optional(),
         deadlineText: z.string().max(100).nullish(),
         dueDate: date.nullish(),
         targets: z.array(z.object({ text: z.string().max(200), value: z.number(), unit: z.string().max(20), comparator: z.string().max(8) })).max(50).optional(),
@@ -72,8 +64,6 @@ export async function listPlansFor(ctx: Authed) {
     issuer: p.issuer,
     issuedOn: p.issued_on,
     createdAt: p.created_at,
-    sourceKind: p.source_kind,
-    sourceRef: p.source_ref,
     taskCount: p.task_count,
     stageCounts: p.stage_counts,
     overdueCount: p.overdue_count,
@@ -92,8 +82,6 @@ export async function getPlanDetail(ctx: Authed, planId: string) {
     issuer: plan.issuer,
     issuedOn: plan.issued_on,
     createdAt: plan.created_at,
-    sourceKind: plan.source_kind,
-    sourceRef: plan.source_ref,
     phases: plan.phases.map((p) => ({ name: p.name, start: p.start_month, end: p.end_month, stage: p.stage, duties: p.duties })),
     taskCount: summary?.task_count ?? 0,
     stageCounts: summary?.stage_counts ?? null,
@@ -102,10 +90,9 @@ export async function getPlanDetail(ctx: Authed, planId: string) {
 }
 
 /** Creates the plan and all its tasks in the deploy stage, with ONE audit record. */
-export async function createPlanFromDraft(ctx: InnerContext & { session: SessionUser | null; request?: Context["request"] }, given: PlanDraft, source: "manual" | "import") {
+export async function createPlanFromDraft(ctx: InnerContext & { session: SessionUser | null; request?: Context["request"] }, draft: PlanDraft, source: "manual" | "import") {
+  const unitIds = new Set(draft.tasks.flatMap((t) => [t.leadUnitId, ...t.coUnitIds]));
   return inTransaction(ctx.db, async (trx) => {
-    const draft = await expandUnitGroups(trx, given);
-    const unitIds = new Set(draft.tasks.flatMap((t) => [t.leadUnitId, ...t.coUnitIds]));
     const known = await getUnitsByIds(trx, [...unitIds]);
     if (known.length !== unitIds.size) {
       const missing = [...unitIds].filter((id) => !known.some((u) => u.id === id));
@@ -118,18 +105,14 @@ export async function createPlanFromDraft(ctx: InnerContext & { session: Session
       issuer: draft.issuer ?? null,
       issued_on: draft.date ?? null,
       source_text: draft.sourceText ?? "",
-      source_kind: draft.sourceKind ?? "document",
-      source_ref: draft.sourceRef ?? null,
       created_by: ctx.session?.user.id ?? null,
       created_at: at,
       phases: draft.phases.map((p, i) => ({ ordinal: i + 1, name: p.name, start_month: p.start ?? null, end_month: p.end ?? null, stage: p.stage ?? null, duties: p.duties ?? [] })),
     });
-    const planDues = planDuesOf(plan.phases);
     const tasks = await insertTasks(
       trx,
       draft.tasks.map((t, i) => {
         const snapshot = startTask({ leadUnitId: t.leadUnitId, coUnitIds: t.coUnitIds, dueDate: t.dueDate ?? null });
-        const due = effectiveDueDate({ stage: "deploy", due_date: t.dueDate ?? null }, planDues);
         const d = describeTask(snapshot);
         const persisted = persistTask(snapshot);
         return {
@@ -149,7 +132,6 @@ export async function createPlanFromDraft(ctx: InnerContext & { session: Session
           snapshot: persisted.snapshot,
           machine_version: persisted.machineVersion,
           created_at: at,
-          effective_due_date: due?.due ?? null,
         };
       }),
     );
@@ -158,35 +140,10 @@ export async function createPlanFromDraft(ctx: InnerContext & { session: Session
       object_type: "plan",
       object_id: plan.id,
       comment: draft.title,
-      detail: {
-        docNumber: draft.docNumber ?? null,
-        sourceKind: draft.sourceKind ?? "document",
-        sourceRef: draft.sourceRef ?? null,
-        taskCount: tasks.length,
-        taskIds: tasks.map((t) => t.id),
-      },
+      detail: { docNumber: draft.docNumber ?? null, taskCount: tasks.length, taskIds: tasks.map((t) => t.id) },
     });
     return { id: plan.id, taskCount: tasks.length };
   });
-}
-
-/** Unit groups named on a task become their members as of now (a later change to the group does not move the task). */
-async function expandUnitGroups(db: DbOrTrx, draft: PlanDraft): Promise<PlanDraft> {
-  const groupIds = [...new Set(draft.tasks.flatMap((t) => t.coUnitGroupIds ?? []))];
-  if (groupIds.length === 0) return draft;
-  const members = new Map<string, string[]>();
-  for (const id of groupIds) {
-    const list = await listUnitGroupMembers(db, id);
-    if (list.length === 0) throw new AppError("BAD_INPUT", "所选单位组不存在或没有成员");
-    members.set(id, list.map((u) => u.id));
-  }
-  return {
-    ...draft,
-    tasks: draft.tasks.map(({ coUnitGroupIds, ...t }) => ({
-      ...t,
-      coUnitIds: [...new Set([...t.coUnitIds, ...(coUnitGroupIds ?? []).flatMap((g) => members.get(g) ?? [])])].filter((u) => u !== t.leadUnitId),
-    })),
-  };
 }
 
 /** The unit registry the importer matches names against: units with aliases, groups with members. */

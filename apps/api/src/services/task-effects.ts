@@ -19,7 +19,7 @@ import {
   type SubmissionKind,
   type UserRow,
 } from "@duban/db";
-import { stageOf, type TaskEvent, type TaskSnapshot } from "@duban/workflow";
+import type { TaskEvent, TaskSnapshot } from "@duban/workflow";
 import { AppError } from "../errors";
 import { canReadFile } from "./access";
 
@@ -57,7 +57,7 @@ export async function applyTaskEffects(
   month: string,
 ): Promise<void> {
   const { actor, at } = event;
-  const stage = stageOf(before);
+  const stage = [...["deploy", "handle", "inspect", "summarize"]].find((s) => before.hasTag(s)) ?? "evaluate";
   const base = { task_id: taskId, unit_id: actor.unitId, user_id: actor.userId, created_at: at };
   switch (event.type) {
     case "SUBMIT": {

@@ -5,9 +5,8 @@ import type { ReactNode } from "react";
 import { Link } from "react-router";
 import { formatDate, taskNumber } from "../lib/format";
 import type { RouterOutputs } from "../trpc";
-import { PartsRollupTags } from "./PartsRollup";
 import { ListCard, ResponsiveTable } from "./ResponsiveTable";
-import { MarkBadge, StageTag, StatusTag, ToneTag } from "./tags";
+import { MarkBadge, StageTag, StatusTag } from "./tags";
 
 export type TaskSummary = RouterOutputs["task"]["list"]["items"][number];
 
@@ -90,7 +89,6 @@ function TaskCard({ task }: { task: TaskSummary }) {
           <StatusTag status={task.status} />
           <MarkBadge mark={task.mark} />
           <StatusNotes task={task} />
-          <PartsRollupTags parts={task.parts} />
         </>
       }
       fields={[
@@ -138,13 +136,9 @@ function columns(): ColumnsType<Row> {
       key: "text",
       onCell: (row) => groupSpan(row, false),
       render: t((task) => (
-        <>
-          <Link to={`/tasks/${task.id}`} title={task.text}>
-            {task.depth > 1 && <ToneTag tone="gray">{`${task.depth - 1} 级子任务`}</ToneTag>}
-            <span className="clamp-2">{task.text}</span>
-          </Link>
-          <PartsRollupTags parts={task.parts} />
-        </>
+        <Link to={`/tasks/${task.id}`} title={task.text}>
+          <span className="clamp-2">{task.text}</span>
+        </Link>
       )),
     },
     { title: "阶段", key: "stage", width: 100, onCell: (row) => groupSpan(row, false), render: t((task) => <StageTag stage={task.stage} />) },

@@ -9,9 +9,7 @@ import type { TaskStage, TaskUnitRelation } from '../tables/index.js';
 // thousand rows instead of every task. Within one plan they count the plan's tasks (index
 // tasks_plan_stage_idx), which are few.
 
-import { CLOSED_TASK_STAGES, TASK_STAGES } from '../tables/tasks.table.js';
-
-export { TASK_STAGES };
+export const TASK_STAGES = ['deploy', 'handle', 'inspect', 'summarize', 'evaluate', 'done', 'terminated'] as const satisfies readonly TaskStage[];
 
 export function emptyStageCounts(): Record<TaskStage, number> {
   return { deploy: 0, handle: 0, inspect: 0, summarize: 0, evaluate: 0, done: 0, terminated: 0 };
@@ -174,7 +172,7 @@ async function countPlanTasksByUnit(db: DbOrTrx, planId: string, today: string):
           eb
             .case()
             .when(
-              eb.and([eb('tasks.due_date', '<', today), eb('tasks.stage', 'not in', CLOSED_TASK_STAGES)]),
+              eb.and([eb('tasks.due_date', '<', today), eb('tasks.stage', 'not in', ['done', 'terminated'])]),
             )
             .then(1)
             .else(0)

@@ -12,7 +12,7 @@ import type { SessionsTable } from './sessions.table.js';
 import type { JobRunsTable, NoticeCountersTable, NotificationsTable, SupervisionNoticesTable } from './supervision.table.js';
 import type { SubmissionsTable } from './submissions.table.js';
 import type { TaskCountDeltasTable, TaskPlanCountsTable, TaskUnitCountsTable } from './task-counts.table.js';
-import type { TaskReturnsTable, TasksTable, TaskStageStaysTable, TaskUnitsTable } from './tasks.table.js';
+import type { TasksTable, TaskUnitsTable } from './tasks.table.js';
 import type { UnitGroupMembersTable, UnitGroupsTable } from './unit-groups.table.js';
 import type { UnitsTable } from './units.table.js';
 import type { UsersTable } from './users.table.js';
@@ -28,8 +28,6 @@ export interface Database {
   phases: PhasesTable;
   tasks: TasksTable;
   task_units: TaskUnitsTable;
-  task_stage_stays: TaskStageStaysTable;
-  task_returns: TaskReturnsTable;
   submissions: SubmissionsTable;
   files: FilesTable;
   attachments: AttachmentsTable;

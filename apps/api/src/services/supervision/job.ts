@@ -9,8 +9,7 @@ import type { InnerContext } from "../../context";
 import { recordAudit } from "../audit";
 import { allTasks, pathLabel, unitNameMap } from "./common";
 import { warmSupervision } from "./dashboard";
-import { isOpenStage } from "@duban/workflow";
-import { computeMarks } from "./marks";
+import { computeMarks, isOpen } from "./marks";
 import { jobRuns } from "../../metrics";
 
 export const DAILY_JOB = "deadline-warnings";
@@ -57,7 +56,7 @@ export async function runDailyJob(ctx: InnerContext, options: { day?: string; se
     const plans = await trx.selectFrom("plans").select("id").orderBy("id").execute();
     let n = 0;
     for (const plan of plans) {
-      const tasks = (await allTasks(trx, { planId: plan.id })).filter((t) => isOpenStage(t.stage) && t.lead_unit_id !== null);
+      const tasks = (await allTasks(trx, { planId: plan.id })).filter((t) => isOpen(t.stage) && t.lead_unit_id !== null);
       if (tasks.length === 0) continue;
       const marks = await computeMarks({ ...ctx, db: trx }, tasks, day);
       const names = await unitNameMap(trx, tasks.map((t) => t.lead_unit_id));

@@ -22,8 +22,7 @@ import { recordAudit } from "../audit";
 import { addWorkdays, chineseDate } from "./calendar";
 import { allTasks, pathLabel, scopeUnit, unitNameMap, type Authed } from "./common";
 import { dayOfInstant, todayOf } from "../../clock";
-import { isOpenStage } from "@duban/workflow";
-import { computeMarks, type NoticeColour, type TaskMarks } from "./marks";
+import { computeMarks, isOpen, type NoticeColour, type TaskMarks } from "./marks";
 
 export const COLOUR_LABELS: Record<NoticeColour, string> = { blue: "蓝色督办单", yellow: "黄色督办单", red: "红色督办单" };
 
@@ -114,7 +113,7 @@ function allTasksByIds(ctx: Authed, ids: string[]) {
  */
 export async function draftNotices(ctx: Authed, input: { planId?: string | undefined }) {
   const today = todayOf(ctx);
-  const tasks = (await allTasks(ctx.db, input.planId ? { planId: input.planId } : {})).filter((t) => isOpenStage(t.stage) && t.lead_unit_id !== null);
+  const tasks = (await allTasks(ctx.db, input.planId ? { planId: input.planId } : {})).filter((t) => isOpen(t.stage) && t.lead_unit_id !== null);
   const marks = await computeMarks(ctx, tasks, today);
   const existing = await listNotices(ctx.db, { taskIds: tasks.map((t) => t.id) });
   const replyDue = addWorkdays(today, ctx.config.noticeReplyWorkdays);

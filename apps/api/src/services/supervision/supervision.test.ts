@@ -243,15 +243,18 @@ describe.each(testDialects())("supervision (createCaller, %s, clock in September
     expect((await caller("c").supervision.rows({ taskIds: ids })).map((r) => r.ordinal)).toEqual([6]);
   });
 
-  it("resolution classes are counted from the task column the summary's move writes", async () => {
-    await inner.db.updateTable("tasks").set({ resolution_class: "B" }).where("id", "=", task.T5!.id).execute();
+  it("resolution classes are read by the database from the stored snapshots", async () => {
+    const row = await inner.db.selectFrom("tasks").select(["snapshot"]).where("id", "=", task.T5!.id).executeTakeFirstOrThrow();
+    const snap = JSON.parse(row.snapshot) as { context: { resolutionClass: unknown } };
+    snap.context.resolutionClass = "B";
+    await inner.db.updateTable("tasks").set({ snapshot: JSON.stringify(snap) }).where("id", "=", task.T5!.id).execute();
     try {
       // a limit of its own: a part not cached before (a snapshot-only raw write changes no stage count)
       const s = await computeStats(inner, { planId, today: "2025-09-26", limit: 7 });
       expect(s.resolutionClasses.find((c) => c.class === "B")).toMatchObject({ count: 1, taskIds: [task.T5!.id], truncated: false });
       expect(s.resolutionClasses.filter((c) => c.class !== "B").every((c) => c.count === 0)).toBe(true);
     } finally {
-      await inner.db.updateTable("tasks").set({ resolution_class: null }).where("id", "=", task.T5!.id).execute();
+      await inner.db.updateTable("tasks").set({ snapshot: row.snapshot }).where("id", "=", task.T5!.id).execute();
     }
   });
 

@@ -6,6 +6,7 @@ import { recordAudit } from "../audit";
 import { transitionTask } from "../tasks";
 import { allTasks, type Authed } from "./common";
 import { todayOf } from "../../clock";
+import { computeMarks, isOpen } from "./marks";
 
 const URGE_TOGETHER = 100;
 
@@ -13,8 +14,9 @@ export async function urgeOverdue(ctx: Authed, input: { unitId: string; text?: s
   const unit = await getUnit(ctx.db, input.unitId);
   if (unit === undefined) throw new AppError("NOT_FOUND", "单位不存在");
   const today = todayOf(ctx);
-  // overdue by the deadline rule's date (tasks.effective_due_date), as every mark shows it
-  const overdue = await allTasks(ctx.db, { leadUnitId: input.unitId, overdue: true, today });
+  const tasks = (await allTasks(ctx.db, { leadUnitId: input.unitId })).filter((t) => isOpen(t.stage));
+  const marks = await computeMarks(ctx, tasks, today);
+  const overdue = tasks.filter((t) => marks.get(t.id)?.overdue);
   const text = input.text?.trim() || "该任务已逾期，请抓紧办理并及时报送进展。";
   const urged: { taskId: string; version: number }[] = [];
   const failed: { taskId: string; message: string }[] = [];

@@ -8,16 +8,12 @@ import { PageHeader } from "../../components/PageHeader";
 import { ListCard, ResponsiveTable } from "../../components/ResponsiveTable";
 import { StageTag } from "../../components/tags";
 import { TaskTable } from "../../components/TaskTable";
-import { useMe } from "../../auth";
 import { type TaskListFilter, useTaskList } from "../../hooks/useTaskList";
 import { useUnits } from "../../hooks/useUnits";
 import { errorInfo } from "../../lib/errors";
 import { formatDate, formatMonth } from "../../lib/format";
 import { type RouterOutputs, useTRPC } from "../../trpc";
 import { donePercent } from "./components/StageCounts";
-
-/** 立项来源: a plan document, or set up by hand from an instruction, a meeting decision or a proposal. */
-const PLAN_SOURCE_LABELS = { document: "工作方案文件", instruction: "领导批示", meeting: "会议议定事项", proposal: "建议提案" } as const;
 
 type PlanDetail = RouterOutputs["plan"]["get"];
 type Phase = PlanDetail["phases"][number];
@@ -130,13 +126,9 @@ export function PlanShowPage() {
   const units = useUnits();
   const [form] = Form.useForm<Filters>();
   const [filters, setFilters] = useState<Filters>({ stage: [], overdue: false, text: "" });
-  const me = useMe();
   const listFilter: TaskListFilter = {
     planId,
     limit: 500,
-    // 分解: the plan's own tasks, each with its parts' roll-up (drill down on the task page); a
-    // liaison sees the parts its unit holds, whose parents it may not read.
-    ...(me.role !== "liaison" && !filters.unitId && filters.stage.length === 0 && !filters.overdue && !filters.text.trim() ? { topLevel: true } : {}),
     ...(filters.stage.length > 0 ? { stage: filters.stage } : {}),
     ...(filters.unitId ? { unitId: filters.unitId } : {}),
     ...(filters.overdue ? { overdue: true } : {}),
@@ -164,7 +156,6 @@ export function PlanShowPage() {
       <PageHeader title={p.title} crumbs={[{ title: "工作方案", to: "/plans" }, { title: p.docNumber ?? p.title }]} />
       <Card title={<h2 className="card-title">文件信息</h2>} style={{ marginBottom: 16 }}>
         <Descriptions column={{ xs: 1, sm: 2, lg: 3 }} size="small">
-          <Descriptions.Item label="立项来源">{`${PLAN_SOURCE_LABELS[p.sourceKind]}${p.sourceRef ? `：${p.sourceRef}` : ""}`}</Descriptions.Item>
           <Descriptions.Item label="文号">{p.docNumber ?? "无"}</Descriptions.Item>
           <Descriptions.Item label="发文单位">{p.issuer ?? "无"}</Descriptions.Item>
           <Descriptions.Item label="印发日期">{formatDate(p.issuedOn)}</Descriptions.Item>

@@ -27,8 +27,6 @@ import { ActionModal, type TaskDetail } from "./components/ActionModal";
 import { BlockedAction } from "./components/BlockedAction";
 import { FileLinks } from "./components/FileUpload";
 import { History } from "./components/History";
-import { Parts } from "./components/Parts";
-import { PartsRollupTags } from "../../components/PartsRollup";
 
 const PRIMARY = new Set<AvailableAction["type"]>(["SIGN", "SUBMIT", "APPROVE", "RATE", "SUBMIT_CONTRIBUTION", "RECTIFY", "PASS_INSPECTION", "CLOSE_EVALUATION", "DECIDE_EXTENSION", "CLOSE_ITEM", "ACCEPT_CONTRIBUTION", "RECORD_INSPECTION"]);
 const DANGER = new Set<AvailableAction["type"]>(["TERMINATE", "RETURN", "RETURN_CONTRIBUTION"]);
@@ -47,9 +45,9 @@ function StageSteps({ detail }: { detail: TaskDetail }) {
   let current: number;
   let status: "process" | "finish" | "error" = "process";
   if (stage === "terminated") {
-    // the stage it was terminated in, as the server recorded it with the move
-    const before = detail.terminatedFromStage;
-    current = before === null || before === "terminated" ? 0 : Math.max(0, STAGES.indexOf(before));
+    const t = [...detail.history].reverse().find((h) => h.action === "task.TERMINATE");
+    const before = t?.fromState?.split("/")[0] ?? "deploy";
+    current = Math.max(0, STAGES.indexOf(before as (typeof STAGES)[number]));
     status = "error";
   } else {
     current = STAGES.indexOf(stage);
@@ -183,7 +181,6 @@ export function TaskShowPage() {
             {t.extensionRequested && <ToneTag tone="gold">延期申请待审批</ToneTag>}
             {t.openNotices > 0 && <ToneTag tone="red">催办 {t.openNotices} 次</ToneTag>}
             <MarkBadge mark={t.mark} />
-            <PartsRollupTags parts={t.parts} />
           </span>
         }
       />
@@ -265,13 +262,6 @@ export function TaskShowPage() {
                   {t.targets.map(targetText).join("；")}
                 </Descriptions.Item>
               )}
-              {t.parentId !== null && (
-                <Descriptions.Item label="上级任务" span={2}>
-                  {d.parent ? <Link to={`/tasks/${d.parent.id}`}>{`任务 ${taskNumber(d.parent.path)}：${d.parent.text.slice(0, 40)}`}</Link> : "由上级单位分解"}
-                  {`（审核单位：${t.supervisorUnit?.name ?? "领导小组办公室"}）`}
-                  {d.waived && `；已免除：${d.waived.reason}`}
-                </Descriptions.Item>
-              )}
               {d.resolutionClass && (
                 <Descriptions.Item label="办理结果分类" span={2}>
                   {RESOLUTION_CLASS_LABELS[d.resolutionClass]}
@@ -279,8 +269,6 @@ export function TaskShowPage() {
               )}
             </Descriptions>
           </Section>
-
-          <Parts detail={d} />
 
           {d.extensionRequest && (
             <Alert
