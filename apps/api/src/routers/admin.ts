@@ -36,7 +36,8 @@ export const unitRouter = router({
 
 export const userRouter = router({
   list: roleProcedure("sysadmin", "secadmin").query(({ ctx }) => listUserViews(ctx)),
-  create: roleProcedure("sysadmin", "secadmin")
+  // 三员: only the security administrator manages accounts (services/admin.ts accountRefusal).
+  create: roleProcedure("secadmin")
     .input(
       z.object({
         username: z.string().trim().min(2, "用户名至少 2 个字符").max(64).regex(/^[A-Za-z0-9_.-]+$/, "用户名只能包含字母、数字、_ . -"),
@@ -48,7 +49,7 @@ export const userRouter = router({
       }),
     )
     .mutation(({ ctx, input }) => createUserAudited(ctx, input)),
-  update: roleProcedure("sysadmin")
+  update: roleProcedure("secadmin")
     .input(
       z.object({
         userId: id,
