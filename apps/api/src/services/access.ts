@@ -1,21 +1,19 @@
 // Who may read what. Moves are decided by the lifecycle package; reading is decided here.
 import { getFile, listTaskUnits, type DbOrTrx, type UserRow } from "@duban/db";
-import type { Role } from "@duban/workflow";
+import { can } from "../capabilities";
 
-/** Roles that read every task. Liaisons read their unit's; the system and security admins none. */
-const READ_ALL_TASKS: readonly Role[] = ["office", "leader", "auditor", "evaluator"];
-
+/** Roles that read every task (the capability table). Liaisons read their unit's; the system and security admins none. */
 export function readsAllTasks(user: UserRow): boolean {
-  return READ_ALL_TASKS.includes(user.role);
+  return can(user.role, "readAllTasks");
 }
 
 export function readsAnyTask(user: UserRow): boolean {
-  return readsAllTasks(user) || (user.role === "liaison" && user.unit_id !== null);
+  return readsAllTasks(user) || (can(user.role, "readTasks") && user.unit_id !== null);
 }
 
 export async function canReadTask(db: DbOrTrx, user: UserRow, taskId: string): Promise<boolean> {
   if (readsAllTasks(user)) return true;
-  if (user.role !== "liaison" || user.unit_id === null) return false;
+  if (!can(user.role, "readTasks") || user.unit_id === null) return false;
   const units = await listTaskUnits(db, taskId);
   return units.some((u) => u.unit_id === user.unit_id);
 }

@@ -12,6 +12,7 @@ import {
   listSubmissions,
   listTasks,
   listTaskUnits,
+  setContributionStatuses,
   updateTaskSnapshot,
   type DbOrTrx,
   type Task,
@@ -329,6 +330,11 @@ export async function transitionTask(
     });
     if (version === null) throw new AppError("CONFLICT", "该任务刚刚已被他人处理，请查看最新状态后再操作");
     await applyTaskEffects(trx, task.id, event, before, decision.snapshot, monthOfInstant(ctx, at));
+    // 待协办 (task.todo) reads each co-unit's 协办意见 status from task_units: keep it equal to the snapshot's.
+    const changed = Object.entries(decision.snapshot.context.contributions).filter(
+      ([unitId, c]) => before.context.contributions[unitId]?.status !== c.status,
+    );
+    if (changed.length > 0) await setContributionStatuses(trx, task.id, Object.fromEntries(changed.map(([unitId, c]) => [unitId, c.status])));
     const { text: _t, reason: _r, comment: _c, fileHashes: _f, ...rest } = input.event as Record<string, unknown>;
     await recordAudit(ctx, trx, {
       action: `task.${input.event.type}`,
