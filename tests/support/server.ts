@@ -98,8 +98,7 @@ export async function startTestApp(dialect: DialectName, options: StartOptions =
     databaseUrl: database.url,
     config,
     logger: createLogger("silent"),
-    // the fixed scenario the suites count on (plan 000 as written); `pnpm start` shows the living one
-    demoData: "fixture",
+    demoData: true,
     sqliteSynchronous: "NORMAL",
     ...(options.clock ? { clock: options.clock } : {}),
   });

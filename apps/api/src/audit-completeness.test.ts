@@ -187,14 +187,6 @@ const CASES: Record<string, Case> = {
     ok: async () => { const a = await as("office"); const d = await draft(); return { actor: a, call: () => a.caller.plan.create(d) }; },
     refused: async () => { const a = await as("leader"); const d = await draft(); return { actor: a, call: () => a.caller.plan.create(d) }; },
   },
-  "plan.mapUnitName": {
-    ok: async () => { const a = await as("office"); const unitId = await unitIdNamed("东西湖区民政局"); return { actor: a, call: () => a.caller.plan.mapUnitName({ name: "审计测试民政", unitId }) }; },
-    refused: async () => { const a = await as("mzj"); const unitId = await unitIdNamed("东西湖区民政局"); return { actor: a, call: () => a.caller.plan.mapUnitName({ name: "审计测试民政", unitId }) }; },
-  },
-  "plan.createUnitFromImport": {
-    ok: async () => { const a = await as("office"); return { actor: a, call: () => a.caller.plan.createUnitFromImport({ name: "审计测试新单位", kind: "department" }) }; },
-    refused: async () => { const a = await as("leader"); return { actor: a, call: () => a.caller.plan.createUnitFromImport({ name: "审计测试新单位二", kind: "department" }) }; },
-  },
   "plan.previewImport": {
     ok: async () => { const a = await as("office"); return { actor: a, call: () => a.caller.plan.previewImport({ text: "关于测试的工作方案\n一、工作任务\n1. 完成测试。（牵头单位：区民政局）" }) }; },
     refused: async () => { const a = await as("auditor"); return { actor: a, call: () => a.caller.plan.previewImport({ text: "x" }) }; },

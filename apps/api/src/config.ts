@@ -1,9 +1,7 @@
 // Runtime settings, built from the environment in main.ts and directly in tests.
 import { join } from "node:path";
 import { findRepoRoot } from "@duban/db";
-import { DEFAULT_TIME_ZONE } from "@duban/workflow/clock";
 import type { Env } from "./env";
-import { opsConfigFromEnv, testOpsConfig, type OpsConfig } from "./ops-config";
 import { securityConfigFromEnv, testSecurityConfig, type SecurityConfig } from "./security/config";
 
 export interface AppConfig {
@@ -13,8 +11,6 @@ export interface AppConfig {
   lockAfterFailures: number;
   lockMs: number;
   maxUploadBytes: number;
-  /** IANA zone of the office's calendar: "today", "this month", a timestamp's day (clock.ts). */
-  timeZone: string;
   /** A task is marked yellow when at most this many working days are left. */
   yellowWithinWorkdays: number;
   /** Supervision (issue 7): REQUEST_REASSIGN only within this many working days after the task reaches the unit. */
@@ -32,8 +28,6 @@ export interface AppConfig {
   allowedOrigins: string[];
   /** Checkpoints, field encryption, TOTP, login rate limits (issue 9). */
   security: SecurityConfig;
-  /** Backups, audit archive and its online window (issue 19). */
-  ops: OpsConfig;
 }
 
 export function configFromEnv(env: Env): AppConfig {
@@ -44,7 +38,6 @@ export function configFromEnv(env: Env): AppConfig {
     lockAfterFailures: env.DUBAN_LOCK_AFTER_FAILURES,
     lockMs: env.DUBAN_LOCK_MINUTES * 60_000,
     maxUploadBytes: Math.round(env.DUBAN_MAX_UPLOAD_MB * 1024 * 1024),
-    timeZone: env.DUBAN_TIMEZONE,
     yellowWithinWorkdays: env.DUBAN_YELLOW_WORKDAYS,
     reassignWithinWorkdays: env.DUBAN_REASSIGN_WORKDAYS,
     signWithinWorkdays: env.DUBAN_SIGN_WORKDAYS,
@@ -53,7 +46,6 @@ export function configFromEnv(env: Env): AppConfig {
     filesDir: env.DUBAN_FILES_DIR ?? join(findRepoRoot(), "data", "files"),
     allowedOrigins: (env.DUBAN_ALLOWED_ORIGINS ?? "").split(",").map((s) => s.trim()).filter(Boolean),
     security: securityConfigFromEnv(env),
-    ops: opsConfigFromEnv(env),
   };
 }
 
@@ -65,7 +57,6 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     lockAfterFailures: 5,
     lockMs: 15 * 60_000,
     maxUploadBytes: 2 * 1024 * 1024,
-    timeZone: DEFAULT_TIME_ZONE,
     yellowWithinWorkdays: 5,
     reassignWithinWorkdays: 7,
     signWithinWorkdays: 3,
@@ -74,7 +65,6 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     filesDir: join(findRepoRoot(), "data", "test-files"),
     allowedOrigins: [],
     security: testSecurityConfig(),
-    ops: testOpsConfig(),
     ...overrides,
   };
 }

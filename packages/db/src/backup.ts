@@ -22,17 +22,6 @@ export async function backupSqlite(url: string | undefined, destination: string)
   }
 }
 
-/** Throws unless `file` is a SQLite database that passes integrity_check. */
-export function assertSqliteIntact(file: string): void {
-  const check = new SQLite(file, { readonly: true, fileMustExist: true });
-  try {
-    const ok = check.pragma('integrity_check', { simple: true });
-    if (ok !== 'ok') throw new Error(`backup file fails integrity_check: ${String(ok)}`);
-  } finally {
-    check.close();
-  }
-}
-
 /**
  * Replaces the database file with a backup. The server must be stopped: the old file and its
  * WAL are moved aside (kept as `<file>.before-restore`) and the backup is checked before use.
@@ -40,7 +29,13 @@ export function assertSqliteIntact(file: string): void {
 export function restoreSqlite(url: string | undefined, backupFile: string): { replaced: boolean } {
   const target = resolveSqlitePath(url);
   if (target === ':memory:') throw new Error('cannot restore into an in-memory database');
-  assertSqliteIntact(backupFile);
+  const check = new SQLite(backupFile, { readonly: true, fileMustExist: true });
+  try {
+    const ok = check.pragma('integrity_check', { simple: true });
+    if (ok !== 'ok') throw new Error(`backup file fails integrity_check: ${String(ok)}`);
+  } finally {
+    check.close();
+  }
   mkdirSync(dirname(target), { recursive: true });
   const replaced = existsSync(target);
   if (replaced) {

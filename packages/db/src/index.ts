@@ -16,11 +16,11 @@ export {
 export type { DialectName } from './dialect.js';
 export type { DbOrTrx } from './executor.js';
 export { inTransaction } from './executor.js';
-export { GroupCommitter, groupCommitterOf, inGroupCommit, onGroupCommit } from './group-commit.js';
+export { GroupCommitter, groupCommitterOf, inGroupCommit } from './group-commit.js';
 export type { GroupCommitOptions, GroupCommitStats } from './group-commit.js';
-export { createMigrator, migrateToLatest, MigrationError, pendingMigrations } from './migrator.js';
+export { createMigrator, migrateToLatest, MigrationError } from './migrator.js';
 export { migrations } from './migrations/index.js';
-export { newId, nowIso, parseJson, toJson } from './ids.js';
+export { newId, nowIso, parseJson, toJson, todayIso } from './ids.js';
 
 // Audit hash chain
 export {
@@ -59,20 +59,7 @@ export {
   verifyCheckpointSignature,
   verifyLogAgainstCheckpoint,
 } from './checkpoint.js';
-export type { AuditCheckpoint, CheckpointBody, CheckpointProblem, CheckpointVerdict, CheckpointVerifyOptions } from './checkpoint.js';
-export {
-  ARCHIVE_VERSION,
-  buildArchive,
-  checkArchiveFile,
-  listArchiveRegister,
-  manifestOf,
-  onlineChainStart,
-  recordsDigest,
-  registerRow,
-  verifyAuditHistory,
-  verifyManifestSignature,
-} from './audit-archive.js';
-export type { ArchiveFile, ArchiveFileCheck, ArchiveManifest, HistoryProblem, HistoryVerdict } from './audit-archive.js';
+export type { AuditCheckpoint, CheckpointBody, CheckpointProblem, CheckpointVerdict } from './checkpoint.js';
 
 // Repositories
 export * from './repositories/units.js';
@@ -94,4 +81,4 @@ export { ALL_DIALECTS, createTestDatabase, testDialects, withAuditGuardsDropped 
 export type { TestDatabase } from './testing.js';
 
 // Backup and restore (SQLite)
-export { assertSqliteIntact, backupSqlite, restoreSqlite } from './backup.js';
+export { backupSqlite, restoreSqlite } from './backup.js';

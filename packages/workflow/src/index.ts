@@ -1,6 +1,5 @@
 // @duban/workflow — the task lifecycle. Pure: no I/O, no other workspace package.
 export * from "./vocabulary";
-export * from "./clock";
 export * from "./events";
 export * from "./context";
 export * from "./permissions";

@@ -24,7 +24,6 @@ export const GUARD_FAILURES = {
   SAME_LEAD_UNIT: "改派的牵头单位与当前相同",
   NO_RATINGS: "尚无测评结果，不能结束测评",
   NO_OPEN_NOTICES: "没有需要确认的催办或批示",
-  REASSIGN_WINDOW_CLOSED: "申请改派的期限已过；如确需调整，请联系领导小组办公室",
   UNKNOWN: "当前条件不满足，不能执行此操作",
 } as const;
 export type GuardFailure = keyof typeof GUARD_FAILURES;
@@ -40,33 +39,10 @@ export const REFUSAL_MESSAGES: Record<RefusalCode, string> = {
   GUARD_FAILED: "当前条件不满足，不能执行此操作",
 };
 
-/**
- * Guard failures a user expects to overcome (another party acts first): the action is shown
- * disabled, with the reason and what unblocks it. Other failures simply hide the action.
- */
-export const EXPLAINED_BLOCKS: readonly GuardFailure[] = [
-  "CONTRIBUTIONS_PENDING",
-  "NOT_INSPECTED",
-  "ITEMS_OPEN",
-  "ITEMS_NOT_CLOSED",
-  "NO_RATINGS",
-  "REASSIGN_WINDOW_CLOSED",
-];
-
-/** What must happen before a blocked action becomes possible: the co-units or items it waits on. */
-export interface Unblocker {
-  /** Co-units whose 协办意见 is not yet accepted or waived. */
-  unitIds?: string[];
-  /** Rectification items not yet rectified / closed. */
-  itemIds?: string[];
-}
-
 export interface Refusal {
   code: RefusalCode;
   message: string;
   guard?: GuardFailure;
-  /** GUARD_FAILED: what unblocks the move. */
-  unblockedBy?: Unblocker;
   /** Field-level messages for INVALID_EVENT / MISSING_REASON. */
   fields?: Record<string, string>;
 }

@@ -3,29 +3,6 @@
 import type { TaskContext } from "./context";
 import type { Rating } from "./vocabulary";
 
-/**
- * Facts the lifecycle does not read itself (it reads no clock and knows no calendar): the server
- * computes them and passes them to `decide` and `availableActions`, which make the decision.
- */
-export interface TaskFacts {
-  /** Today (YYYY-MM-DD) in the configured time zone. */
-  today: string;
-  /** REQUEST_REASSIGN is allowed up to and including `lastDay`: `workdays` working days after the task reached its lead unit. */
-  reassignWindow?: { lastDay: string; workdays: number };
-}
-
-/** Without the facts (pure tests, tools) the window is not checked; the server always passes them. */
-export function reassignWindowOpen(facts: TaskFacts | undefined): boolean {
-  return facts?.reassignWindow === undefined || facts.today <= facts.reassignWindow.lastDay;
-}
-
-/** Co-units whose part still holds up the lead unit's report (not accepted or waived). */
-export function unsettledContributions(context: TaskContext): string[] {
-  return Object.entries(context.contributions)
-    .filter(([, c]) => c.status !== "accepted" && c.status !== "waived")
-    .map(([unitId]) => unitId);
-}
-
 /** The lead unit's completion report waits until every co-unit's part is accepted or waived. */
 export function contributionsSettled(context: TaskContext): boolean {
   return Object.values(context.contributions).every((c) => c.status === "accepted" || c.status === "waived");

@@ -1,7 +1,5 @@
 // Demo data for a new installation: the plan of seed document 000 (东政办〔2021〕16号) with its
-// units, its leading group, demo users for every role, and tasks under way. Two scenarios: "fixture"
-// (the plan as written, a few moves — what the tests count on) and "living" (demo-living.ts: dated
-// relative to today, every stage, green/yellow/red — what `pnpm start` shows).
+// units, its leading group, demo users for every role, and a few tasks already under way.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import {
@@ -18,11 +16,10 @@ import type { Role, TaskCommand } from "@duban/workflow";
 import { detachedRequest, type InnerContext } from "../context";
 import { hashPassword } from "../security/passwords";
 import { createPlanFromDraft, draftFromParsed, previewImport } from "./plans";
-import { seedLivingDemo } from "./demo-living";
 import { transitionTask } from "./tasks";
 
 export const DEMO_PASSWORD = "Demo@2026";
-export const DEMO_TEXT = fileURLToPath(new URL("../../demo/plan-000.txt", import.meta.url));
+const DEMO_TEXT = fileURLToPath(new URL("../../demo/plan-000.txt", import.meta.url));
 const ISSUER_PLACE = "东西湖区";
 const OFFICE_UNIT = "东西湖区养老服务工作领导小组办公室";
 
@@ -59,7 +56,7 @@ function kindOf(name: string): UnitKind {
 }
 
 /** Loads the demo once: returns null when the database already has users. */
-export async function seedDemoData(ctx: InnerContext, scenario: "fixture" | "living" = "fixture"): Promise<{ planId: string; taskCount: number } | null> {
+export async function seedDemoData(ctx: InnerContext): Promise<{ planId: string; taskCount: number } | null> {
   const existing = await ctx.db.selectFrom("users").select("id").limit(1).executeTakeFirst();
   if (existing !== undefined) return null;
   const text = readFileSync(DEMO_TEXT, "utf8");
@@ -100,10 +97,6 @@ export async function seedDemoData(ctx: InnerContext, scenario: "fixture" | "liv
     return { ...ctx, request: detachedRequest(), session: { sessionId: "demo-seed", user } };
   };
 
-  // `pnpm start`: the same people and plan, dated relative to today, every stage under way.
-  if (scenario === "living") return seedLivingDemo(ctx, asUser, text);
-
-  // The tests' fixed scenario: plan 000 as written (dated 2021), a few tasks under way.
   const parsed = await previewImport(ctx, text);
   const { draft } = draftFromParsed(parsed, text);
   const plan = await createPlanFromDraft(await asUser("office"), draft, "import");

@@ -11,14 +11,14 @@ import {
   listUnits,
   type DbOrTrx,
 } from "@duban/db";
-import { parsePlanDocument, type ParsedPlan, type PlanDocument, type UnitRegistry } from "@duban/plan-import";
+import { parsePlan, readDocxText, type ParsedPlan, type UnitRegistry } from "@duban/plan-import";
 import { describeTask, persistTask, startTask } from "@duban/workflow";
 import { z } from "zod";
 import type { Context, InnerContext, SessionUser } from "../context";
 import { AppError, notFound } from "../errors";
 import { readsAnyTask } from "./access";
 import { recordAudit } from "./audit";
-import { todayOf } from "../clock";
+import { today } from "./tasks";
 
 type Authed = Context & { session: SessionUser };
 
@@ -56,7 +56,7 @@ export type PlanDraft = z.infer<typeof ZPlanDraft>;
 
 export async function listPlansFor(ctx: Authed) {
   if (!readsAnyTask(ctx.session.user)) throw new AppError("FORBIDDEN", "您的角色不能查看工作方案");
-  const plans = await listPlans(ctx.db, { today: todayOf(ctx) });
+  const plans = await listPlans(ctx.db, { today: today(ctx) });
   return plans.map((p) => ({
     id: p.id,
     title: p.title,
@@ -74,7 +74,7 @@ export async function getPlanDetail(ctx: Authed, planId: string) {
   if (!readsAnyTask(ctx.session.user)) throw new AppError("FORBIDDEN", "您的角色不能查看工作方案");
   const plan = await getPlan(ctx.db, planId);
   if (plan === undefined) throw notFound("工作方案");
-  const [summary] = await listPlans(ctx.db, { today: todayOf(ctx), planId });
+  const [summary] = await listPlans(ctx.db, { today: today(ctx), planId });
   return {
     id: plan.id,
     title: plan.title,
@@ -158,11 +158,20 @@ export async function loadUnitRegistry(db: DbOrTrx): Promise<UnitRegistry> {
   };
 }
 
+export async function documentText(input: { text?: string | undefined; docxBase64?: string | undefined }): Promise<string> {
+  if (input.text !== undefined) return input.text;
+  if (input.docxBase64 === undefined) throw new AppError("BAD_INPUT", "请粘贴方案文本或上传 Word 文件");
+  try {
+    return await readDocxText(Buffer.from(input.docxBase64, "base64"));
+  } catch {
+    throw new AppError("BAD_INPUT", "无法读取该 Word 文件，请确认是 .docx 格式");
+  }
+}
+
 /** Parses a document against the registry: the office reviews and corrects this before confirming. */
-export async function previewImport(ctx: InnerContext, doc: string | PlanDocument): Promise<ParsedPlan & { sourceText: string }> {
+export async function previewImport(ctx: InnerContext, text: string): Promise<ParsedPlan & { sourceText: string }> {
   const registry = await loadUnitRegistry(ctx.db);
-  const document = typeof doc === "string" ? { text: doc } : doc;
-  return { ...parsePlanDocument(document, { registry }), sourceText: document.text };
+  return { ...parsePlan(text, { registry }), sourceText: text };
 }
 
 /** Turns a parsed plan into a draft: units resolved through the registry; unresolved tasks are reported. */

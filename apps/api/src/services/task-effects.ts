@@ -53,8 +53,6 @@ export async function applyTaskEffects(
   event: TaskEvent,
   before: TaskSnapshot,
   after: TaskSnapshot,
-  /** the calendar month of the move in the office's zone (clock.ts): a progress report counts for it */
-  month: string,
 ): Promise<void> {
   const { actor, at } = event;
   const stage = [...["deploy", "handle", "inspect", "summarize"]].find((s) => before.hasTag(s)) ?? "evaluate";
@@ -81,7 +79,7 @@ export async function applyTaskEffects(
     case "REPORT_PROGRESS": {
       const row = await createProgressReport(db, {
         ...base,
-        period: month,
+        period: at.slice(0, 7),
         text: event.text,
         percent: event.percent ?? null,
       });

@@ -23,19 +23,16 @@ import {
   decide,
   describeTask,
   restoreTask,
-  stateAccepts,
   type Actor,
   type TaskCommand,
-  type TaskFacts,
   type TaskSnapshot,
 } from "@duban/workflow";
 import type { Context, InnerContext, SessionUser } from "../context";
-import { monthOfInstant, todayOf } from "../clock";
 import { AppError, notFound } from "../errors";
 import { canReadTask, readsAllTasks, readsAnyTask } from "./access";
 import { recordAudit } from "./audit";
 import { deadlineMark, type DeadlineMark } from "./deadlines";
-import { reassignWindowOf } from "./supervision/assignment";
+import { checkReassignWindow } from "./supervision/assignment";
 import { applyTaskEffects, auditComment, checkFilesUsable, rectificationRowId } from "./task-effects";
 
 type Authed = Context & { session: SessionUser };
@@ -44,18 +41,12 @@ export function actorOf(user: UserRow): Actor {
   return { userId: user.id, role: user.role, unitId: user.unit_id };
 }
 
-export function snapshotOf(task: Pick<Task, "snapshot" | "machine_version">): TaskSnapshot {
-  return restoreTask({ machineVersion: task.machine_version, snapshot: JSON.parse(task.snapshot) });
+export function today(ctx: InnerContext): string {
+  return ctx.clock().toISOString().slice(0, 10);
 }
 
-/**
- * What the lifecycle needs to know and cannot read itself (it reads no clock or calendar). The same
- * facts go to `availableActions` (the page) and `decide` (the move), so what is offered is accepted.
- */
-export async function taskFactsOf(ctx: InnerContext, db: DbOrTrx, task: Task, snapshot: TaskSnapshot): Promise<TaskFacts> {
-  const facts: TaskFacts = { today: todayOf(ctx) };
-  if (stateAccepts(snapshot, "REQUEST_REASSIGN")) facts.reassignWindow = await reassignWindowOf(ctx, db, task);
-  return facts;
+export function snapshotOf(task: Pick<Task, "snapshot" | "machine_version">): TaskSnapshot {
+  return restoreTask({ machineVersion: task.machine_version, snapshot: JSON.parse(task.snapshot) });
 }
 
 export interface UnitRef {
@@ -120,7 +111,7 @@ export async function summarizeTasks(ctx: InnerContext, tasks: Task[]): Promise<
   const snapshots = tasks.map(snapshotOf);
   const ids = snapshots.flatMap((s) => [s.context.leadUnitId, ...s.context.coUnitIds]);
   const names = await unitNames(ctx.db, ids);
-  const t = todayOf(ctx);
+  const t = today(ctx);
   return tasks.map((task, i) => toSummary(task, snapshots[i] as TaskSnapshot, names, t, ctx.config.yellowWithinWorkdays));
 }
 
@@ -154,7 +145,7 @@ export async function listTasksFor(ctx: Authed, input: TaskListInput) {
       ...filters,
       ...(unitId !== undefined ? (leadOnly ? { leadUnitId: unitId } : { unitId }) : {}),
       ...(ratedByMe !== undefined ? { ratedBy: { evaluatorId: user.id, rated: ratedByMe } } : {}),
-      today: todayOf(ctx),
+      today: today(ctx),
     });
   } catch (cause) {
     if (cause instanceof Error && cause.message === "invalid task cursor") throw new AppError("BAD_INPUT", "分页参数无效");
@@ -231,7 +222,7 @@ export async function getTaskDetail(ctx: Authed, taskId: string) {
       closedAt: i.closed_at,
       files: filesOf(itemFiles, i.id),
     })),
-    availableActions: availableActions(snapshot, actorOf(user), await taskFactsOf(ctx, ctx.db, task, snapshot)),
+    availableActions: availableActions(snapshot, actorOf(user), ctx.clock().toISOString()),
     submissions: submissions.map((s) => ({
       id: s.id,
       stage: s.stage,
@@ -308,7 +299,10 @@ export async function transitionTask(
       throw new AppError("CONFLICT", "该任务刚刚已被他人处理，请查看最新状态后再操作");
     }
     const before = snapshotOf(task);
-    const decision = decide(before, event, await taskFactsOf(ctx, trx, task, before));
+    // Time-boxed assignment (issue 7): the lifecycle package is pure and reads no clock or
+    // calendar, so the working-day window for REQUEST_REASSIGN is enforced here, before decide().
+    if (input.event.type === "REQUEST_REASSIGN") await checkReassignWindow(ctx, trx, task);
+    const decision = decide(before, event);
     if (!decision.ok) throw AppError.fromRefusal(decision.refusal);
     const fileHashes = "fileHashes" in input.event ? (input.event.fileHashes ?? []) : [];
     await checkFilesUsable(trx, user, fileHashes);
@@ -328,7 +322,7 @@ export async function transitionTask(
       updatedAt: at,
     });
     if (version === null) throw new AppError("CONFLICT", "该任务刚刚已被他人处理，请查看最新状态后再操作");
-    await applyTaskEffects(trx, task.id, event, before, decision.snapshot, monthOfInstant(ctx, at));
+    await applyTaskEffects(trx, task.id, event, before, decision.snapshot);
     const { text: _t, reason: _r, comment: _c, fileHashes: _f, ...rest } = input.event as Record<string, unknown>;
     await recordAudit(ctx, trx, {
       action: `task.${input.event.type}`,

@@ -15,13 +15,12 @@ import {
   MenuOutlined,
   TeamOutlined,
 } from "@ant-design/icons";
-import { ROLE_LABELS, type Role } from "@duban/workflow/vocabulary";
+import { ROLE_LABELS, type Role } from "@duban/workflow";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { App, Badge, Button, Drawer, Dropdown, Grid, Layout, Menu, type MenuProps } from "antd";
-import { Suspense, useEffect, useRef, useState, type ReactNode } from "react";
+import { useEffect, useRef, useState, type ReactNode } from "react";
 import { Link, Outlet, useLocation, useNavigate } from "react-router";
 import { useMe } from "../auth";
-import { PageLoading } from "../components/PageLoading";
 import { errorInfo } from "../lib/errors";
 import { useTRPC } from "../trpc";
 
@@ -213,10 +212,7 @@ export function AppLayout() {
           className="app-main"
           style={{ padding: isPhone ? 12 : 24, minWidth: 0 }}
         >
-          {/* A page's chunk loads inside the shell: the menu and header stay while it arrives. */}
-          <Suspense fallback={<PageLoading />}>
-            <Outlet />
-          </Suspense>
+          <Outlet />
         </Content>
       </Layout>
     </Layout>

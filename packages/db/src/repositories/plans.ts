@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { DbOrTrx } from '../executor.js';
-import { newId, nowIso, parseJson, toJson } from '../ids.js';
+import { newId, nowIso, parseJson, todayIso, toJson } from '../ids.js';
 import type { PhaseRow, PlanRow, TaskStage } from '../tables/index.js';
 import { emptyStageCounts } from './stats.js';
 
@@ -93,8 +93,8 @@ export async function getPlan(db: DbOrTrx, id: string): Promise<PlanWithPhases |
 }
 
 /** Every plan (newest first; or just `planId`) with its task counts per stage and its overdue count. */
-export async function listPlans(db: DbOrTrx, options: { today: string; planId?: string }): Promise<PlanSummary[]> {
-  const { today } = options;
+export async function listPlans(db: DbOrTrx, options: { today?: string; planId?: string } = {}): Promise<PlanSummary[]> {
+  const today = options.today ?? todayIso();
   let plansQuery = db
     .selectFrom('plans')
     .select((eb) => [

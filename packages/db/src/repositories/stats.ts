@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { dialectOf } from '../dialect.js';
 import type { DbOrTrx } from '../executor.js';
+import { todayIso } from '../ids.js';
 import type { TaskStage, TaskUnitRelation } from '../tables/index.js';
 
 // The dashboard counts. Without a plan filter they read the counters that database triggers keep in
@@ -119,9 +120,9 @@ export interface UnitStageCount {
 /** Per unit, relation (lead/co) and stage: how many tasks, how many overdue. In order of unit, relation, stage. */
 export async function countTasksByUnit(
   db: DbOrTrx,
-  filters: { planId?: string; today: string },
+  filters: { planId?: string; today?: string } = {},
 ): Promise<UnitStageCount[]> {
-  const today = filters.today;
+  const today = filters.today ?? todayIso();
   if (filters.planId !== undefined) return countPlanTasksByUnit(db, filters.planId, today);
   // has_due = 1 only for open tasks with a due date (closed ones are kept under has_due = 0)
   const rows = await db

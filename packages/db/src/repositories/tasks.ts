@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { DbOrTrx } from '../executor.js';
 import { likeContains } from '../dialect.js';
-import { newId, nowIso, parseJson, toJson } from '../ids.js';
+import { newId, nowIso, parseJson, todayIso, toJson } from '../ids.js';
 import type { TaskRow, TaskStage, TaskUnitRelation, TaskUnitRow } from '../tables/index.js';
 
 /** A task with its JSON columns parsed. `snapshot` stays the stored JSON text (rehydrate it yourself). */
@@ -132,7 +132,7 @@ export interface TaskFilters {
   leadUnitId?: string;
   /** due_date < today and stage not done/terminated */
   overdue?: boolean;
-  /** 'YYYY-MM-DD', required by `overdue`: today in the office's zone (the API's clock.ts; the db reads no clock) */
+  /** 'YYYY-MM-DD' used by `overdue` (default: today, UTC) */
   today?: string;
   /** case-insensitive substring of text or heading */
   text?: string;
@@ -178,7 +178,7 @@ export async function listTasks(db: DbOrTrx, filters: TaskFilters): Promise<Task
   }
   if (filters.overdue === true) {
     q = q
-      .where('tasks.due_date', '<', requiredToday(filters.today))
+      .where('tasks.due_date', '<', filters.today ?? todayIso())
       .where('tasks.stage', 'not in', ['done', 'terminated']);
   }
   // literals, not bound values, so SQLite can use the partial indexes of migration 0500
@@ -311,10 +311,4 @@ export async function getTaskUnitRelation(
     .where('unit_id', '=', unitId)
     .executeTakeFirst();
   return r?.relation;
-}
-
-/** The database reads no clock: "today" comes from the caller (in the office's zone). */
-function requiredToday(today: string | undefined): string {
-  if (today === undefined) throw new Error('listTasks: `overdue` needs `today`');
-  return today;
 }

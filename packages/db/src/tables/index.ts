@@ -1,4 +1,3 @@
-import type { AuditArchivesTable } from './audit-archives.table.js';
 import type { AuditHeadTable, AuditLogTable } from './audit.table.js';
 import type { ExtensionRequestsTable } from './extension-requests.table.js';
 import type { AttachmentsTable, FilesTable } from './files.table.js';
@@ -7,7 +6,7 @@ import type { PlansTable } from './plans.table.js';
 import type { ProgressReportsTable } from './progress-reports.table.js';
 import type { RatingsTable } from './ratings.table.js';
 import type { RectificationItemsTable } from './rectification-items.table.js';
-import type { AuthGenerationTable, RoleSecurityTable } from './role-security.table.js';
+import type { RoleSecurityTable } from './role-security.table.js';
 import type { SessionsTable } from './sessions.table.js';
 import type { JobRunsTable, NoticeCountersTable, NotificationsTable, SupervisionNoticesTable } from './supervision.table.js';
 import type { SubmissionsTable } from './submissions.table.js';
@@ -37,9 +36,7 @@ export interface Database {
   extension_requests: ExtensionRequestsTable;
   audit_log: AuditLogTable;
   audit_head: AuditHeadTable;
-  audit_archives: AuditArchivesTable;
   role_security: RoleSecurityTable;
-  auth_generation: AuthGenerationTable;
   notifications: NotificationsTable;
   job_runs: JobRunsTable;
   supervision_notices: SupervisionNoticesTable;
@@ -50,7 +47,6 @@ export interface Database {
   task_count_deltas: TaskCountDeltasTable;
 }
 
-export type * from './audit-archives.table.js';
 export type * from './audit.table.js';
 export type * from './extension-requests.table.js';
 export type * from './files.table.js';

@@ -7,8 +7,7 @@ import { workdaysLeft as workdaysLeftOf } from "../deadlines";
 import { notFound } from "../../errors";
 import { addWorkdays } from "./calendar";
 import { computeMarks, type TaskMarks } from "./marks";
-import { pathLabel, scopeUnit, unitNameMap, type Authed } from "./common";
-import { todayOf } from "../../clock";
+import { pathLabel, scopeUnit, todayOf, unitNameMap, type Authed } from "./common";
 import { computeStats } from "./stats";
 import { docOrder, foldPlans, ROW_LIMIT, TopList, type TopResult } from "./summary";
 

@@ -17,8 +17,7 @@ import ExcelJS from "exceljs";
 import { AppError } from "../../errors";
 import { recordAudit } from "../audit";
 import { chineseDate, parseQuarter, QUARTER_NAMES } from "./calendar";
-import { allTasks, MARK_LABELS, pathLabel, STAGE_LABELS, STATUS_LABELS, unitNameMap, type Authed } from "./common";
-import { todayOf } from "../../clock";
+import { allTasks, MARK_LABELS, pathLabel, STAGE_LABELS, STATUS_LABELS, todayOf, unitNameMap, type Authed } from "./common";
 import { computeMarks, type TaskMarks } from "./marks";
 import { computeStats } from "./stats";
 

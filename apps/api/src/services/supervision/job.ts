@@ -4,13 +4,11 @@
 // notifications and the run's audit record — the one process whose insert succeeds does the work,
 // and a run that crashes rolls its claim back so a restart can do it again.
 import { claimJobRun, finishJobRun, inTransaction, insertNotifications, type NewNotification } from "@duban/db";
-import { todayOf } from "../../clock";
 import type { InnerContext } from "../../context";
 import { recordAudit } from "../audit";
 import { allTasks, pathLabel, unitNameMap } from "./common";
 import { warmSupervision } from "./dashboard";
 import { computeMarks, isOpen } from "./marks";
-import { jobRuns } from "../../metrics";
 
 export const DAILY_JOB = "deadline-warnings";
 
@@ -46,7 +44,7 @@ export interface DailyJobResult {
 const WEBHOOK_LINES = 50;
 
 export async function runDailyJob(ctx: InnerContext, options: { day?: string; send?: WebhookSender | null } = {}): Promise<DailyJobResult> {
-  const day = options.day ?? todayOf(ctx);
+  const day = options.day ?? ctx.clock().toISOString().slice(0, 10);
   const at = ctx.clock().toISOString();
   const warnings = { yellow: 0, red: 0, signYellow: 0, signRed: 0 };
   const lines: string[] = [];
@@ -149,7 +147,6 @@ export function startDailyJob(ctx: InnerContext, options: { send?: WebhookSender
     running = true;
     try {
       const r = await runDailyJob(ctx, { send: options.send ?? null });
-      jobRuns.inc({ job: "daily_warnings", outcome: r.ran ? "ran" : "skipped" });
       if (r.ran) ctx.logger.info({ day: r.day, ...r.warnings, webhook: r.webhook }, "daily deadline warnings raised");
       // the dashboard's plan parts for the day (after a restart, and when the day changes)
       if (r.ran || warmedOn !== r.day) {
@@ -157,7 +154,6 @@ export function startDailyJob(ctx: InnerContext, options: { send?: WebhookSender
         warmedOn = r.day;
       }
     } catch (cause) {
-      jobRuns.inc({ job: "daily_warnings", outcome: "failed" });
       ctx.logger.error({ err: cause }, "daily deadline job failed");
     } finally {
       running = false;

@@ -2,7 +2,6 @@
 // for that stage), the deadline mark on working days, the signing mark, "behind" (no monthly
 // report / progress behind the phase), and the 督办单 colour the task qualifies for.
 import { listPhases, listTaskMoves, latestProgressByTask, type DbOrTrx, type Phase, type Task, type TaskMove } from "@duban/db";
-import { dayOfInstant } from "../../clock";
 import type { InnerContext } from "../../context";
 import { deadlineMark, workdaysLeft, type DeadlineMark } from "../deadlines";
 import { addWorkdays, calendarDaysBetween, lastDayOfMonth } from "./calendar";
@@ -153,7 +152,7 @@ export async function computeMarks(ctx: InnerContext, tasks: readonly MarkedTask
 
     let sign: TaskMarks["sign"] = null;
     if (task.stage === "deploy" && task.status === "signing") {
-      const reachedAt = dayOfInstant(ctx, reached.get(task.id) ?? task.created_at);
+      const reachedAt = (reached.get(task.id) ?? task.created_at).slice(0, 10);
       const signDue = addWorkdays(reachedAt, ctx.config.signWithinWorkdays);
       const left = workdaysLeft(today, signDue);
       sign = { reachedAt, due: signDue, workdaysLeft: left, mark: left < 0 ? "red" : left <= 1 ? "yellow" : "green" };
@@ -163,8 +162,7 @@ export async function computeMarks(ctx: InnerContext, tasks: readonly MarkedTask
     const reportedThisMonth = p?.periods.has(month) ?? false;
     let behind: TaskMarks["behind"] = null;
     if (task.stage === "handle" && !overdue) {
-      const enteredAt = entered.get(task.id);
-      const start = enteredAt !== undefined ? dayOfInstant(ctx, enteredAt) : (phaseStart(phases, "handle") ?? dayOfInstant(ctx, task.created_at));
+      const start = (entered.get(task.id) ?? phaseStart(phases, "handle") ?? task.created_at).slice(0, 10);
       const handleDue = dues.find((d) => d.stage === "handle")?.due ?? null;
       const expected =
         handleDue !== null && handleDue > start

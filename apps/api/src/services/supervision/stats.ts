@@ -3,7 +3,6 @@
 // reports, snapshots and the audit log's transitions — no new inputs ("enter once").
 import { getTaskSnapshots, listPlanMarkTasks, listRatingVotes, listTaskMoves, listTaskUnitLinks, type MarkTask, type TaskStage } from "@duban/db";
 import { MACHINE_VERSION, RATINGS, RESOLUTION_CLASSES, RETURN_REASONS, upgradePersistedTask } from "@duban/workflow";
-import { dayOfInstant } from "../../clock";
 import type { InnerContext } from "../../context";
 import { calendarDaysBetween } from "./calendar";
 import { RATING_LABELS, RESOLUTION_CLASS_LABELS, RETURN_REASON_LABELS, STAGE_LABELS, unitNameMap } from "./common";
@@ -97,10 +96,7 @@ async function statsPart(ctx: InnerContext, planId: string, options: StatsOption
   const ids = tasks.map((t) => t.id);
   const moves = await listTaskMoves(ctx.db, { taskIds: ids, stateChanges: true });
   const marks = await computeMarks(ctx, tasks, today, moves);
-  const inWindow = (at: string) => {
-    const day = dayOfInstant(ctx, at);
-    return (options.from === undefined || day >= options.from) && (options.to === undefined || day <= options.to);
-  };
+  const inWindow = (at: string) => (options.from === undefined || at.slice(0, 10) >= options.from) && (options.to === undefined || at.slice(0, 10) <= options.to);
 
   // completion (left handle for inspect), stage durations, returns
   const completedAt = new Map<string, string>();
@@ -165,7 +161,7 @@ async function statsPart(ctx: InnerContext, planId: string, options: StatsOption
     const at = completedAt.get(t.id);
     if (at !== undefined && inWindow(at)) {
       const due = m.stageDues.find((d) => d.stage === "handle")?.due ?? null;
-      const ok = due === null || dayOfInstant(ctx, at) <= due;
+      const ok = due === null || at.slice(0, 10) <= due;
       completed.add({ id: t.id, key: 0, order });
       if (ok) completedOnTime += 1;
       if (lead) {

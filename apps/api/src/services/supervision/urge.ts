@@ -4,11 +4,8 @@ import { getUnit } from "@duban/db";
 import { AppError } from "../../errors";
 import { recordAudit } from "../audit";
 import { transitionTask } from "../tasks";
-import { allTasks, type Authed } from "./common";
-import { todayOf } from "../../clock";
+import { allTasks, todayOf, type Authed } from "./common";
 import { computeMarks, isOpen } from "./marks";
-
-const URGE_TOGETHER = 100;
 
 export async function urgeOverdue(ctx: Authed, input: { unitId: string; text?: string | undefined }) {
   const unit = await getUnit(ctx.db, input.unitId);
@@ -20,16 +17,13 @@ export async function urgeOverdue(ctx: Authed, input: { unitId: string; text?: s
   const text = input.text?.trim() || "该任务已逾期，请抓紧办理并及时报送进展。";
   const urged: { taskId: string; version: number }[] = [];
   const failed: { taskId: string; message: string }[] = [];
-  // Sent together, URGE_TOGETHER at a time, so they share group commits (one durable commit for many
-  // urges, not one per task); each is still its own versioned, audited move.
-  for (let i = 0; i < overdue.length; i += URGE_TOGETHER) {
-    const chunk = overdue.slice(i, i + URGE_TOGETHER);
-    const results = await Promise.allSettled(chunk.map((task) => transitionTask(ctx, { taskId: task.id, expectedVersion: task.version, event: { type: "URGE", text } })));
-    results.forEach((r, j) => {
-      const taskId = (chunk[j] as (typeof chunk)[number]).id;
-      if (r.status === "fulfilled") urged.push({ taskId, version: r.value.version });
-      else failed.push({ taskId, message: r.reason instanceof Error ? r.reason.message : String(r.reason) });
-    });
+  for (const task of overdue) {
+    try {
+      const r = await transitionTask(ctx, { taskId: task.id, expectedVersion: task.version, event: { type: "URGE", text } });
+      urged.push({ taskId: task.id, version: r.version });
+    } catch (cause) {
+      failed.push({ taskId: task.id, message: cause instanceof Error ? cause.message : String(cause) });
+    }
   }
   // One record of the office's single action (each URGE above has its own task.URGE record).
   await recordAudit(ctx, ctx.db, {

@@ -1,6 +1,6 @@
 // 我的待办: what waits on the signed-in user, by role, with a count on every tab.
 import { AuditOutlined, ApartmentOutlined, TeamOutlined } from "@ant-design/icons";
-import { ROLE_LABELS, type StageOrTerminated } from "@duban/workflow/vocabulary";
+import { ROLE_LABELS, type StageOrTerminated } from "@duban/workflow";
 import { Alert, Button, Card, Col, Grid, Radio, Row, Tabs } from "antd";
 import { Link, useSearchParams } from "react-router";
 import { useMe, type Me } from "../../auth";
@@ -64,12 +64,14 @@ function TaskTab({ def }: { def: TabDef }) {
       <TaskTable
         tasks={tasks}
         loading={list.isPending}
-        more={
-          list.hasNextPage ? (
-            <Button onClick={() => void list.fetchNextPage()} loading={list.isFetchingNextPage}>
-              加载更多
-            </Button>
-          ) : undefined
+        footer={
+          list.hasNextPage
+            ? () => (
+                <Button onClick={() => void list.fetchNextPage()} loading={list.isFetchingNextPage}>
+                  加载更多
+                </Button>
+              )
+            : undefined
         }
       />
     </>

@@ -2,7 +2,6 @@
 import { MinusCircleOutlined, PlusOutlined } from "@ant-design/icons";
 import {
   RATING_LABELS,
-  EVENT_DONE_LABELS,
   RATINGS,
   RESOLUTION_CLASS_LABELS,
   RESOLUTION_CLASSES,
@@ -16,13 +15,13 @@ import {
   type ReturnableStage,
   type ReturnReason,
   type TaskCommand,
-} from "@duban/workflow/vocabulary";
+} from "@duban/workflow";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Alert, App, Button, DatePicker, Form, Input, InputNumber, Modal, Radio, Select } from "antd";
 import type { Dayjs } from "dayjs";
+import dayjs from "dayjs";
 import { useState } from "react";
 import { useUnits } from "../../../hooks/useUnits";
-import { useToday } from "../../../lib/clock";
 import { applyFieldErrors, errorInfo } from "../../../lib/errors";
 import { type RouterOutputs, useTRPC } from "../../../trpc";
 import { FileUpload, type UploadedFile } from "./FileUpload";
@@ -144,17 +143,16 @@ export function ActionModal({
   const queryClient = useQueryClient();
   const { message } = App.useApp();
   const units = useUnits();
-  const today = useToday();
   const [form] = Form.useForm<Values>();
   const [error, setError] = useState<{ message: string; conflict: boolean } | null>(null);
   const type = action.type;
   const stage = detail.task.stage;
-  const still = detail.availableActions.some((a) => a.type === type && !a.blocked);
+  const still = detail.availableActions.some((a) => a.type === type);
 
   const transition = useMutation(
     trpc.task.transition.mutationOptions({
       onSuccess: async () => {
-        message.success(EVENT_DONE_LABELS[action.type]);
+        message.success(`${action.label}成功`);
         setError(null);
         onClose();
         await Promise.all([
@@ -368,7 +366,7 @@ export function ActionModal({
         return (
           <>
             <Form.Item label="申请延期至" name="requestedDueDate" rules={[{ required: true, message: "请选择新的完成日期" }]} extra={detail.task.dueDate ? `当前完成时限：${detail.task.dueDate}` : undefined}>
-              <DatePicker style={{ width: 200 }} disabledDate={(d) => d.format("YYYY-MM-DD") < today} />
+              <DatePicker style={{ width: 200 }} disabledDate={(d) => d.isBefore(dayjs(), "day")} />
             </Form.Item>
             {reason("延期理由")}
           </>
