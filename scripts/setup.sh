@@ -23,6 +23,8 @@ if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
   fi
 fi
 
-# better-sqlite3 has no prebuilt binary here: it compiles against the system Node headers.
+# better-sqlite3 has no prebuilt binary here: it compiles against the system Node headers. The
+# repository's .pnpmfile.cjs passes them to every pnpm install (also the one `pnpm start` runs when
+# the lockfile changed); setting it here too changes nothing and keeps older checkouts working.
 export npm_config_nodedir="${npm_config_nodedir:-/usr}"
 pnpm install --frozen-lockfile --reporter=append-only

@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import autocannon from "autocannon";
 import SQLite from "better-sqlite3";
 
 export const BENCH_DIR = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -190,4 +191,18 @@ export function openDurableSqlite(file: string): SQLite.Database {
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = FULL");
   return db;
+}
+
+export interface CannonResult {
+  /** 2xx responses per second */
+  rate: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+}
+
+/** Load from autocannon (cheap HTTP/1.1 clients, keep-alive, one request in flight per connection) in this process. */
+export async function cannon(url: string, options: { connections: number; durationMs: number; headers?: Record<string, string> }): Promise<CannonResult> {
+  const r = await autocannon({ url, connections: options.connections, duration: options.durationMs / 1000, headers: options.headers ?? {} });
+  return { rate: r["2xx"] / (options.durationMs / 1000), p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors };
 }

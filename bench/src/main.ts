@@ -9,7 +9,7 @@ import { BENCH_DIR, fmt, record, rows } from "./common";
 import { auditBench } from "./audit";
 import { bpmnBench } from "./bpmn";
 import { engineBench } from "./engine";
-import { planImportBench } from "./plan-import";
+import { planImportBench, xlsxImportBench } from "./plan-import";
 import { queriesBench } from "./queries";
 import { serviceBench } from "./service";
 import { transitionsBench } from "./transitions";
@@ -44,6 +44,16 @@ if (want("transitions") || want("service")) {
   results.service = await serviceBench({ movers: 64, durationMs, warmupMs });
 }
 
+{
+  // HTTP vs the same transition service in-process (no HTTP, no session): what the request path costs a move.
+  const sqlite = results.sqlite as { ratePerClients: Record<number, number> } | undefined;
+  const service = results.service as number | undefined;
+  const http64 = sqlite?.ratePerClients[64];
+  if (http64 !== undefined && service !== undefined) {
+    record({ section: "transitions/sqlite", metric: "HTTP durable transitions (64 clients) / in-process service rate", value: http64 / service, unit: "×", target: "≥ 0.7×", pass: http64 / service >= 0.7 });
+  }
+}
+
 if (want("bpmn")) {
   process.stdout.write("bpmn-engine peer\n");
   const bpmnRate = await bpmnBench({ concurrency: 16, durationMs });
@@ -75,6 +85,7 @@ if (want("queries") || want("audit")) {
 if (want("import")) {
   process.stdout.write("plan import\n");
   results.planImport = planImportBench(quick ? 1000 : 3000);
+  results.xlsxImport = await xlsxImportBench();
 }
 
 const machine = { loadAverage1m: { start: loadAtStart, end: loadavg()[0] }, cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, cpu: cpus()[0]?.model };

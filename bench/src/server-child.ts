@@ -5,12 +5,25 @@
 // server's alone, not the generator's or the load clients'.
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createAppServer, createLogger, openApp, testConfig } from "@duban/api";
+import { createAppServer, createLogger, openApp, testConfig, todayOf } from "@duban/api";
 import { startProfile } from "./common";
 import { countTasksByPlan, countTasksByStage, countTasksByUnit, groupCommitterOf } from "@duban/db";
 
 const [databaseUrl, filesDir, flag] = process.argv.slice(2);
-if (!databaseUrl || !filesDir) throw new Error("usage: server-child.ts <database url> <files dir> [--bench-routes]");
+if (!databaseUrl || !filesDir) throw new Error("usage: server-child.ts <database url> <files dir> [--bench-routes]  |  server-child.ts --floor -");
+if (databaseUrl === "--floor") {
+  // The floor: a bare node:http hello-world on the same machine, measured by the same load tool.
+  const floor = createServer((_req, res) => {
+    res.writeHead(200, { "content-type": "text/plain" });
+    res.end("hello");
+  });
+  floor.listen(0, "127.0.0.1", () => process.stdout.write(`LISTENING ${(floor.address() as AddressInfo).port}\n`));
+  process.on("SIGTERM", () => {
+    floor.closeAllConnections();
+    floor.close(() => process.exit(0));
+  });
+  await new Promise(() => undefined);
+}
 // BENCH_SQLITE_SYNCHRONOUS=NORMAL only for the non-durable reference run of the transitions section.
 const sqliteSynchronous = process.env.BENCH_SQLITE_SYNCHRONOUS === "NORMAL" ? "NORMAL" : "FULL";
 const app = await openApp({ databaseUrl, config: testConfig({ filesDir }), logger: createLogger("silent"), sqliteSynchronous });
@@ -34,7 +47,7 @@ const server = createServer((req, res) => {
   const planId = url.searchParams.get("planId") ?? undefined;
   const run =
     q === "stage" ? countTasksByStage(app.inner.db, { ...(unitId ? { unitId } : {}), ...(planId ? { planId } : {}) })
-    : q === "unit" ? countTasksByUnit(app.inner.db, { today: url.searchParams.get("today") ?? undefined, ...(planId ? { planId } : {}) })
+    : q === "unit" ? countTasksByUnit(app.inner.db, { today: url.searchParams.get("today") ?? todayOf(app.inner), ...(planId ? { planId } : {}) })
     : q === "plan" ? countTasksByPlan(app.inner.db)
     : Promise.reject(new Error(`unknown q=${q}`));
   run.then(reply, (error: unknown) => {

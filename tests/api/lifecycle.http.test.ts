@@ -70,9 +70,9 @@ describe.each(DIALECTS)("task lifecycle over HTTP (%s)", (dialect) => {
     return d;
   }
 
-  /** The action types a user is offered now, sorted. */
+  /** The action types a user may take now (not the ones shown disabled), sorted. */
   async function actions(as: User): Promise<TaskEventType[]> {
-    return (await detail(as)).availableActions.map((a) => a.type).sort();
+    return (await detail(as)).availableActions.filter((a) => !a.blocked).map((a) => a.type).sort();
   }
 
   async function expectActions(expected: Partial<Record<User, TaskEventType[]>>) {
@@ -103,7 +103,8 @@ describe.each(DIALECTS)("task lifecycle over HTTP (%s)", (dialect) => {
     );
 
     await step("mzj", { type: "SIGN", comment: "已签收" }, { stage: "deploy", status: "drafting" });
-    await expectActions({ mzj: ["SUBMIT", "REQUEST_EXTENSION"], office: ["REASSIGN", "URGE", "TERMINATE"] });
+    // The lead unit may split its task for its own units (分解) while it drafts.
+    await expectActions({ mzj: ["SUBMIT", "SPLIT", "REQUEST_EXTENSION"], office: ["SPLIT", "REASSIGN", "URGE", "TERMINATE"] });
 
     await step("mzj", { type: "SUBMIT", text: "办理方案：成立工作专班。" }, { stage: "deploy", status: "submitted" });
     await expectActions({ mzj: ["WITHDRAW", "REQUEST_EXTENSION"], office: ["APPROVE", "RETURN", "REASSIGN", "URGE", "TERMINATE"] });
@@ -124,7 +125,7 @@ describe.each(DIALECTS)("task lifecycle over HTTP (%s)", (dialect) => {
     );
     expect(returned.lastReturn).toMatchObject({ reason: "vague_measures", text: "请细化工作专班的分工和时间节点。", fromStage: "deploy", toStage: "deploy" });
     expect(returned.task.returned).toBe(true);
-    await expectActions({ mzj: ["SUBMIT", "REQUEST_EXTENSION"] });
+    await expectActions({ mzj: ["SUBMIT", "SPLIT", "REQUEST_EXTENSION"] });
 
     await step("mzj", { type: "SUBMIT", text: "办理方案（修改）：专班分三组，每月调度。" }, { stage: "deploy", status: "submitted" });
     const approved = await step("office", { type: "APPROVE", comment: "同意" }, { stage: "handle", status: "drafting" });
@@ -134,10 +135,10 @@ describe.each(DIALECTS)("task lifecycle over HTTP (%s)", (dialect) => {
 
   it("handle: a progress report with an evidence file whose hash is audited", async () => {
     await expectActions({
-      mzj: ["REPORT_PROGRESS", "REQUEST_EXTENSION"],
+      mzj: ["REPORT_PROGRESS", "SPLIT", "REQUEST_EXTENSION"],
       wjj: ["REPORT_PROGRESS", "SUBMIT_CONTRIBUTION"],
       czj: ["REPORT_PROGRESS", "SUBMIT_CONTRIBUTION"],
-      office: ["WAIVE_CONTRIBUTION", "REASSIGN", "URGE", "TERMINATE"],
+      office: ["WAIVE_CONTRIBUTION", "SPLIT", "REASSIGN", "URGE", "TERMINATE"],
       leader: ["INSTRUCT"],
     });
 
@@ -182,11 +183,18 @@ describe.each(DIALECTS)("task lifecycle over HTTP (%s)", (dialect) => {
     const accept = both.availableActions.find((a) => a.type === "ACCEPT_CONTRIBUTION");
     expect(accept?.unitIds?.sort()).toEqual([health, finance].sort());
 
-    // The lead unit may not submit while contributions are pending.
+    // The lead unit may not submit while contributions are pending: shown disabled, with the reason
+    // and the co-units it waits on; the server refuses it in the same words.
+    const submit = both.availableActions.find((a) => a.type === "SUBMIT");
+    expect(submit?.blocked).toEqual({
+      guard: "CONTRIBUTIONS_PENDING",
+      reason: "尚有 2 个协办单位的意见待采纳",
+      unblockedBy: { unitIds: expect.arrayContaining([health, finance]) },
+    });
     const early = await refusal(
       c.mzj.trpc.task.transition.mutate({ taskId, expectedVersion: version, event: { type: "SUBMIT", text: "完成报告" } }),
     );
-    expect(early).toMatchObject({ appCode: "GUARD_FAILED", guard: "CONTRIBUTIONS_PENDING", code: "PRECONDITION_FAILED" });
+    expect(early).toMatchObject({ appCode: "GUARD_FAILED", guard: "CONTRIBUTIONS_PENDING", code: "PRECONDITION_FAILED", message: submit?.blocked?.reason });
 
     await step("mzj", { type: "ACCEPT_CONTRIBUTION", unitId: health }, { stage: "handle", status: "drafting" });
     const returned = await step(
@@ -206,7 +214,7 @@ describe.each(DIALECTS)("task lifecycle over HTTP (%s)", (dialect) => {
 
     await step("czj", { type: "SUBMIT_CONTRIBUTION", text: "财政局：补充拨付凭证。" }, { stage: "handle", status: "drafting" });
     await step("mzj", { type: "ACCEPT_CONTRIBUTION", unitId: finance, comment: "采纳" }, { stage: "handle", status: "drafting" });
-    await expectActions({ mzj: ["REPORT_PROGRESS", "SUBMIT", "REQUEST_EXTENSION", "RETURN_CONTRIBUTION"] });
+    await expectActions({ mzj: ["REPORT_PROGRESS", "SUBMIT", "SPLIT", "REQUEST_EXTENSION", "RETURN_CONTRIBUTION"] });
 
     const submitted = await step(
       "mzj",

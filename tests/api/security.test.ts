@@ -161,7 +161,7 @@ describe.each(DIALECTS)("security over HTTP (%s)", (dialect) => {
     const crossUpload = await c.mzj.fetch("/api/files", {
       method: "POST",
       headers: { origin: "http://evil.example", "x-file-name": "x.pdf" },
-      body: samplePdf(unique("csrf")),
+      body: new Uint8Array(samplePdf(unique("csrf"))),
     });
     expect(crossUpload.status).toBe(403);
     expect((await c.office.trpc.task.get.query({ taskId })).task.version).toBe(version);

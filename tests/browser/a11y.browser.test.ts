@@ -60,7 +60,7 @@ describe("accessibility of the main pages", () => {
     return (await seriousAxeFindings(page)).map((f) => ({ ...f, page: `${name} ${path}` }));
   }
 
-  it("axe finds nothing serious or critical on any main page, for each role", { timeout: 180_000 }, () =>
+  it("axe finds nothing serious or critical on any main page, for each role", { timeout: 300_000 }, () =>
     h.run("axe", async () => {
       const findings: (AxeFinding & { page: string })[] = [];
       const anonymous = await h.anonymousPage();

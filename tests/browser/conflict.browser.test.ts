@@ -100,7 +100,7 @@ describe("concurrent moves in two browsers", () => {
       await expect.poll(() => confirm.isEnabled(), { timeout: 15_000 }).toBe(true);
       await confirm.click();
       await dialog.waitFor({ state: "detached" });
-      await second.getByText("催办成功", { exact: true }).first().waitFor();
+      await second.getByText("已催办", { exact: true }).first().waitFor();
       await second.locator("#main-content").getByText("催办 2 次", { exact: true }).waitFor();
 
       const detail = await (await h.api("office")).trpc.task.get.query({ taskId: signingTask });

@@ -50,7 +50,8 @@ describe("dashboard in the browser", () => {
         await link.click();
         await office.waitForURL(`**/tasks/${handleTaskIds[0]}`);
         await office.getByRole("heading", { level: 1 }).waitFor();
-        expect(await office.locator("#main-content").innerText()).toContain("办理");
+        // the heading shows at once; the task's stage once its data has come
+        await expect.poll(() => office.locator("#main-content").innerText()).toContain("办理");
       })(),
     120_000,
   );

@@ -49,7 +49,7 @@ describe("printable 督办单", () => {
         expect(text).toContain(notice.unitName);
         expect(text).toContain(`任务 ${notice.taskPath}`);
         expect(text).toMatch(/请于\d{4}年\d{1,2}月\d{1,2}日前将办理情况/);
-        expect(text).toContain("领导小组办公室");
+        expect(text).toContain("东西湖区养老服务工作领导小组办公室"); // signed with the office's full name
         expect(text).toContain("（尚未反馈）");
         expect(await seriousAxeFindings(sheetPage)).toEqual([]);
         await h.screenshot(sheetPage, "screen");

@@ -63,3 +63,64 @@ describe("crash safety (SQLite, child process, SIGKILL under load)", () => {
     expect(report.transitions).toBeLessThanOrEqual(load.acks.length + load.unknown);
   }, 80_000);
 });
+
+describe("crash safety with two API processes (DUBAN_WORKERS=2, SIGKILL of one worker under load)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "duban-fault-workers-"));
+  const dbPath = join(dir, "app.db");
+  const filesDir = join(dir, "files");
+  let server: ChildServer | null = null;
+
+  afterAll(async () => {
+    await server?.kill();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("keeps every acknowledged transition while workers are killed and replaced", async () => {
+    server = await startChildServer(dbPath, filesDir, 240_000, { DUBAN_WORKERS: "2" });
+    const running = server;
+    const workerPids = () => [...running.output().matchAll(/WORKER (\d+) LISTENING/g)].map((m) => Number(m[1]));
+    const killed = new Set<number>();
+    const alive = async () => {
+      const deadline = Date.now() + 240_000;
+      for (;;) {
+        const pids = workerPids().filter((p) => !killed.has(p));
+        if (pids.length >= 2 || Date.now() > deadline) return pids;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+    expect(await alive()).toHaveLength(2);
+    const target: Target = { url: running.baseUrl };
+    const office = await login(target, "office");
+    const liaison = await login(target, "mzj");
+    if (liaison.unitId === null) throw new Error("mzj has no unit");
+    const taskIds = await createSignedTasks(office, liaison, liaison.unitId, TASKS);
+
+    const load: Load = { acks: [], unknown: 0, stopped: false };
+    const workers = taskIds.map((id) => driveTask(id, liaison, office, load));
+    for (let k = 0; k < 3; k++) {
+      const before = load.acks.length;
+      const deadline = Date.now() + 10_000;
+      while (load.acks.length < before + 20 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 300)));
+      const [victim] = await alive();
+      if (victim === undefined) throw new Error("no worker left");
+      killed.add(victim);
+      process.kill(victim, "SIGKILL");
+      // The sessions stay valid on the replacement (they live in the database), the other worker serves meanwhile.
+      expect(await alive()).toHaveLength(2);
+    }
+    const before = load.acks.length;
+    while (load.acks.length < before + 20) await new Promise((r) => setTimeout(r, 10));
+    load.stopped = true;
+    await Promise.all(workers);
+    await running.kill("SIGKILL");
+    server = null;
+
+    const report = await checkConsistency(dbPath, taskIds, load.acks);
+    console.info(`[workers] ${load.acks.length} acknowledged, ${load.unknown} unanswered, ${report.transitions} recorded`);
+    expect(report.problems).toEqual([]);
+    expect(report.chain.ok).toBe(true);
+    expect(report.transitions).toBeGreaterThanOrEqual(load.acks.length);
+    expect(report.transitions).toBeLessThanOrEqual(load.acks.length + load.unknown);
+  }, 600_000);
+});

@@ -110,15 +110,19 @@ export interface ChildServer {
   child: ChildProcess;
   exited: Promise<number | null>;
   kill(signal?: NodeJS.Signals): Promise<void>;
+  /** everything the server printed so far */
+  output(): string;
 }
 
 /** Starts tests/fault/server.ts in a child Node process (tsx loader) and waits for its port. */
-export async function startChildServer(dbPath: string, filesDir: string, timeoutMs = 30_000): Promise<ChildServer> {
+export async function startChildServer(dbPath: string, filesDir: string, timeoutMs = 30_000, env: Record<string, string> = {}): Promise<ChildServer> {
   const child = spawn(process.execPath, ["--import", "tsx", join(HERE, "server.ts"), dbPath, filesDir], {
     cwd: TESTS_DIR,
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, NODE_ENV: "test" },
+    env: { ...process.env, NODE_ENV: "test", ...env },
   });
+  let printed = "";
+  child.stdout?.on("data", (d: Buffer) => (printed += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   let stderr = "";
   child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
@@ -147,6 +151,7 @@ export async function startChildServer(dbPath: string, filesDir: string, timeout
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       await exited;
     },
+    output: () => printed,
   };
 }
 

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createAppServer, createLogger, DEMO_PASSWORD, openApp, testConfig, type AppConfig } from "@duban/api";
 import { createTestDatabase, findRepoRoot } from "@duban/db";
-import { EVENT_LABELS, STAGE_LABELS, STATUS_LABELS, type StageOrTerminated, type TaskEventType, type TaskStatus } from "@duban/workflow";
+import { EVENT_DONE_LABELS, EVENT_LABELS, STAGE_LABELS, STATUS_LABELS, type StageOrTerminated, type TaskEventType, type TaskStatus } from "@duban/workflow";
 import { AxeBuilder } from "@axe-core/playwright";
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from "playwright-core";
 import { expect } from "vitest";
@@ -112,8 +112,11 @@ function safeName(name: string): string {
   return name.replace(/[^\p{L}\p{N}_-]+/gu, "_").replace(/^_+|_+$/g, "").slice(0, 100);
 }
 
-/** Starts the app (demo data, fresh SQLite file) with the built web app and one Chromium. */
-export async function startBrowserHarness(prefix: string, options: { config?: Partial<AppConfig> } = {}): Promise<BrowserHarness> {
+/**
+ * Starts the app (demo data, fresh SQLite file) with the built web app and one Chromium. The demo is
+ * the tests' fixed scenario unless `demo: "living"` asks for the one `pnpm start` shows.
+ */
+export async function startBrowserHarness(prefix: string, options: { config?: Partial<AppConfig>; demo?: "fixture" | "living" } = {}): Promise<BrowserHarness> {
   await ensureWebBuilt();
   mkdirSync(SCREENSHOTS, { recursive: true });
   const database = await createTestDatabase("sqlite", { migrate: false });
@@ -122,7 +125,7 @@ export async function startBrowserHarness(prefix: string, options: { config?: Pa
     databaseUrl: database.url,
     config: testConfig({ filesDir, ...options.config }),
     logger: createLogger("silent"),
-    demoData: true,
+    demoData: options.demo ?? "fixture",
     sqliteSynchronous: "NORMAL",
   });
   const server: Server = createAppServer(app.inner, { webDist: WEB_DIST });
@@ -277,11 +280,11 @@ export async function openTask(page: Page, taskId: string): Promise<void> {
   await actionsCard(page).waitFor();
 }
 
-/** The labels of the action buttons the page offers now. */
+/** The labels of the action buttons the page offers now (not the ones shown disabled, with a reason). */
 export async function actionLabels(page: Page): Promise<string[]> {
   const card = actionsCard(page);
   await card.waitFor();
-  return (await card.getByRole("button").allInnerTexts()).map((s) => s.trim());
+  return (await card.getByRole("button", { disabled: false }).allInnerTexts()).map((s) => s.trim());
 }
 
 /** The dialog of an open action modal (titled like its button). */
@@ -313,7 +316,7 @@ export async function act(page: Page, type: TaskEventType, fill?: (dialog: Locat
     const shown = await dialog.innerText().catch(() => "(gone)");
     throw new Error(`the ${label} dialog did not close; it shows: ${shown.replace(/\s+/g, " ").slice(0, 400)}`, { cause: error });
   });
-  await page.getByText(`${EVENT_LABELS[type]}成功`, { exact: true }).first().waitFor();
+  await page.getByText(EVENT_DONE_LABELS[type], { exact: true }).first().waitFor();
 }
 
 /** Picks an option of an antd Select inside `scope` by its label text. */

@@ -10,7 +10,12 @@ export interface OpenAppOptions {
   config: AppConfig;
   logger: Logger;
   clock?: () => Date;
-  demoData?: boolean;
+  /**
+   * Demo data on an empty database: "fixture" (or true) is the fixed scenario the tests count on
+   * (plan 000 as written, a few tasks under way); "living" is the demo `pnpm start` shows, dated
+   * relative to today. Production starts never pass it (see production.ts).
+   */
+  demoData?: boolean | "fixture" | "living";
   sqliteSynchronous?: "FULL" | "NORMAL";
 }
 
@@ -25,7 +30,7 @@ export async function openApp(options: OpenAppOptions): Promise<{ inner: InnerCo
     logger: options.logger,
   };
   if (options.demoData) {
-    const seeded = await seedDemoData(inner);
+    const seeded = await seedDemoData(inner, options.demoData === "living" ? "living" : "fixture");
     if (seeded) options.logger.info({ plan: seeded.planId, tasks: seeded.taskCount }, "demo data loaded");
   }
   return { inner, close: () => handle.close() };

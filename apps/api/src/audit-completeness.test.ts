@@ -3,7 +3,8 @@
 // asserts each call leaves exactly one audit record naming time, user, role, unit, event, object,
 // outcome and client address. A mutation missing from CASES fails the test, so a new procedure
 // cannot slip by without a record. Queries need no record.
-import { createUser, getAuditHead, listAudit, type AuditLogRow, type UserRow } from "@duban/db";
+import ExcelJS from "exceljs";
+import { createUnit, createUser, getAuditHead, listAudit, type AuditLogRow, type UserRow } from "@duban/db";
 import { Secret, TOTP } from "otpauth";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { detachedRequest, type InnerContext } from "./context";
@@ -120,6 +121,15 @@ function proc(c: Caller, path: string): (input?: unknown) => Promise<unknown> {
 /** Entries for procedures of a feature still being merged may precede the router having them. */
 const IN_PROGRESS = /^(supervision|inbox)\./;
 
+/** A unit-tree sheet as unit.importTree takes it: columns 单位名称 and 上级单位. */
+async function unitTreeSheet(rows: [string, string][]): Promise<string> {
+  const workbook = new ExcelJS.Workbook();
+  const sheet = workbook.addWorksheet("单位");
+  sheet.addRow(["单位名称", "上级单位"]);
+  for (const row of rows) sheet.addRow(row);
+  return Buffer.from(await workbook.xlsx.writeBuffer()).toString("base64");
+}
+
 const CASES: Record<string, Case> = {
   "audit.createCheckpoint": {
     ok: async () => { const a = await as("auditor"); return { actor: a, call: () => a.caller.audit.createCheckpoint() }; },
@@ -187,6 +197,14 @@ const CASES: Record<string, Case> = {
     ok: async () => { const a = await as("office"); const d = await draft(); return { actor: a, call: () => a.caller.plan.create(d) }; },
     refused: async () => { const a = await as("leader"); const d = await draft(); return { actor: a, call: () => a.caller.plan.create(d) }; },
   },
+  "plan.mapUnitName": {
+    ok: async () => { const a = await as("office"); const unitId = await unitIdNamed("东西湖区民政局"); return { actor: a, call: () => a.caller.plan.mapUnitName({ name: "审计测试民政", unitId }) }; },
+    refused: async () => { const a = await as("mzj"); const unitId = await unitIdNamed("东西湖区民政局"); return { actor: a, call: () => a.caller.plan.mapUnitName({ name: "审计测试民政", unitId }) }; },
+  },
+  "plan.createUnitFromImport": {
+    ok: async () => { const a = await as("office"); return { actor: a, call: () => a.caller.plan.createUnitFromImport({ name: "审计测试新单位", kind: "department" }) }; },
+    refused: async () => { const a = await as("leader"); return { actor: a, call: () => a.caller.plan.createUnitFromImport({ name: "审计测试新单位二", kind: "department" }) }; },
+  },
   "plan.previewImport": {
     ok: async () => { const a = await as("office"); return { actor: a, call: () => a.caller.plan.previewImport({ text: "关于测试的工作方案\n一、工作任务\n1. 完成测试。（牵头单位：区民政局）" }) }; },
     refused: async () => { const a = await as("auditor"); return { actor: a, call: () => a.caller.plan.previewImport({ text: "x" }) }; },
@@ -252,6 +270,20 @@ const CASES: Record<string, Case> = {
   "unit.saveGroup": {
     ok: async () => { const a = await as("sysadmin"); return { actor: a, call: () => a.caller.unit.saveGroup({ name: `审计测试分组${(userCounter += 1)}`, memberIds: [] }) }; },
     refused: async () => { const a = await as("office"); return { actor: a, call: () => a.caller.unit.saveGroup({ name: "不应创建", memberIds: [] }) }; },
+  },
+  "unit.setParent": {
+    ok: async () => {
+      const a = await as("sysadmin");
+      // a unit of its own, so that no other case's subtree changes
+      const unit = await createUnit(inner.db, { name: `审计测试科室${(userCounter += 1)}`, kind: "other", aliases: [], created_at: new Date().toISOString() });
+      const parentId = await unitIdNamed("东西湖区财政局");
+      return { actor: a, call: () => a.caller.unit.setParent({ unitId: unit.id, parentId }) };
+    },
+    refused: async () => { const a = await as("office"); const unitId = await unitIdNamed("东西湖区财政局"); return { actor: a, call: () => a.caller.unit.setParent({ unitId, parentId: null }) }; },
+  },
+  "unit.importTree": {
+    ok: async () => { const a = await as("sysadmin"); const xlsxBase64 = await unitTreeSheet([["审计测试上级", ""], [`审计测试下级${(userCounter += 1)}`, "审计测试上级"]]); return { actor: a, call: () => a.caller.unit.importTree({ xlsxBase64 }) }; },
+    refused: async () => { const a = await as("office"); const xlsxBase64 = await unitTreeSheet([["不应导入", ""]]); return { actor: a, call: () => a.caller.unit.importTree({ xlsxBase64 }) }; },
   },
   "unit.update": {
     ok: async () => { const a = await as("sysadmin"); const unitId = await unitIdNamed("东西湖区财政局"); return { actor: a, call: () => a.caller.unit.update({ unitId, aliases: ["区财政局"] }) }; },

@@ -2,11 +2,13 @@
 // its HTTP server, the router and its type, test configuration and the demo data.
 export { openApp, type OpenAppOptions } from "./app";
 export { testConfig, configFromEnv, type AppConfig } from "./config";
+export { todayOf, monthOf, dayOfInstant, monthOfInstant } from "./clock";
 export type { InnerContext, Context } from "./context";
 export { detachedRequest } from "./context";
 export { APP_ERROR_CODES, type AppErrorCode } from "./errors";
 export { createAppServer, type ServerOptions } from "./http/server";
 export { createLogger } from "./logger";
+export { runCluster, workerCount, type ClusterRoles } from "./cluster";
 export { appRouter, createCaller, type AppRouter } from "./router";
 export { DEMO_PASSWORD, seedDemoData } from "./services/demo-seed";
 /** tRPC callers signed in through auth.login — for cross-package tests and the benchmark. */

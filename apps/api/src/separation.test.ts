@@ -48,6 +48,8 @@ const ACTIONS: { name: string; mutation: boolean; call: (c: Caller) => Promise<u
   { name: "plan.create", mutation: true, allowed: [], call: async (c) => c.plan.create({ title: "不应创建", phases: [], tasks: [{ path: ["一"], text: "x", leadUnitId: await unitId(), coUnitIds: [] }] }) },
   { name: "audit.list", mutation: false, allowed: ["auditor"], call: (c) => c.audit.list({ limit: 5 }) },
   { name: "audit.checkpoints", mutation: false, allowed: ["auditor"], call: (c) => c.audit.checkpoints() },
+  { name: "audit.filterOptions", mutation: false, allowed: ["auditor"], call: (c) => c.audit.filterOptions() },
+  { name: "audit.findTasks", mutation: false, allowed: ["auditor"], call: (c) => c.audit.findTasks({ q: "养老" }) },
   { name: "user.list", mutation: false, allowed: ["sysadmin", "secadmin"], call: (c) => c.user.list() },
   { name: "security.totpPolicy", mutation: false, allowed: ["secadmin"], call: (c) => c.security.totpPolicy() },
 ];

@@ -4,7 +4,9 @@ import type { Role } from "@duban/workflow";
 import { ZodError, z } from "zod";
 import type { Context } from "./context";
 import { AppError, APP_ERROR_CODES, type AppErrorCode } from "./errors";
+import { refusals, requestDuration, transitions } from "./metrics";
 import { recordRefusal } from "./services/audit";
+import { authCacheOf } from "./services/auth-cache";
 import { totpSetupRequired } from "./services/totp";
 
 const t = initTRPC.context<Context>().create({
@@ -57,6 +59,8 @@ export function toTRPCError(error: AppError): TRPCError {
 /** Turns domain errors into tRPC errors, logs the unexpected, and audits refused mutations. */
 const errorBoundary = t.middleware(async (opts) => {
   const result = await opts.next();
+  // A committed mutation may have revoked a session or changed a user: this process's next request re-checks.
+  if (opts.type === "mutation") authCacheOf(opts.ctx.db).expire();
   if (result.ok) return result;
   const error = result.error;
   if (error.cause instanceof AppError) {
@@ -69,6 +73,22 @@ const errorBoundary = t.middleware(async (opts) => {
   } else if (opts.type === "mutation") {
     const code: AppErrorCode = error.code === "BAD_REQUEST" ? "BAD_INPUT" : error.code === "UNAUTHORIZED" ? "UNAUTHORIZED" : "FORBIDDEN";
     await recordRefusal(opts.ctx, opts.path, await opts.getRawInput().catch(() => undefined), code, null);
+  }
+  return result;
+});
+
+/** Latency by procedure, refusals by code, transitions by event (metrics.ts); outermost, so it sees the mapped error. */
+const measure = t.middleware(async (opts) => {
+  const started = performance.now();
+  const result = await opts.next();
+  const refusalCode = result.ok ? null : result.error.cause instanceof AppError ? result.error.cause.code : result.error.code === "INTERNAL_SERVER_ERROR" ? null : result.error.code === "BAD_REQUEST" ? "BAD_INPUT" : result.error.code;
+  const outcome = result.ok ? "ok" : refusalCode === null ? "error" : "refused";
+  requestDuration.observe({ procedure: opts.path, type: opts.type, outcome }, (performance.now() - started) / 1000);
+  if (refusalCode !== null) refusals.inc({ code: refusalCode });
+  if (opts.path === "task.transition") {
+    const input = (await opts.getRawInput().catch(() => undefined)) as { event?: { type?: unknown } } | undefined;
+    const event = typeof input?.event?.type === "string" && /^[A-Z_]{1,40}$/.test(input.event.type) ? input.event.type : "invalid";
+    transitions.inc({ event, outcome });
   }
   return result;
 });
@@ -92,7 +112,7 @@ const refuseNul = t.middleware(async (opts) => {
   return opts.next();
 });
 
-export const publicProcedure = t.procedure.use(errorBoundary).use(refuseNul);
+export const publicProcedure = t.procedure.use(measure).use(errorBoundary).use(refuseNul);
 
 /** Signed in, with a password that need not be changed first (auth.* procedures use `sessionProcedure`). */
 export const sessionProcedure = publicProcedure.use(({ ctx, next }) => {

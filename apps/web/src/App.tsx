@@ -5,32 +5,34 @@ import dayjs from "dayjs";
 import "dayjs/locale/zh-cn";
 import { lazy, Suspense } from "react";
 import { BrowserRouter, Navigate, Route, Routes } from "react-router";
-import { AppLayout } from "./layout/AppLayout";
+import { PageLoading } from "./components/PageLoading";
 import { RequireAuth } from "./layout/RequireAuth";
-import { AdminUnitsPage } from "./pages/admin/units";
-import { AccountSecurityPage, TotpSetupPage } from "./pages/account/security";
-import { AdminSecurityPage } from "./pages/admin/security";
-import { AdminUsersPage } from "./pages/admin/users";
-import { AuditListPage } from "./pages/audit/list";
-import { HomePage } from "./pages/home/list";
-import { InboxPage } from "./pages/inbox/list";
-import { ChangePasswordPage } from "./pages/login/change-password";
-import { LoginPage } from "./pages/login/login";
-import { NotFoundPage } from "./pages/not-found";
-import { NoticeListPage } from "./pages/notices/list";
-import { NoticePrintPage } from "./pages/notices/print";
-import { PlanImportPage } from "./pages/plans/import";
-import { PlanListPage } from "./pages/plans/list";
-import { PlanShowPage } from "./pages/plans/show";
-import { MissingReportsPage } from "./pages/reports/missing";
-import { TaskShowPage } from "./pages/tasks/show";
 import { queryClient, TRPCProvider, trpcClient } from "./trpc";
 
 dayjs.locale("zh-cn");
 
-// The dashboard carries ECharts: loaded on first visit, not with every page.
+// Every page is its own chunk: the login page and 我的待办 download neither the dashboard's charts
+// nor the admin, audit or import pages.
+const AdminUnitsPage = lazy(() => import("./pages/admin/units").then((m) => ({ default: m.AdminUnitsPage })));
+const AccountSecurityPage = lazy(() => import("./pages/account/security").then((m) => ({ default: m.AccountSecurityPage })));
+const TotpSetupPage = lazy(() => import("./pages/account/security").then((m) => ({ default: m.TotpSetupPage })));
+const AdminSecurityPage = lazy(() => import("./pages/admin/security").then((m) => ({ default: m.AdminSecurityPage })));
+const AdminUsersPage = lazy(() => import("./pages/admin/users").then((m) => ({ default: m.AdminUsersPage })));
+const AuditListPage = lazy(() => import("./pages/audit/list").then((m) => ({ default: m.AuditListPage })));
+const HomePage = lazy(() => import("./pages/home/list").then((m) => ({ default: m.HomePage })));
+const InboxPage = lazy(() => import("./pages/inbox/list").then((m) => ({ default: m.InboxPage })));
+const ChangePasswordPage = lazy(() => import("./pages/login/change-password").then((m) => ({ default: m.ChangePasswordPage })));
+const LoginPage = lazy(() => import("./pages/login/login").then((m) => ({ default: m.LoginPage })));
+const NotFoundPage = lazy(() => import("./pages/not-found").then((m) => ({ default: m.NotFoundPage })));
+const NoticeListPage = lazy(() => import("./pages/notices/list").then((m) => ({ default: m.NoticeListPage })));
+const NoticePrintPage = lazy(() => import("./pages/notices/print").then((m) => ({ default: m.NoticePrintPage })));
+const PlanImportPage = lazy(() => import("./pages/plans/import").then((m) => ({ default: m.PlanImportPage })));
+const PlanListPage = lazy(() => import("./pages/plans/list").then((m) => ({ default: m.PlanListPage })));
+const PlanShowPage = lazy(() => import("./pages/plans/show").then((m) => ({ default: m.PlanShowPage })));
+const MissingReportsPage = lazy(() => import("./pages/reports/missing").then((m) => ({ default: m.MissingReportsPage })));
+const TaskShowPage = lazy(() => import("./pages/tasks/show").then((m) => ({ default: m.TaskShowPage })));
 const DashboardPage = lazy(() => import("./pages/dashboard/overview").then((m) => ({ default: m.DashboardPage })));
-const pageFallback = <p role="status">正在加载…</p>;
+const AppLayout = lazy(() => import("./layout/AppLayout").then((m) => ({ default: m.AppLayout })));
 
 const theme = {
   token: {
@@ -52,6 +54,7 @@ export function Root() {
         <QueryClientProvider client={queryClient}>
           <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
             <BrowserRouter>
+              <Suspense fallback={<PageLoading />}>
               <Routes>
                 <Route path="/login" element={<LoginPage />} />
                 <Route path="/change-password" element={<ChangePasswordPage />} />
@@ -64,7 +67,7 @@ export function Root() {
                     <Route path="plans/import" element={<PlanImportPage />} />
                     <Route path="plans/:planId" element={<PlanShowPage />} />
                     <Route path="tasks/:taskId" element={<TaskShowPage />} />
-                    <Route path="dashboard" element={<Suspense fallback={pageFallback}><DashboardPage /></Suspense>} />
+                    <Route path="dashboard" element={<DashboardPage />} />
                     <Route path="notices" element={<NoticeListPage />} />
                     <Route path="reports/missing" element={<MissingReportsPage />} />
                     <Route path="inbox" element={<InboxPage />} />
@@ -78,6 +81,7 @@ export function Root() {
                   </Route>
                 </Route>
               </Routes>
+              </Suspense>
             </BrowserRouter>
           </TRPCProvider>
         </QueryClientProvider>

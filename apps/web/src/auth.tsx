@@ -1,5 +1,5 @@
 // The signed-in user, from `auth.me`. Pages read it with `useMe()` inside the authenticated layout.
-import type { Role } from "@duban/workflow";
+import type { Role } from "@duban/workflow/vocabulary";
 import { useQuery } from "@tanstack/react-query";
 import { createContext, useContext } from "react";
 import { type RouterOutputs, useTRPC } from "./trpc";

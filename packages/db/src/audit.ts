@@ -1,12 +1,12 @@
 import { createHash, hash } from 'node:crypto';
 import SQLite from 'better-sqlite3';
-import { CompiledQuery, sql } from 'kysely';
+import { CompiledQuery, sql, type Transaction } from 'kysely';
 import { dialectOf } from './dialect.js';
 import type { DialectName } from './dialect.js';
 import { inTransaction } from './executor.js';
 import type { DbOrTrx } from './executor.js';
 import { newId, nowIso } from './ids.js';
-import type { AuditLogRow, AuditOutcome, HashAlg } from './tables/index.js';
+import type { AuditLogRow, AuditOutcome, Database, HashAlg } from './tables/index.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -134,45 +134,111 @@ export interface AppendAuditOptions {
   alg?: HashAlg;
 }
 
+/** The record as stored, without the chain fields (seq, prev_hash, hash), which are given under the head lock. */
+function unchainedRow(record: AuditRecordInput, alg: HashAlg): Omit<AuditLogRow, 'seq' | 'prev_hash' | 'hash'> {
+  return {
+    id: storable(record.id ?? newId()),
+    at: storable(record.at ?? nowIso()),
+    actor_user_id: storableOrNull(record.actor_user_id),
+    actor_username: storableOrNull(record.actor_username),
+    actor_role: storableOrNull(record.actor_role),
+    actor_unit_id: storableOrNull(record.actor_unit_id),
+    action: storable(record.action),
+    object_type: storableOrNull(record.object_type),
+    object_id: storableOrNull(record.object_id),
+    task_id: storableOrNull(record.task_id),
+    outcome: record.outcome ?? 'ok',
+    reason_code: storableOrNull(record.reason_code),
+    from_state: storableOrNull(record.from_state),
+    to_state: storableOrNull(record.to_state),
+    comment: storableOrNull(record.comment),
+    detail: canonicalJson(record.detail ?? {}),
+    file_hashes: canonicalJson(record.file_hashes ?? []),
+    client_ip: storableOrNull(record.client_ip),
+    hash_alg: alg,
+  };
+}
+
+/** Rows per INSERT when a batch is chained (22 values a row: far below either dialect's parameter limit). */
+const CHAIN_INSERT_ROWS = 500;
+
+/**
+ * Locks audit_head (PostgreSQL: SELECT … FOR UPDATE; SQLite has a single writer), gives `rows` the
+ * next seqs in order, links and hashes each (filling seq, prev_hash and hash in place), inserts them
+ * and moves the head. The head stays locked until the caller's transaction ends.
+ */
+async function chainAndInsert(trx: Transaction<Database>, rows: AuditLogRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  let headQuery = trx.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1);
+  if (dialectOf(trx) === 'postgres') headQuery = headQuery.forUpdate();
+  const head = await headQuery.executeTakeFirst();
+  if (head === undefined) throw new Error('audit_head row is missing: run the migrations');
+  let seq = Number(head.seq);
+  let prev = head.hash;
+  for (const row of rows) {
+    row.seq = ++seq;
+    row.prev_hash = prev;
+    row.hash = computeAuditHash(prev, row, row.hash_alg);
+    prev = row.hash;
+  }
+  for (let i = 0; i < rows.length; i += CHAIN_INSERT_ROWS) {
+    await trx.insertInto('audit_log').values(rows.slice(i, i + CHAIN_INSERT_ROWS).map((r) => ({ ...r }))).execute();
+  }
+  await trx.updateTable('audit_head').set({ seq, hash: prev }).where('id', '=', 1).execute();
+}
+
+/**
+ * Audit records of a shared (group-commit) transaction, chained together at its end: the audit
+ * head — the one row every writer of every process needs — is then locked only from the batch's
+ * last statement to its COMMIT, not across the whole batch, so API processes on one PostgreSQL
+ * do their moves side by side and take turns only for the chaining (`GroupCommitter` opens one per
+ * batch). A unit that is rolled back to its savepoint drops its records with `rollbackTo(mark())`.
+ */
+export class PendingAuditAppends {
+  readonly #rows: AuditLogRow[] = [];
+
+  push(row: AuditLogRow): void {
+    this.#rows.push(row);
+  }
+
+  /** Where the records of the unit about to run start. */
+  mark(): number {
+    return this.#rows.length;
+  }
+
+  /** Forgets the records appended since `mark` (their unit was rolled back). */
+  rollbackTo(mark: number): void {
+    this.#rows.length = mark;
+  }
+
+  /** Chains and inserts every pending record; call once, as the transaction's last work before COMMIT. */
+  async flush(trx: Transaction<Database>): Promise<void> {
+    await chainAndInsert(trx, this.#rows.splice(0));
+  }
+}
+
+const pendingOf = new WeakMap<Transaction<Database>, PendingAuditAppends>();
+
+/** From now on, appendAudit in `trx` defers its records to `pending` (see PendingAuditAppends). */
+export function deferAuditAppends(trx: Transaction<Database>, pending: PendingAuditAppends): void {
+  pendingOf.set(trx, pending);
+}
+
 /**
  * Appends one record to the hash chain inside the caller's transaction (opens one when given the
- * bare database). Locks audit_head (PostgreSQL: SELECT … FOR UPDATE; SQLite has a single writer),
- * assigns seq = head.seq + 1, links prev_hash = head.hash, inserts, moves the head.
+ * bare database): seq = head.seq + 1, prev_hash = head.hash, inserted, head moved, under the
+ * head's lock. In a group-commit transaction the record is chained when the batch commits: the row
+ * returned gets its seq, prev_hash and hash then (they read 0 / '' until the batch's end).
  */
 export function appendAudit(db: DbOrTrx, record: AuditRecordInput, options: AppendAuditOptions = {}): Promise<AuditLogRow> {
-  const alg = options.alg ?? 'sha256';
+  const row: AuditLogRow = { seq: 0, prev_hash: '', hash: '', ...unchainedRow(record, options.alg ?? 'sha256') };
+  const pending = db.isTransaction ? pendingOf.get(db as Transaction<Database>) : undefined;
+  if (pending !== undefined) {
+    pending.push(row);
+    return Promise.resolve(row);
+  }
   return inTransaction(db, async (trx) => {
-    let headQuery = trx.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1);
-    if (dialectOf(trx) === 'postgres') headQuery = headQuery.forUpdate();
-    const head = await headQuery.executeTakeFirst();
-    if (head === undefined) throw new Error('audit_head row is missing: run the migrations');
-
-    const unhashed: Omit<AuditLogRow, 'hash'> = {
-      seq: Number(head.seq) + 1,
-      id: storable(record.id ?? newId()),
-      at: storable(record.at ?? nowIso()),
-      actor_user_id: storableOrNull(record.actor_user_id),
-      actor_username: storableOrNull(record.actor_username),
-      actor_role: storableOrNull(record.actor_role),
-      actor_unit_id: storableOrNull(record.actor_unit_id),
-      action: storable(record.action),
-      object_type: storableOrNull(record.object_type),
-      object_id: storableOrNull(record.object_id),
-      task_id: storableOrNull(record.task_id),
-      outcome: record.outcome ?? 'ok',
-      reason_code: storableOrNull(record.reason_code),
-      from_state: storableOrNull(record.from_state),
-      to_state: storableOrNull(record.to_state),
-      comment: storableOrNull(record.comment),
-      detail: canonicalJson(record.detail ?? {}),
-      file_hashes: canonicalJson(record.file_hashes ?? []),
-      client_ip: storableOrNull(record.client_ip),
-      hash_alg: alg,
-      prev_hash: head.hash,
-    };
-    const row: AuditLogRow = { ...unhashed, hash: computeAuditHash(head.hash, unhashed, alg) };
-    await trx.insertInto('audit_log').values(row).execute();
-    await trx.updateTable('audit_head').set({ seq: row.seq, hash: row.hash }).where('id', '=', 1).execute();
+    await chainAndInsert(trx, [row]);
     return row;
   });
 }
@@ -200,6 +266,12 @@ export interface VerifyAuditOptions {
    * 'application': every hashed column is read and the payload written here. Same results.
    */
   payloadWriter?: 'database' | 'application';
+  /**
+   * Where the chain in the database begins: after archiving, the first seq still online and the
+   * hash it links to, taken from the archive register and proven by the archives themselves
+   * (audit-archive.ts verifyAuditHistory). Default: seq 1, linked to the genesis hash.
+   */
+  start?: { seq: number; prevHash: string };
 }
 
 // ---- the payload written by the database -------------------------------------------------------
@@ -435,7 +507,8 @@ export async function verifyAuditChain(db: DbOrTrx, options: VerifyAuditOptions 
     else if (await databaseWritesAuditPayload(db, dialect)) reader = databaseWrittenReader(db, dialect);
   }
 
-  const walk: ChainWalk = { count: 0, expectedSeq: 1, prevHash: GENESIS_HASH, lastSeq: 0, broken: null };
+  const start = options.start ?? { seq: 1, prevHash: GENESIS_HASH };
+  const walk: ChainWalk = { count: start.seq - 1, expectedSeq: start.seq, prevHash: start.prevHash, lastSeq: start.seq - 1, broken: null };
   try {
     for (;;) {
       let read: number;
@@ -462,7 +535,7 @@ export async function verifyAuditChain(db: DbOrTrx, options: VerifyAuditOptions 
   const { lastSeq, count, prevHash } = walk;
   if (lastSeq !== headSeq) return { ok: false, count, brokenAt: { seq: lastSeq + 1, id: null, problem: 'head_mismatch' } };
   if (prevHash !== headHash) {
-    const last = lastSeq === 0 ? undefined : await db.selectFrom('audit_log').select('id').where('seq', '=', lastSeq).executeTakeFirst();
+    const last = lastSeq < start.seq ? undefined : await db.selectFrom('audit_log').select('id').where('seq', '=', lastSeq).executeTakeFirst();
     return { ok: false, count, brokenAt: { seq: lastSeq, id: last?.id ?? null, problem: 'head_mismatch' } };
   }
 

@@ -22,6 +22,17 @@ export async function backupSqlite(url: string | undefined, destination: string)
   }
 }
 
+/** Throws unless `file` is a SQLite database that passes integrity_check. */
+export function assertSqliteIntact(file: string): void {
+  const check = new SQLite(file, { readonly: true, fileMustExist: true });
+  try {
+    const ok = check.pragma('integrity_check', { simple: true });
+    if (ok !== 'ok') throw new Error(`backup file fails integrity_check: ${String(ok)}`);
+  } finally {
+    check.close();
+  }
+}
+
 /**
  * Replaces the database file with a backup. The server must be stopped: the old file and its
  * WAL are moved aside (kept as `<file>.before-restore`) and the backup is checked before use.
@@ -29,13 +40,7 @@ export async function backupSqlite(url: string | undefined, destination: string)
 export function restoreSqlite(url: string | undefined, backupFile: string): { replaced: boolean } {
   const target = resolveSqlitePath(url);
   if (target === ':memory:') throw new Error('cannot restore into an in-memory database');
-  const check = new SQLite(backupFile, { readonly: true, fileMustExist: true });
-  try {
-    const ok = check.pragma('integrity_check', { simple: true });
-    if (ok !== 'ok') throw new Error(`backup file fails integrity_check: ${String(ok)}`);
-  } finally {
-    check.close();
-  }
+  assertSqliteIntact(backupFile);
   mkdirSync(dirname(target), { recursive: true });
   const replaced = existsSync(target);
   if (replaced) {

@@ -145,7 +145,16 @@ export type CheckpointVerdict =
  * A broken chain is reported first (with its first bad seq) unless the only break is a missing
  * tail, which is reported as log_shorter when it ends before the checkpoint.
  */
-export async function verifyLogAgainstCheckpoint(db: DbOrTrx, input: unknown, trustedKey: KeyObject): Promise<CheckpointVerdict> {
+export interface CheckpointVerifyOptions {
+  /**
+   * After archiving (audit-archive.ts): the hash of an archived record, read from its verified
+   * archive file — needed when the checkpoint's last record is no longer online. The online chain
+   * itself is checked from where the archive register says it begins.
+   */
+  archivedHashAt?: (seq: number) => Promise<string | undefined>;
+}
+
+export async function verifyLogAgainstCheckpoint(db: DbOrTrx, input: unknown, trustedKey: KeyObject, options: CheckpointVerifyOptions = {}): Promise<CheckpointVerdict> {
   const parsed = parseCheckpoint(input);
   if (!parsed.ok) return { ok: false, problem: 'malformed', seq: null, checkpointCount: null, logCount: null, message: `malformed checkpoint: ${parsed.message}` };
   const cp = parsed.checkpoint;
@@ -158,7 +167,9 @@ export async function verifyLogAgainstCheckpoint(db: DbOrTrx, input: unknown, tr
     return { ok: false, problem: sig.problem, seq: null, checkpointCount: cp.count, logCount: null, message };
   }
 
-  const chain = await verifyAuditChain(db);
+  const lastArchive = await db.selectFrom('audit_archives').select(['last_seq', 'last_hash']).orderBy('archive_seq', 'desc').limit(1).executeTakeFirst();
+  const start = lastArchive === undefined ? { seq: 1, prevHash: GENESIS_HASH } : { seq: Number(lastArchive.last_seq) + 1, prevHash: lastArchive.last_hash };
+  const chain = await verifyAuditChain(db, { start });
   if (!chain.ok) {
     const { seq, id, problem } = chain.brokenAt;
     const tailMissing = problem === 'head_mismatch' && id === null;
@@ -174,7 +185,11 @@ export async function verifyLogAgainstCheckpoint(db: DbOrTrx, input: unknown, tr
   }
   if (chain.count < cp.count) return shorter(chain.count, cp.count);
   const atCount =
-    cp.count === 0 ? GENESIS_HASH : (await db.selectFrom('audit_log').select('hash').where('seq', '=', cp.count).executeTakeFirst())?.hash;
+    cp.count === 0
+      ? GENESIS_HASH
+      : cp.count < start.seq
+        ? await archivedHash(db, cp.count, options)
+        : (await db.selectFrom('audit_log').select('hash').where('seq', '=', cp.count).executeTakeFirst())?.hash;
   if (atCount !== cp.headHash) {
     return {
       ok: false,
@@ -186,6 +201,12 @@ export async function verifyLogAgainstCheckpoint(db: DbOrTrx, input: unknown, tr
     };
   }
   return { ok: true, checkpointCount: cp.count, logCount: chain.count, message: `log extends the checkpoint: ${chain.count} ≥ ${cp.count} records, record ${cp.count} matches` };
+}
+
+/** The hash of archived record `seq`: the register has the last record of each archive; others come from the file. */
+async function archivedHash(db: DbOrTrx, seq: number, options: CheckpointVerifyOptions): Promise<string | undefined> {
+  const row = await db.selectFrom('audit_archives').select('last_hash').where('last_seq', '=', seq).executeTakeFirst();
+  return row?.last_hash ?? (await options.archivedHashAt?.(seq));
 }
 
 function shorter(logCount: number, checkpointCount: number): CheckpointVerdict {

@@ -43,13 +43,23 @@ export function likeContains(ref: string, text: string) {
   return sql<boolean>`lower(${sql.ref(ref)}) like lower(${pattern}) escape '\\'`;
 }
 
-/** Triggers that make audit_log append-only inside the database itself. */
+/**
+ * Triggers that make audit_log append-only inside the database itself. Once the archive register
+ * (audit_archives, migration 0501) exists, one narrow DELETE is allowed: of a record whose seq a
+ * registered archive covers (the last one only with the hash the archive signed) — the archiving
+ * path (apps/api services/audit-archive.ts) registers the verified file, then removes exactly its
+ * records, in one transaction. UPDATE and TRUNCATE stay refused.
+ */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function createAuditGuards(db: Kysely<any>, dialect: DialectName): Promise<void> {
+  const archiveAware = await hasTable(db, dialect, 'audit_archives');
+  const archived = `exists (select 1 from audit_archives a where old.seq between a.first_seq and a.last_seq
+    and (old.seq < a.last_seq or old.hash = a.last_hash))`;
   if (dialect === 'postgres') {
     await sql`
       create or replace function audit_log_append_only() returns trigger language plpgsql as $$
       begin
+        ${sql.raw(archiveAware ? `if tg_op = 'DELETE' and ${archived} then return old; end if;` : '')}
         raise exception 'audit_log is append-only: % refused', tg_op using errcode = 'insufficient_privilege';
       end
       $$`.execute(db);
@@ -61,9 +71,18 @@ export async function createAuditGuards(db: Kysely<any>, dialect: DialectName): 
   } else {
     await sql`create trigger audit_log_no_update before update on audit_log
       begin select raise(abort, 'audit_log is append-only: UPDATE refused'); end`.execute(db);
-    await sql`create trigger audit_log_no_delete before delete on audit_log
+    await sql`create trigger audit_log_no_delete before delete on audit_log ${sql.raw(archiveAware ? `when not ${archived}` : '')}
       begin select raise(abort, 'audit_log is append-only: DELETE refused'); end`.execute(db);
   }
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+async function hasTable(db: Kysely<any>, dialect: DialectName, table: string): Promise<boolean> {
+  const { rows } =
+    dialect === 'postgres'
+      ? await sql<{ n: number }>`select 1 as n from information_schema.tables where table_schema = current_schema() and table_name = ${table}`.execute(db)
+      : await sql<{ n: number }>`select 1 as n from sqlite_master where type = 'table' and name = ${table}`.execute(db);
+  return rows.length > 0;
 }
 
 /** Removes the append-only triggers (used by migrations going down and by tamper tests only). */

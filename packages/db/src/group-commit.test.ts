@@ -86,6 +86,44 @@ describe.each(DIALECTS)('group commit (%s)', (dialect) => {
     expect(Number(row.seq)).toBe(1);
   });
 
+  it.runIf(dialect === 'postgres')('the audit head is not held while a batch runs: another process appends meanwhile, the chain stays whole', async () => {
+    const other = createDatabase({ url: t.url });
+    try {
+      let otherAppended = false;
+      const [row] = await Promise.all([
+        inGroupCommit(t.db, async (trx) => {
+          const mine = await appendAudit(trx, record(1));
+          // Another process appends while this unit is still running; it must not wait for our COMMIT.
+          const theirs = await appendAudit(other.db, record(2));
+          otherAppended = theirs.seq === 1;
+          return mine;
+        }),
+      ]);
+      expect(otherAppended).toBe(true);
+      expect(row.seq).toBe(2);
+      expect(await verifyAuditChain(t.db)).toMatchObject({ ok: true, count: 2 });
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('records of a batch get consecutive seqs in unit order, those of a refused unit none', async () => {
+    const results = await Promise.allSettled(
+      Array.from({ length: 6 }, (_, i) =>
+        inGroupCommit(t.db, async (trx) => {
+          const a = await appendAudit(trx, record(i * 10));
+          const b = await appendAudit(trx, record(i * 10 + 1));
+          if (i === 2) throw new Error('refused');
+          return [a, b];
+        }),
+      ),
+    );
+    const rows = results.flatMap((r) => (r.status === 'fulfilled' ? r.value : []));
+    expect(rows.map((r) => r.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(rows.map((r) => r.object_id)).toEqual(['u0', 'u1', 'u10', 'u11', 'u30', 'u31', 'u40', 'u41', 'u50', 'u51']);
+    expect(await verifyAuditChain(t.db)).toMatchObject({ ok: true, count: 10 });
+  });
+
   it('inside a transaction already, the unit runs in it (no second transaction)', async () => {
     await expect(
       t.db.transaction().execute(async (trx) => {

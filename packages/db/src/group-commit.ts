@@ -8,7 +8,12 @@
 // the error; the others go on. Every caller whose unit succeeded is answered only after the shared
 // COMMIT has returned — nothing is acknowledged before it is on disk. If the COMMIT fails, every
 // unit of the batch fails with it.
+//
+// The batch's audit records are chained together at its end (`PendingAuditAppends`): the audit
+// head, which every writer needs, is locked only for that last step and the COMMIT — so several API
+// processes on one PostgreSQL run their batches side by side instead of taking turns.
 import { sql, type ControlledTransaction, type Kysely, type Transaction } from 'kysely';
+import { deferAuditAppends, PendingAuditAppends } from './audit.js';
 import type { DbOrTrx } from './executor.js';
 import type { Database } from './tables/index.js';
 
@@ -24,6 +29,9 @@ export interface GroupCommitStats {
   units: number;
   /** largest batch seen */
   largestBatch: number;
+  /** ms spent holding the audit head (chaining the batch's records + COMMIT): the part of a batch that
+   *  API processes on one PostgreSQL take in turns (on SQLite the whole batch is: one writer) */
+  headHeldMs: number;
 }
 
 interface Job {
@@ -39,7 +47,7 @@ export class GroupCommitter {
   readonly #maxBatch: number;
   #queue: Job[] = [];
   #draining = false;
-  readonly stats: GroupCommitStats = { commits: 0, units: 0, largestBatch: 0 };
+  readonly stats: GroupCommitStats = { commits: 0, units: 0, largestBatch: 0, headHeldMs: 0 };
 
   constructor(db: Kysely<Database>, options: GroupCommitOptions = {}) {
     this.#db = db;
@@ -75,8 +83,12 @@ export class GroupCommitter {
       return;
     }
     const done: { job: Job; value: unknown }[] = [];
+    const audit = new PendingAuditAppends();
+    let headSince: number | null = null;
+    deferAuditAppends(trx, audit);
     try {
       for (const job of batch) {
+        const auditMark = audit.mark();
         await sql`savepoint ${sql.raw(SAVEPOINT)}`.execute(trx);
         let value: unknown;
         try {
@@ -85,12 +97,15 @@ export class GroupCommitter {
           // Undo this unit only; if even that fails the transaction is unusable (caught below).
           await sql`rollback to savepoint ${sql.raw(SAVEPOINT)}`.execute(trx);
           await sql`release savepoint ${sql.raw(SAVEPOINT)}`.execute(trx);
+          audit.rollbackTo(auditMark);
           job.reject(error);
           continue;
         }
         await sql`release savepoint ${sql.raw(SAVEPOINT)}`.execute(trx);
         done.push({ job, value });
       }
+      headSince = performance.now();
+      await audit.flush(trx);
       await trx.commit().execute();
     } catch (error) {
       await trx.rollback().execute().catch(() => undefined);
@@ -99,11 +114,21 @@ export class GroupCommitter {
       for (const job of batch) job.reject(error);
       return;
     }
+    if (headSince !== null) this.stats.headHeldMs += performance.now() - headSince;
     this.stats.commits++;
     this.stats.units += done.length;
     this.stats.largestBatch = Math.max(this.stats.largestBatch, batch.length);
+    for (const listener of batchListeners) listener(done.length);
     for (const { job, value } of done) job.resolve(value);
   }
+}
+
+const batchListeners = new Set<(units: number) => void>();
+
+/** Calls `listener` with the number of units after every group commit (for metrics); returns the unsubscribe. */
+export function onGroupCommit(listener: (units: number) => void): () => void {
+  batchListeners.add(listener);
+  return () => batchListeners.delete(listener);
 }
 
 const committers = new WeakMap<Kysely<Database>, GroupCommitter>();

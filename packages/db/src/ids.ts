@@ -10,11 +10,6 @@ export function nowIso(now: Date = new Date()): string {
   return now.toISOString();
 }
 
-/** Today's date 'YYYY-MM-DD' (UTC). */
-export function todayIso(now: Date = new Date()): string {
-  return now.toISOString().slice(0, 10);
-}
-
 export function toJson(value: unknown): string {
   return JSON.stringify(value ?? null);
 }

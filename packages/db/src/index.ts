@@ -1,5 +1,6 @@
 // Schema types
 export type * from './tables/index.js';
+export { CLOSED_TASK_STAGES } from './tables/tasks.table.js';
 
 // Connection, dialect helpers, migrations
 export { createDatabase, findRepoRoot, resolveSqlitePath, withStatementCache } from './database.js';
@@ -16,11 +17,11 @@ export {
 export type { DialectName } from './dialect.js';
 export type { DbOrTrx } from './executor.js';
 export { inTransaction } from './executor.js';
-export { GroupCommitter, groupCommitterOf, inGroupCommit } from './group-commit.js';
+export { GroupCommitter, groupCommitterOf, inGroupCommit, onGroupCommit } from './group-commit.js';
 export type { GroupCommitOptions, GroupCommitStats } from './group-commit.js';
-export { createMigrator, migrateToLatest, MigrationError } from './migrator.js';
+export { createMigrator, migrateToLatest, MigrationError, pendingMigrations } from './migrator.js';
 export { migrations } from './migrations/index.js';
-export { newId, nowIso, parseJson, toJson, todayIso } from './ids.js';
+export { newId, nowIso, parseJson, toJson } from './ids.js';
 
 // Audit hash chain
 export {
@@ -59,7 +60,20 @@ export {
   verifyCheckpointSignature,
   verifyLogAgainstCheckpoint,
 } from './checkpoint.js';
-export type { AuditCheckpoint, CheckpointBody, CheckpointProblem, CheckpointVerdict } from './checkpoint.js';
+export type { AuditCheckpoint, CheckpointBody, CheckpointProblem, CheckpointVerdict, CheckpointVerifyOptions } from './checkpoint.js';
+export {
+  ARCHIVE_VERSION,
+  buildArchive,
+  checkArchiveFile,
+  listArchiveRegister,
+  manifestOf,
+  onlineChainStart,
+  recordsDigest,
+  registerRow,
+  verifyAuditHistory,
+  verifyManifestSignature,
+} from './audit-archive.js';
+export type { ArchiveFile, ArchiveFileCheck, ArchiveManifest, HistoryProblem, HistoryVerdict } from './audit-archive.js';
 
 // Repositories
 export * from './repositories/units.js';
@@ -67,6 +81,7 @@ export * from './repositories/users.js';
 export * from './repositories/sessions.js';
 export * from './repositories/plans.js';
 export * from './repositories/tasks.js';
+export * from './repositories/task-facts.js';
 export * from './repositories/submissions.js';
 export * from './repositories/files.js';
 export * from './repositories/progress-reports.js';
@@ -81,4 +96,4 @@ export { ALL_DIALECTS, createTestDatabase, testDialects, withAuditGuardsDropped 
 export type { TestDatabase } from './testing.js';
 
 // Backup and restore (SQLite)
-export { backupSqlite, restoreSqlite } from './backup.js';
+export { assertSqliteIntact, backupSqlite, restoreSqlite } from './backup.js';

@@ -8,7 +8,9 @@ const provider: MigrationProvider = {
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function createMigrator(db: Kysely<any>): Migrator {
-  return new Migrator({ db, provider });
+  // Migrations are named by lane (2026_12_04_01xx, 04xx, 06xx …) and land in any order: a database
+  // that already ran a later-named one must still take an earlier-named one that arrived after it.
+  return new Migrator({ db, provider, allowUnorderedMigrations: true });
 }
 
 export class MigrationError extends Error {
@@ -40,4 +42,11 @@ export async function migrateToLatest(db: Kysely<any>): Promise<NonNullable<Migr
     );
   }
   return results ?? [];
+}
+
+/** Names of the migrations this code has that the database has not applied (none: the schema is current). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function pendingMigrations(db: Kysely<any>): Promise<string[]> {
+  const infos = await createMigrator(db).getMigrations();
+  return infos.filter((m) => m.executedAt === undefined).map((m) => m.name);
 }

@@ -10,6 +10,8 @@ export interface CleanLine {
   heading: boolean;
   /** Noise was removed right before this line; it never continues the previous line. */
   afterNoise: boolean;
+  /** The cells of a table row flattened with tabs ("1\t建设中心\t市民政局"), absent otherwise. */
+  cells?: string[];
 }
 
 export interface CleanResult {
@@ -51,12 +53,27 @@ const BREADCRUMB = /^(您当前的位置|您现在的位置|当前位置|您的�
 /** Everything from a footer marker on is site footer. */
 const FOOTER = /^(上一篇|下一篇|文件下载|附件下载|相关链接|相关文章|相关阅读|分享到)/;
 
+/**
+ * Kangxi and CJK radicals (⼀ U+2F00) and compatibility ideographs that PDF text layers often
+ * carry in place of the ordinary characters (一): mapped to those, nothing else is touched.
+ */
+const RADICALS: Record<string, string> = {
+  "⺠": "民", "⻩": "黄", "⻅": "见", "⻓": "长", "⻔": "门", "⻛": "风", "⻜": "飞", "⻢": "马", "⻬": "齐",
+  "⻰": "龙", "⻚": "页", "⻝": "食", "⻘": "青", "⻥": "鱼", "⻦": "鸟", "⻨": "麦", "⻮": "齿", "⺟": "母",
+  "⺩": "王", "⻄": "西", "⻆": "角", "⻉": "贝", "⻋": "车", "⻣": "骨",
+};
+
+function normaliseRadicals(line: string): string {
+  return line.replace(/[\u2e80-\u2fdf\uf900-\ufaff]/g, (c) => RADICALS[c] ?? c.normalize("NFKC"));
+}
+
 function normaliseSpaces(line: string): string {
-  return line.replace(/[\u00a0\u3000\t\u2002\u2003\u200b\ufeff]/g, " ").trim();
+  return normaliseRadicals(line).replace(/[\u00a0\u3000\t\u2002\u2003\u200b\ufeff]/g, " ").trim();
 }
 
 export function cleanText(raw: string): CleanResult {
-  const rawLines = raw.replace(/\r\n?/g, "\n").split("\n").map(normaliseSpaces);
+  const sourceLines = raw.replace(/\r\n?/g, "\n").split("\n");
+  const rawLines = sourceLines.map(normaliseSpaces);
   const meta: Record<string, string> = {};
 
   let start = 0;
@@ -92,7 +109,9 @@ export function cleanText(raw: string): CleanResult {
     const heading = /^#{1,6}\s/.test(original);
     const text = heading ? original.replace(/^#{1,6}\s+/, "").trim() : original;
     if (text === "") continue;
-    lines.push({ text, heading, afterNoise });
+    const tabbed = (sourceLines[i] ?? "").trim().split("\t");
+    const cells = tabbed.length > 1 ? tabbed.map(normaliseSpaces) : undefined;
+    lines.push(cells ? { text, heading, afterNoise, cells } : { text, heading, afterNoise });
     afterNoise = false;
   }
   return { lines, meta };

@@ -16,7 +16,7 @@ export interface DocumentInfo {
   issuerNames: string[];
 }
 
-const DOC_NUMBER = /[\u4e00-\u9fa5]{1,8}\s*[〔［[【(（]\s*(?:19|20)\d\d\s*[〕］\]】)）]\s*第?\s*\d{1,4}\s*号/;
+const DOC_NUMBER = /[\u4e00-\u9fa5]{1,8}\s*[〔［[【(（]\s*(?:19|20)\d\d\s*[〕］\]】)）]\s*第?\s*\d{1,4}\s*[号號]/;
 const ORG_END = /(办公室|办公厅|人民政府|政府|委员会|局|厅|委|办|部|署|中心|小组|公司)$/;
 const HEADER = /^(.{2,40}?(?:办公室|办公厅|人民政府|政府|委员会|局|厅|委))文件$/;
 const TABLE_HEADER = /^(序号|具体项目|工作任务|主要任务|重点任务|任务内容|完成时限|完成时间|时间节点|责任单位|牵头单位|配合单位|责任部门|备注|具体措施|工作内容)$/;
@@ -69,9 +69,11 @@ export function extractDocumentInfo(lines: CleanLine[], meta: Record<string, str
   let docNumber: string | null = null;
   const metaNumber = meta["文号"] ?? meta["发文字号"];
   if (metaNumber && DOC_NUMBER.test(metaNumber)) docNumber = DOC_NUMBER.exec(metaNumber)?.[0] ?? null;
-  if (!docNumber) docNumber = texts.map((t) => DOC_NUMBER.exec(t)).find((m) => m && m[0] === m.input)?.[0] ?? null;
-  if (!docNumber) docNumber = texts.map((t) => DOC_NUMBER.exec(t)).find((m) => m !== null)?.[0] ?? null;
-  if (docNumber) docNumber = docNumber.replace(/\s+/g, "");
+  // only lines with 号/號 can hold one: the pattern backtracks over every Chinese character
+  const numbered = texts.filter((t) => /[号號]/.test(t)).map((t) => DOC_NUMBER.exec(t));
+  if (!docNumber) docNumber = numbered.find((m) => m && m[0] === m.input)?.[0] ?? null;
+  if (!docNumber) docNumber = numbered.find((m) => m !== null)?.[0] ?? null;
+  if (docNumber) docNumber = docNumber.trim();
 
   // signature: an organisation line followed by a date line
   let issuer: string | null = null;

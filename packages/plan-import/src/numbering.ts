@@ -8,7 +8,7 @@ export type MarkerType = "cn" | "pcn" | "num" | "pnum" | "circ";
 
 export interface Marker {
   type: MarkerType;
-  /** Normalised label for the path: "二", "（一）", "1", "（1）", "①". */
+  /** Label for the path, brackets as written, without the trailing 、 or .: "二", "（一）", "(一)", "1", "（1）", "①". */
   label: string;
   /** The rest of the line after the marker, trimmed. */
   rest: string;
@@ -17,8 +17,8 @@ export interface Marker {
 const CN = "[一二三四五六七八九十百零〇]+";
 
 const PATTERNS: { type: MarkerType; re: RegExp; label: (m: RegExpExecArray) => string }[] = [
-  { type: "pcn", re: new RegExp(`^[（(]\\s*(${CN})\\s*[）)]\\s*`), label: (m) => `（${m[1] ?? ""}）` },
-  { type: "pnum", re: /^[（(]\s*(\d{1,3})\s*[）)]\s*/, label: (m) => `（${m[1] ?? ""}）` },
+  { type: "pcn", re: new RegExp(`^([（(])\\s*(${CN})\\s*([）)])\\s*`), label: (m) => `${m[1] ?? ""}${m[2] ?? ""}${m[3] ?? ""}` },
+  { type: "pnum", re: /^([（(])\s*(\d{1,3})\s*([）)])\s*/, label: (m) => `${m[1] ?? ""}${m[2] ?? ""}${m[3] ?? ""}` },
   { type: "cn", re: new RegExp(`^(${CN})\\s*[、．.]\\s*`), label: (m) => m[1] ?? "" },
   // "1." must not be the start of a decimal ("1.5万"), but "1.2023年底前" is item 1
   {

@@ -7,7 +7,7 @@
 import type { CleanLine } from "./clean.js";
 import { parseDeadlineCell } from "./deadline.js";
 import { parseMarker, type MarkerType } from "./numbering.js";
-import { isUnitListLine } from "./units.js";
+import { extractAnnotation, isUnitListLine } from "./units.js";
 
 export interface OutlineItem {
   type: MarkerType;
@@ -26,14 +26,39 @@ export interface OutlineItem {
 
 /** A line broken mid-sentence: long enough to be running text and not ending a sentence. */
 function continues(prev: string): boolean {
-  return prev.length >= 40 && !/[。！？!?；;]$/.test(prev);
+  if (prev.length < 40 || /[。！？!?；;]$/.test(prev)) return false;
+  // a unit annotation closes the item: "…（省农业厅等负责）"
+  return !(/[）)〕\]】]$/.test(prev) && extractAnnotation(prev) !== null);
 }
 
-export function buildOutline(lines: CleanLine[], tableMode: boolean): OutlineItem[] {
+/** A closing bracket followed by the next item's marker on the same line: "…（省发改委负责）（二）…". */
+const RUN_ON = /[）)〕\]】](?=\s*(?:[（(][一二三四五六七八九十]+[）)]|\d{1,3}[.．、](?!\d)))/g;
+
+/** Two items written on one line are split where a unit annotation closes the first. */
+function splitRunOnItems(line: CleanLine): CleanLine[] {
+  const out: CleanLine[] = [];
+  let from = 0;
+  RUN_ON.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = RUN_ON.exec(line.text)) !== null) {
+    const cut = m.index + 1;
+    const left = line.text.slice(from, cut);
+    if (parseMarker(left) !== null && extractAnnotation(left) !== null) {
+      out.push({ ...line, text: left.trim(), afterNoise: from > 0 ? true : line.afterNoise });
+      from = cut;
+    }
+  }
+  if (from === 0) return [line];
+  out.push({ ...line, text: line.text.slice(from).trim(), afterNoise: true });
+  return out;
+}
+
+export function buildOutline(input: CleanLine[], tableMode: boolean): OutlineItem[] {
   const roots: OutlineItem[] = [];
   const stack: OutlineItem[] = [];
   let lastText: string | null = null; // the last text line appended to the current item
   let lastWasCell = false;
+  const lines = input.flatMap(splitRunOnItems);
 
   for (const line of lines) {
     const marker = parseMarker(line.text);

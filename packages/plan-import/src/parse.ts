@@ -8,9 +8,11 @@ import { buildOutline, type OutlineItem } from "./outline.js";
 import { parsePhase } from "./phases.js";
 import { createMatcher, localitiesOf } from "./registry.js";
 import { classifySection, type SectionKind } from "./sections.js";
+import { findFlatTable } from "./flat-table.js";
+import { tasksFromTable, type TableTask } from "./table.js";
 import { extractTargets } from "./targets.js";
 import type { ParseOptions, ParsedPhase, ParsedPlan, ParsedTask, UnitReference } from "./types.js";
-import { assignFromList, extractAnnotation, type UnitAssignment } from "./units.js";
+import { assignFromList, extractAnnotation, forgetAnnotations, type UnitAssignment, type UnitRule } from "./units.js";
 
 const TABLE_COLUMN = /^(完成时限|完成时间|时间节点|责任单位|牵头单位|责任部门)$/;
 const HAS_LABEL = /(牵头|责任|配合|协办|主办|承办|参与|实施)(单位|部门)\s*[：:]/;
@@ -66,17 +68,21 @@ function buildTask(item: OutlineItem, isTaskSection: boolean, ctx: Context): Par
   const text = annotation?.rest ?? source;
 
   let units: UnitAssignment | null = emptyAssignment(annotation) ? null : annotation;
+  let unitRule: UnitRule | null = units === null ? null : (annotation?.rule ?? null);
   if (units === null && item.unitCell !== null) {
     units = assignFromList(item.unitCell);
+    unitRule = "unit-cell";
     ctx.carriedCell = item.unitCell;
   } else if (units === null && ctx.carriedCell !== null) {
     units = assignFromList(ctx.carriedCell);
+    unitRule = "unit-cell";
   }
   if (units === null) {
     for (const a of ancestors(item).reverse()) {
       const inherited = extractAnnotation(fullText(a));
       if (!emptyAssignment(inherited)) {
         units = inherited;
+        unitRule = "inherited";
         break;
       }
     }
@@ -85,8 +91,10 @@ function buildTask(item: OutlineItem, isTaskSection: boolean, ctx: Context): Par
   if (!hasUnits && !(isTaskSection && item.parent !== null)) return null;
   if (text.trim() === "" && ownHeading === null) return null;
 
+  const written = annotation?.deadline ?? null;
   const deadline =
     (item.deadlineCell !== null ? parseDeadlineCell(item.deadlineCell, ctx.referenceYear) : null) ??
+    (written !== null ? { deadline: written, dueDate: findDeadline(written, ctx.referenceYear)?.dueDate ?? null } : null) ??
     findDeadline(text, ctx.referenceYear);
 
   const headings = ancestors(item).map(titleOf);
@@ -99,6 +107,7 @@ function buildTask(item: OutlineItem, isTaskSection: boolean, ctx: Context): Par
     text,
     leadUnits: units?.lead ?? [],
     responsibleUnits: units?.responsible ?? [],
+    unitRule,
     groups: [],
     unitIds: [],
     deadline: deadline?.deadline ?? null,
@@ -125,8 +134,45 @@ function walk(item: OutlineItem, kind: SectionKind, isTaskSection: boolean, ctx:
   if (task) ctx.tasks.push(task);
 }
 
+function taskFromTableRow(row: TableTask, referenceYear: number | null): ParsedTask {
+  const written = row.deadline;
+  const deadline =
+    written === null
+      ? null
+      : (parseDeadlineCell(written, referenceYear) ?? { deadline: written, dueDate: findDeadline(written, referenceYear)?.dueDate ?? null });
+  return {
+    path: row.path,
+    heading: row.heading ?? "",
+    headings: row.heading === null ? [] : [row.heading],
+    text: row.text,
+    leadUnits: row.units.lead,
+    responsibleUnits: row.units.responsible,
+    unitRule: "table",
+    groups: [],
+    unitIds: [],
+    deadline: deadline?.deadline ?? null,
+    dueDate: deadline?.dueDate ?? null,
+    targets: extractTargets(row.text),
+  };
+}
+
+/** A plan document as read from a file: its text and, for Word and Excel files, its tables as rows of cells. */
+export interface PlanDocument {
+  text: string;
+  tables?: string[][][];
+}
+
 export function parsePlan(text: string, options: ParseOptions = {}): ParsedPlan {
-  const { lines, meta } = cleanText(typeof text === "string" ? text : "");
+  return parsePlanDocument({ text: typeof text === "string" ? text : "" }, options);
+}
+
+/**
+ * parsePlanDocument: the tasks come from the document's task tables when it has any (a Word or
+ * Excel table, or a table flattened into the text), else from its numbered outline.
+ */
+export function parsePlanDocument(doc: PlanDocument, options: ParseOptions = {}): ParsedPlan {
+  forgetAnnotations();
+  const { lines, meta } = cleanText(doc.text);
   const info = extractDocumentInfo(lines, meta);
   const yearOf = (s: string | null): number | null => {
     const m = s === null ? null : /((?:19|20)\d\d)/.exec(s);
@@ -135,17 +181,25 @@ export function parsePlan(text: string, options: ParseOptions = {}): ParsedPlan 
   const referenceYear = options.referenceYear ?? yearOf(info.date) ?? yearOf(info.docNumber);
 
   const body = lines.slice(info.bodyStart);
-  const tableMode = body.some((l) => TABLE_COLUMN.test(l.text));
-  const roots = buildOutline(body, tableMode);
-
-  const kinds = roots.map((r) => (r.children.length > 0 ? classifySection(titleOf(r)) : "generic"));
-  const hasTaskSection = kinds.some((k) => k === "task");
   const ctx: Context = { referenceYear, tasks: [], phases: [], carriedCell: null };
-  roots.forEach((root, i) => {
-    const kind = kinds[i] ?? "generic";
-    const isTaskSection = kind === "task" || (kind === "generic" && !hasTaskSection);
-    walk(root, kind, isTaskSection, ctx);
-  });
+  const tableRows = (doc.tables ?? []).flatMap((rows) => tasksFromTable(rows));
+  if (tableRows.length === 0) {
+    const flat = findFlatTable(lines);
+    if (flat !== null) tableRows.push(...tasksFromTable(flat.rows));
+  }
+  if (tableRows.length > 0) {
+    ctx.tasks.push(...tableRows.map((row) => taskFromTableRow(row, referenceYear)));
+  } else {
+    const tableMode = body.some((l) => TABLE_COLUMN.test(l.text));
+    const roots = buildOutline(body, tableMode);
+    const kinds = roots.map((r) => (r.children.length > 0 ? classifySection(titleOf(r)) : "generic"));
+    const hasTaskSection = kinds.some((k) => k === "task");
+    roots.forEach((root, i) => {
+      const kind = kinds[i] ?? "generic";
+      const isTaskSection = kind === "task" || (kind === "generic" && !hasTaskSection);
+      walk(root, kind, isTaskSection, ctx);
+    });
+  }
 
   // unit references, in order of first mention
   const matcher = createMatcher(options.registry, localitiesOf(info.issuerNames));

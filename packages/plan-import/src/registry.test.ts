@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createMatcher, localitiesOf } from "./registry.js";
+import { createMatcher, localitiesOf, suggestUnits } from "./registry.js";
 import type { UnitRegistry } from "./types.js";
 
 const registry: UnitRegistry = {
@@ -50,5 +50,31 @@ describe("createMatcher", () => {
 
   it("matches nothing without a registry", () => {
     expect(createMatcher(undefined, []).match("区民政局").match).toBeNull();
+  });
+});
+
+describe("suggestUnits", () => {
+  const registry = {
+    units: [
+      { id: "gt", name: "广州市国土资源和房屋管理局", aliases: ["市国土房管局"] },
+      { id: "gh", name: "广州市规划局" },
+      { id: "mz", name: "广州市民政局" },
+      { id: "wj", name: "广州市卫生健康委员会", aliases: ["市卫健委"] },
+    ],
+  };
+  const places = localitiesOf(["广州市人民政府办公厅"]);
+
+  it("offers the unit an alias names without the place prefix", () => {
+    expect(suggestUnits("国土房管局", registry, places)[0]).toEqual({ unitId: "gt", name: "广州市国土资源和房屋管理局", reason: "alias" });
+    expect(suggestUnits("规划局", registry, places)[0]).toMatchObject({ unitId: "gh", reason: "prefix" });
+  });
+
+  it("offers close spellings and names containing each other", () => {
+    expect(suggestUnits("市卫健局", registry, places)[0]).toMatchObject({ unitId: "wj", reason: "similar" });
+    expect(suggestUnits("民政", registry, places)[0]).toMatchObject({ unitId: "mz", reason: "contains" });
+  });
+
+  it("offers nothing for an unrelated name", () => {
+    expect(suggestUnits("中国人民银行", registry, places)).toEqual([]);
   });
 });

@@ -122,3 +122,61 @@ export function createMatcher(registry: UnitRegistry | undefined, localities: Lo
     },
   };
 }
+
+/** Why a registry unit is offered for a name the registry did not match. */
+export type SuggestionReason = "alias" | "prefix" | "contains" | "similar";
+
+export interface UnitSuggestion {
+  unitId: string;
+  name: string;
+  reason: SuggestionReason;
+}
+
+/** Levenshtein distance, for short names. */
+function editDistance(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0] ?? 0;
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const up = prev[j] ?? 0;
+      prev[j] = Math.min(up + 1, (prev[j - 1] ?? 0) + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = up;
+    }
+  }
+  return prev[b.length] ?? 0;
+}
+
+/** A name without its leading place and level word: 东西湖区民政局 → 民政局, 市国土房管局 → 国土房管局. */
+function core(name: string, localities: Locality[]): string {
+  const keyed = placeKey(name.replace(/^[\u4e00-\u9fa5]{2,3}(?:省|市)(?=[\u4e00-\u9fa5]{2})/, ""), localities);
+  return keyed.replace(/^(自治区|自治州|自治县|省|市|区|县|州|盟|旗)/, "");
+}
+
+/**
+ * The known units closest to a name the registry did not match, best first: an alias or name
+ * that differs only by the place prefix, one name containing the other, then small edit distance.
+ */
+export function suggestUnits(name: string, registry: UnitRegistry, localities: Locality[] = [], limit = 3): UnitSuggestion[] {
+  const target = core(name, localities);
+  const scored: (UnitSuggestion & { score: number })[] = [];
+  for (const unit of registry.units) {
+    let best: { reason: SuggestionReason; score: number } | null = null;
+    for (const candidate of [unit.name, ...(unit.aliases ?? [])]) {
+      const c = core(candidate, localities);
+      let hit: { reason: SuggestionReason; score: number } | null = null;
+      if (c === target) hit = { reason: candidate === unit.name ? "prefix" : "alias", score: 0 };
+      else if (target.length >= 2 && c.length >= 2 && (c.includes(target) || target.includes(c))) hit = { reason: "contains", score: 1 + Math.abs(c.length - target.length) / 10 };
+      else {
+        const d = editDistance(c, target);
+        if (d <= Math.max(1, Math.floor(Math.max(c.length, target.length) / 3))) hit = { reason: "similar", score: 2 + d };
+      }
+      if (hit && (best === null || hit.score < best.score)) best = hit;
+    }
+    if (best) scored.push({ unitId: unit.id, name: unit.name, reason: best.reason, score: best.score });
+  }
+  return scored
+    .sort((a, b) => a.score - b.score || a.name.length - b.name.length)
+    .slice(0, limit)
+    .map(({ score: _score, ...s }) => s);
+}

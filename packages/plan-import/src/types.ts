@@ -1,3 +1,5 @@
+import type { UnitRule } from "./units.js";
+
 /** Lifecycle stage a plan phase corresponds to (see DOMAIN.md). */
 export type StageId = "deploy" | "handle" | "inspect" | "summarize" | "evaluate";
 
@@ -37,7 +39,7 @@ export interface ParsedPhase {
 }
 
 export interface ParsedTask {
-  /** Numbering path, top level first, brackets normalised to full width: ["二", "（一）", "1"]. */
+  /** Numbering path, top level first, as written without the trailing 、 or .: ["二", "（一）", "1"]. */
   path: string[];
   /** The heading the task text sits under (the last entry of `headings`), "" when none. */
   heading: string;
@@ -49,6 +51,8 @@ export interface ParsedTask {
   leadUnits: string[];
   /** Co-units (责任/配合/协办单位), as written, without the lead units. */
   responsibleUnits: string[];
+  /** Which layout family found the units (see units.ts), null when the task names none. */
+  unitRule: UnitRule | null;
   /** Names among leadUnits/responsibleUnits that are unit groups (各街道办事处 …). */
   groups: string[];
   /** Registry ids of all matched units (groups expanded), in order; [] without a registry. */

@@ -18,7 +18,7 @@ describe("extractAnnotation", () => {
 
   it("keeps nested brackets inside the annotation", () => {
     const a = extractAnnotation("事项（服务点）。（牵头单位：市民政局；责任单位：各街道（乡镇））");
-    expect(a).toEqual({ lead: ["市民政局"], responsible: ["各街道（乡镇）"], rest: "事项（服务点）。" });
+    expect(a).toEqual({ lead: ["市民政局"], responsible: ["各街道（乡镇）"], rest: "事项（服务点）。", deadline: null, rule: "bracket-labels" });
   });
 
   it("returns null without an annotation", () => {
@@ -60,5 +60,39 @@ describe("unit lists", () => {
     ["区民政局", false],
   ])("isGroupName(%s) = %s", (name, expected) => {
     expect(isGroupName(name)).toBe(expected);
+  });
+});
+
+describe("annotation families (full-width and ASCII alike)", () => {
+  it.each([
+    ["推进工作。（市发改委牵头，市财政局、市商务局配合）", ["市发改委"], ["市财政局", "市商务局"]],
+    ["推进工作。(市发改委牵头,市财政局、市商务局配合)", ["市发改委"], ["市财政局", "市商务局"]],
+    ["推进工作。(省财政厅主办,省国税局、地税局协办)", ["省财政厅"], ["省国税局", "地税局"]],
+    ["推进工作。(省发改委负责)", ["省发改委"], []],
+    ["推进工作。(省发改委、省文化厅等负责)", ["省发改委"], ["省文化厅"]],
+    ["推进工作。(省发改委、农委、统计局分别负责)", ["省发改委", "农委", "统计局"], []],
+    ["推进工作。（市农业农村局、市水利局分别牵头）", ["市农业农村局", "市水利局"], []],
+    ["推进工作。〔责任单位:省发展改革委、商务厅按职责分工负责。具体任务均涉及相关市(州)人民政府,不再做分工,下同。〕", ["省发展改革委"], ["商务厅"]],
+    ["推进工作。(市发改委、市农业农村局等相关部门,各县〔市、区〕政府〔管委会〕按职责分工负责)", ["市发改委"], ["市农业农村局", "各县〔市、区〕政府〔管委会〕"]],
+    ["推进工作。（市民政局牵头，市财政局、市民政局配合）", ["市民政局"], ["市财政局"]],
+    ["推进工作。【牵头单位：市民政局；责任单位：各县(市、区)政府】", ["市民政局"], ["各县(市、区)政府"]],
+    ["推进工作。\n牵头负责领导:金力。\n牵头责任单位:市发展改革委。\n协同责任单位:市经信局等,各县、市、区政府。", ["市发展改革委"], ["市经信局", "各县、市、区政府"]],
+    ["推进工作。\n责任领导:张三、李四;责任单位:外贸局、发改局;配合单位:相关镇街区,有关部门。", ["外贸局"], ["发改局", "相关镇街区", "有关部门"]],
+    ["推进工作。\n主要协作单位：市财政局\n牵头单位：市民政局", ["市民政局"], ["市财政局"]],
+    ["推进工作，确保按期完成。责任单位：市民政局、市财政局。", ["市民政局"], ["市财政局"]],
+  ])("%s", (text, lead, responsible) => {
+    const a = extractAnnotation(text);
+    expect(a).toMatchObject({ lead, responsible });
+    expect(a?.rest.startsWith("推进工作")).toBe(true);
+  });
+
+  it("keeps the 完成时限 written in the bracket and drops convention notes", () => {
+    const a = extractAnnotation("制定目录。(省发展改革委牵头,各地级以上市人民政府按职责分工负责,以下各项均需各市按职责分工负责,不再列出;完成时限:2025年6月前)");
+    expect(a).toMatchObject({ lead: ["省发展改革委"], responsible: ["各地级以上市人民政府"], deadline: "2025年6月前", rule: "bracket-verbs" });
+  });
+
+  it("a bracket that names no unit is no annotation", () => {
+    expect(extractAnnotation("编制规划(2016-2020年)")).toBeNull();
+    expect(extractAnnotation("发展服务(鼓励社会力量参与)")).toBeNull();
   });
 });

@@ -42,12 +42,31 @@ export interface TaskContext {
   /** When the last progress report came in (feeds the monthly-report check). */
   lastProgressAt: string | null;
   terminationReason: string | null;
+  /**
+   * 分解: the unit whose liaison reviews this task the way the office reviews a top-level task
+   * (signs off, approves, returns); null — the office does. Set when the task is split from a parent.
+   */
+  supervisorUnitId: string | null;
+  /** A sub-task: the task it was split from; null for a task assigned directly. */
+  parentTaskId: string | null;
+  /** A sub-task's deadline never passes its parent's: the parent's due date when it was split. */
+  parentDueDate: string | null;
+  /** How many sub-tasks were split from this task; its 办理 completion waits for them (see `partsSettled`). */
+  partCount: number;
+  /** The splitter released the parent from waiting for this sub-task (with a reason). */
+  waived: { reason: string; at: string } | null;
 }
 
 export interface TaskInput {
   leadUnitId: string;
   coUnitIds?: string[];
   dueDate?: string | null;
+  /** A sub-task: the task it is split from. */
+  parentTaskId?: string | null;
+  /** A sub-task: the unit that split it and supervises it (null: the office). */
+  supervisorUnitId?: string | null;
+  /** A sub-task: its parent's due date, which its own may never pass. */
+  parentDueDate?: string | null;
 }
 
 export function initialContext(input: TaskInput): TaskContext {
@@ -67,5 +86,10 @@ export function initialContext(input: TaskInput): TaskContext {
     openNotices: 0,
     lastProgressAt: null,
     terminationReason: null,
+    supervisorUnitId: input.supervisorUnitId ?? null,
+    parentTaskId: input.parentTaskId ?? null,
+    parentDueDate: input.parentDueDate ?? null,
+    partCount: 0,
+    waived: null,
   };
 }

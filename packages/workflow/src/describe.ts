@@ -1,6 +1,6 @@
 // Reading a snapshot: which stage and status a task is in, from the machine's tags.
 import type { TaskSnapshot } from "./persistence";
-import { STAGES, type StageOrTerminated } from "./vocabulary";
+import { STAGES, type ResolutionClass, type StageOrTerminated } from "./vocabulary";
 
 export const TASK_STATUSES = [
   "signing",
@@ -23,6 +23,8 @@ export interface TaskDescription {
   coUnitIds: string[];
   extensionRequested: boolean;
   openNotices: number;
+  /** 办理结果分类 graded in the summary (null until then) */
+  resolutionClass: ResolutionClass | null;
   final: boolean;
 }
 
@@ -53,6 +55,7 @@ export function describeTask(snapshot: TaskSnapshot): TaskDescription {
     coUnitIds: snapshot.context.coUnitIds,
     extensionRequested: snapshot.hasTag("extension_requested"),
     openNotices: snapshot.context.openNotices,
+    resolutionClass: snapshot.context.resolutionClass,
     final: snapshot.status === "done",
   };
 }

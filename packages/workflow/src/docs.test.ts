@@ -122,7 +122,8 @@ describe("permission table", () => {
     const row = (type: string) => lines.find((l) => l.startsWith(`| \`${type}\` `))?.split(" | ") ?? [];
     // Columns: event, then ROLES in order (liaison, office, leader, evaluator, auditor, sysadmin, secadmin).
     expect(row("SIGN").slice(1, 3)).toEqual(["牵头单位", "—"]);
-    expect(row("APPROVE")[2]).toBe("✓ 全部任务");
+    expect(row("APPROVE")[2]).toBe("督办的任务");
+    expect(row("URGE")[2]).toBe("✓ 全部任务");
     expect(row("SUBMIT_CONTRIBUTION")[1]).toBe("责任(协办)单位");
     expect(row("REPORT_PROGRESS")[1]).toBe("牵头或责任单位");
     expect(table).not.toMatch(/\b(any|lead_or_co)\b/);

@@ -272,6 +272,7 @@ export const REQUIREMENT_TEXT: Record<UnitRequirement, string> = {
   lead: "牵头单位",
   co: "责任(协办)单位",
   lead_or_co: "牵头或责任单位",
+  supervises: "督办的任务",
 };
 
 /** EVENT_PERMISSIONS as a Markdown table: a row per event, a column per role. */

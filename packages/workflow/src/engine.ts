@@ -8,8 +8,17 @@ import { EVENT_LABELS } from "./labels";
 import { taskMachine } from "./machine";
 import { checkPermission } from "./permissions";
 import { persistTask, type PersistedTask, type TaskSnapshot } from "./persistence";
-import { GUARD_FAILURES, REFUSAL_MESSAGES, type GuardFailure, type Refusal } from "./refusals";
-import { allItemsClosed, contributionsSettled, hasOpenItems } from "./rules";
+import { EXPLAINED_BLOCKS, GUARD_FAILURES, REFUSAL_MESSAGES, type GuardFailure, type Refusal, type Unblocker } from "./refusals";
+import {
+  allItemsClosed,
+  contributionsSettled,
+  hasOpenItems,
+  partsSettled,
+  reassignWindowOpen,
+  unsettledContributions,
+  withinParentDueDate,
+  type TaskFacts,
+} from "./rules";
 import { canReturnTo, RETURNABLE_STAGES, type Actor, type ReturnableStage } from "./vocabulary";
 
 export function startTask(input: TaskInput): TaskSnapshot {
@@ -37,6 +46,7 @@ const EVENTS_NEEDING_REASON = new Set<TaskEventType>([
   "REQUEST_EXTENSION",
   "TERMINATE",
   "WAIVE_CONTRIBUTION",
+  "WAIVE_PART",
 ]);
 
 function refuse(code: Refusal["code"], extra: Partial<Refusal> = {}): { ok: false; refusal: Refusal } {
@@ -74,24 +84,31 @@ export function stateAccepts(snapshot: TaskSnapshot, type: TaskEventType): boole
  * which cost a third of decide(). The machine has no child actors, delays or sent events, so one
  * inert scope, made once with a valid input, serves every step (the same fields XState's own has).
  */
-const scopeActor = createActor(taskMachine, { input: { leadUnitId: "-" } });
-const inertScope: Parameters<typeof taskMachine.transition>[2] = {
-  self: scopeActor,
-  defer: () => {},
-  id: "",
-  logger: () => {},
-  sessionId: "",
-  stopChild: () => {},
-  system: scopeActor.system,
-  emit: () => {},
-  actionExecutor: () => {},
-};
+type ActorScope = Parameters<typeof taskMachine.transition>[2];
+let inertScopeMade: ActorScope | undefined;
+/** Made on first use, not at import: a module-level actor would keep XState in every bundle that imports this package. */
+function inertScope(): ActorScope {
+  if (inertScopeMade !== undefined) return inertScopeMade;
+  const scopeActor = createActor(taskMachine, { input: { leadUnitId: "-" } });
+  inertScopeMade = {
+    self: scopeActor,
+    defer: () => {},
+    id: "",
+    logger: () => {},
+    sessionId: "",
+    stopChild: () => {},
+    system: scopeActor.system,
+    emit: () => {},
+    actionExecutor: () => {},
+  };
+  return inertScopeMade;
+}
 
 /**
  * Decides one event against a task: the next snapshot, or why not. Pure; the order of checks
  * gives the most useful reason first (shape, closed, role, unit, state, then conditions).
  */
-export function decide(snapshot: TaskSnapshot, event: TaskEvent): Decision {
+export function decide(snapshot: TaskSnapshot, event: TaskEvent, facts?: TaskFacts): Decision {
   const { actor, at, ...command } = event;
   const parsed = parseCommand(command);
   if (!parsed.ok) return parsed;
@@ -105,12 +122,18 @@ export function decide(snapshot: TaskSnapshot, event: TaskEvent): Decision {
     const from = describeTask(snapshot).stage;
     if (from === "terminated" || !canReturnTo(from, checked.toStage)) return refuse("INVALID_RETURN_TARGET");
   }
+  if (checked.type === "REQUEST_REASSIGN" && !reassignWindowOpen(facts)) {
+    return refuse("GUARD_FAILED", explainBlock(snapshot, "REASSIGN_WINDOW_CLOSED", facts));
+  }
+  if (blockedByParts(snapshot, checked.type, facts)) {
+    return refuse("GUARD_FAILED", explainBlock(snapshot, "PARTS_PENDING", facts));
+  }
   if (!snapshot.can(checked)) {
     const guard = explainGuardFailure(snapshot, checked);
     if (checked.type === "RETURN" && guard === "UNKNOWN") return refuse("INVALID_RETURN_TARGET");
-    return refuse("GUARD_FAILED", { guard, message: GUARD_FAILURES[guard] });
+    return refuse("GUARD_FAILED", explainBlock(snapshot, guard, facts));
   }
-  const next = taskMachine.transition(snapshot, checked, inertScope);
+  const next = taskMachine.transition(snapshot, checked, inertScope());
   return {
     ok: true,
     snapshot: next,
@@ -118,6 +141,11 @@ export function decide(snapshot: TaskSnapshot, event: TaskEvent): Decision {
     before: describeTask(snapshot),
     after: describeTask(next),
   };
+}
+
+/** The 办理 completion (SUBMIT in handle) of a split task waits for its parts (`partsSettled`). */
+function blockedByParts(snapshot: TaskSnapshot, type: TaskEventType, facts: TaskFacts | undefined): boolean {
+  return type === "SUBMIT" && snapshot.hasTag("handle") && !partsSettled(snapshot.context, facts);
 }
 
 /** Names the unmet condition, using the same rules the guards use. */
@@ -141,7 +169,11 @@ function explainGuardFailure(snapshot: TaskSnapshot, event: TaskEvent): GuardFai
     case "WAIVE_CONTRIBUTION":
       return "CONTRIBUTION_NOT_AVAILABLE";
     case "REQUEST_EXTENSION":
-      return "DEADLINE_NOT_LATER";
+      return withinParentDueDate(context, event.requestedDueDate) ? "DEADLINE_NOT_LATER" : "LATER_THAN_PARENT";
+    case "SPLIT":
+      return "LATER_THAN_PARENT";
+    case "WAIVE_PART":
+      return context.waived !== null ? "ALREADY_WAIVED" : "UNKNOWN";
     case "REASSIGN":
       return "SAME_LEAD_UNIT";
     case "CLOSE_EVALUATION":
@@ -153,10 +185,57 @@ function explainGuardFailure(snapshot: TaskSnapshot, event: TaskEvent): GuardFai
   }
 }
 
-/** A move the actor may make now, with the choices its form offers. */
+function chineseDate(iso: string): string {
+  const [y, m, d] = iso.split("-").map(Number);
+  return `${y}年${m}月${d}日`;
+}
+
+/** The refusal's wording for an unmet condition, counted from the task, and what unblocks it. */
+function explainBlock(snapshot: TaskSnapshot, guard: GuardFailure, facts: TaskFacts | undefined): { guard: GuardFailure; message: string; unblockedBy?: Unblocker } {
+  const context = snapshot.context;
+  switch (guard) {
+    case "CONTRIBUTIONS_PENDING": {
+      const unitIds = unsettledContributions(context);
+      const awaiting = unitIds.filter((u) => context.contributions[u]?.status === "submitted").length;
+      const missing = unitIds.length - awaiting;
+      const parts = [
+        ...(missing > 0 ? [`${missing} 个协办单位未提交意见`] : []),
+        ...(awaiting > 0 ? [`${awaiting} 个协办单位的意见待采纳`] : []),
+      ];
+      return { guard, message: `尚有 ${parts.join("、")}`, unblockedBy: { unitIds } };
+    }
+    case "ITEMS_OPEN": {
+      const itemIds = context.rectification.items.filter((i) => i.status === "open").map((i) => i.id);
+      return { guard, message: `尚有 ${itemIds.length} 项整改事项未整改`, unblockedBy: { itemIds } };
+    }
+    case "ITEMS_NOT_CLOSED": {
+      const itemIds = context.rectification.items.filter((i) => i.status !== "closed").map((i) => i.id);
+      return { guard, message: `尚有 ${itemIds.length} 项整改事项未销号，检查不能通过`, unblockedBy: { itemIds } };
+    }
+    case "PARTS_PENDING": {
+      const taskIds = [...(facts?.unsettledPartIds ?? [])];
+      if (facts?.unsettledPartIds === undefined) return { guard, message: GUARD_FAILURES[guard] };
+      return { guard, message: `尚有 ${taskIds.length} 项子任务未完成，不能提交；如确需提交，请分解单位免除相应子任务`, unblockedBy: { taskIds } };
+    }
+    case "REASSIGN_WINDOW_CLOSED": {
+      const window = facts?.reassignWindow;
+      if (window === undefined) return { guard, message: GUARD_FAILURES[guard] };
+      return {
+        guard,
+        message: `申请改派须在任务交办后 ${window.workdays} 个工作日内（${chineseDate(window.lastDay)}前）提出，已超过期限；如确需调整，请联系领导小组办公室`,
+      };
+    }
+    default:
+      return { guard, message: GUARD_FAILURES[guard] };
+  }
+}
+
+/** A move the actor may make now, with the choices its form offers — or, with `blocked`, one they cannot make yet. */
 export interface AvailableAction {
   type: TaskEventType;
   label: string;
+  /** Set when the move is expected but not possible yet: why (the refusal's wording) and what unblocks it. Such an action is shown disabled. */
+  blocked?: { guard: GuardFailure; reason: string; unblockedBy?: Unblocker };
   /** RETURN: the stages it may go back to. */
   returnTargets?: ReturnableStage[];
   /** Contribution decisions: the co-units whose part it applies to. */
@@ -211,7 +290,10 @@ function probeCommands(type: TaskEventType, snapshot: TaskSnapshot): { command: 
     case "RATE":
       return [{ command: { type, rating: "satisfied" } }];
     case "TERMINATE":
+    case "WAIVE_PART":
       return [{ command: { type, reason: PROBE_TEXT } }];
+    case "SPLIT":
+      return [{ command: { type, parts: [{ text: PROBE_TEXT, leadUnitId: PROBE_TEXT }] } }];
     case "SIGN":
     case "WITHDRAW":
     case "APPROVE":
@@ -225,18 +307,33 @@ function probeCommands(type: TaskEventType, snapshot: TaskSnapshot): { command: 
 
 /**
  * The moves this actor may make now — what the web app renders as buttons and what the server
- * would accept (both ask the same machine).
+ * would accept (both ask the same machine with the same facts) — plus, marked `blocked`, the moves
+ * the actor would expect that wait on someone else (see EXPLAINED_BLOCKS).
  */
-export function availableActions(snapshot: TaskSnapshot, actor: Actor, at = new Date(0).toISOString()): AvailableAction[] {
+export function availableActions(snapshot: TaskSnapshot, actor: Actor, facts?: TaskFacts): AvailableAction[] {
   if (snapshot.status === "done") return [];
+  const at = new Date(0).toISOString();
   const actions: AvailableAction[] = [];
   for (const type of TASK_EVENT_TYPES) {
     if (!checkPermission(type, actor, snapshot.context).ok || !stateAccepts(snapshot, type)) continue;
-    const choices = probeCommands(type, snapshot)
-      .filter(({ command }) => snapshot.can({ ...command, actor, at } as TaskEvent))
-      .map((p) => p.choice);
-    if (choices.length === 0) continue;
-    const action: AvailableAction = { type, label: EVENT_LABELS[type] };
+    const label = EVENT_LABELS[type];
+    if (type === "REQUEST_REASSIGN" && !reassignWindowOpen(facts)) {
+      actions.push({ type, label, blocked: blockedBy(snapshot, "REASSIGN_WINDOW_CLOSED", facts) });
+      continue;
+    }
+    if (blockedByParts(snapshot, type, facts)) {
+      actions.push({ type, label, blocked: blockedBy(snapshot, "PARTS_PENDING", facts) });
+      continue;
+    }
+    const probes = probeCommands(type, snapshot);
+    const choices = probes.filter(({ command }) => snapshot.can({ ...command, actor, at } as TaskEvent)).map((p) => p.choice);
+    if (choices.length === 0) {
+      const probe = probes[0];
+      const guard = probe === undefined ? "UNKNOWN" : explainGuardFailure(snapshot, { ...probe.command, actor, at } as TaskEvent);
+      if (EXPLAINED_BLOCKS.includes(guard)) actions.push({ type, label, blocked: blockedBy(snapshot, guard, facts) });
+      continue;
+    }
+    const action: AvailableAction = { type, label };
     const picked = choices.filter((c): c is string => c !== undefined);
     if (type === "RETURN") action.returnTargets = picked as ReturnableStage[];
     else if (type === "RECTIFY" || type === "CLOSE_ITEM") action.itemIds = picked;
@@ -244,4 +341,9 @@ export function availableActions(snapshot: TaskSnapshot, actor: Actor, at = new 
     actions.push(action);
   }
   return actions;
+}
+
+function blockedBy(snapshot: TaskSnapshot, guard: GuardFailure, facts: TaskFacts | undefined): NonNullable<AvailableAction["blocked"]> {
+  const { message, unblockedBy } = explainBlock(snapshot, guard, facts);
+  return { guard, reason: message, ...(unblockedBy !== undefined ? { unblockedBy } : {}) };
 }

@@ -82,6 +82,24 @@ export const ZTaskCommand = z.discriminatedUnion("type", [
   z.object({ type: z.literal("INSTRUCT"), text: requiredText(2000, "批示内容") }),
   z.object({ type: z.literal("ACKNOWLEDGE"), comment: text(2000).optional() }),
   z.object({ type: z.literal("TERMINATE"), reason: requiredText(2000, "终止理由") }),
+  z.object({
+    type: z.literal("SPLIT"),
+    parts: z
+      .array(
+        z.object({
+          text: requiredText(20000, "子任务内容"),
+          leadUnitId: id,
+          coUnitIds: z.array(id).max(200).optional(),
+          /** Omitted: the parent's due date. Never later than it. */
+          dueDate: isoDate.nullish(),
+          target: text(500).optional(),
+        }),
+      )
+      .min(1, { message: "请至少分解出一项子任务" })
+      .max(50, { message: "一次最多分解 50 项子任务" }),
+    comment: text(2000).optional(),
+  }),
+  z.object({ type: z.literal("WAIVE_PART"), reason: requiredText(2000, "免除理由") }),
 ]);
 
 export type TaskCommand = z.infer<typeof ZTaskCommand>;

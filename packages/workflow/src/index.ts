@@ -1,5 +1,6 @@
 // @duban/workflow — the task lifecycle. Pure: no I/O, no other workspace package.
 export * from "./vocabulary";
+export * from "./clock";
 export * from "./events";
 export * from "./context";
 export * from "./permissions";

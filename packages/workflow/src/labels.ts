@@ -102,6 +102,39 @@ export const EVENT_LABELS: Record<TaskEventType, string> = {
   INSTRUCT: "领导批示",
   ACKNOWLEDGE: "确认收悉",
   TERMINATE: "终止",
+  SPLIT: "分解任务",
+  WAIVE_PART: "免除子任务",
+};
+
+/** What the page says once a move is done, in the terse style of government software ("已通过", not "审核通过成功"). */
+export const EVENT_DONE_LABELS: Record<TaskEventType, string> = {
+  SIGN: "已签收",
+  REQUEST_REASSIGN: "已申请改派",
+  REFUSE_REASSIGN: "已驳回改派申请",
+  REASSIGN: "已改派",
+  SUBMIT: "已提交",
+  WITHDRAW: "已撤回",
+  APPROVE: "已通过",
+  RETURN: "已退回",
+  REPORT_PROGRESS: "已报送",
+  SUBMIT_CONTRIBUTION: "已提交",
+  ACCEPT_CONTRIBUTION: "已采纳",
+  RETURN_CONTRIBUTION: "已退回",
+  WAIVE_CONTRIBUTION: "已免除",
+  REQUEST_EXTENSION: "已申请延期",
+  DECIDE_EXTENSION: "已审批",
+  RECORD_INSPECTION: "已记录",
+  RECTIFY: "已整改",
+  CLOSE_ITEM: "已销号",
+  PASS_INSPECTION: "已通过检查",
+  RATE: "已测评",
+  CLOSE_EVALUATION: "已结束测评",
+  URGE: "已催办",
+  INSTRUCT: "已批示",
+  ACKNOWLEDGE: "已确认收悉",
+  TERMINATE: "已终止",
+  SPLIT: "已分解",
+  WAIVE_PART: "已免除",
 };
 
 /** The label of a submission in each stage: 办理方案, 办结报告, 整改报告, 办理工作总结. */
@@ -111,3 +144,18 @@ export const SUBMISSION_LABELS: Record<"deploy" | "handle" | "inspect" | "summar
   inspect: "整改报告",
   summarize: "办理工作总结",
 };
+
+/** A stored state in words: "handle/drafting" → "办理 · 待提交"; a status that repeats its stage is said once. */
+export function stateText(state: string | null): string {
+  if (!state) return "";
+  const [stage, status] = state.split("/");
+  const stageWord = stage ? ((STAGE_LABELS as Record<string, string>)[stage] ?? stage) : "";
+  const statusWord = status && status !== stage ? ((STATUS_LABELS as Record<string, string>)[status] ?? status) : "";
+  return [stageWord, statusWord].filter(Boolean).join(" · ");
+}
+
+/** A move's state change in words: "办理 · 待提交 → 办理 · 待审核"; empty when nothing changed. */
+export function stateChangeText(from: string | null, to: string | null): string {
+  if (from === to || (!from && !to)) return "";
+  return `${stateText(from) || "（无）"} → ${stateText(to) || "（无）"}`;
+}

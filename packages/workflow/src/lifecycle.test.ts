@@ -225,3 +225,34 @@ describe("transition table", () => {
     }
   });
 });
+
+describe("moves that wait on someone else are shown disabled, with the refusal's reason", () => {
+  it("SUBMIT in 办理 waits on the co-units' 协办意见, counted and named", () => {
+    let s = play(newTask(), TO_HANDLE);
+    const submit = availableActions(s, cast.lead).find((a) => a.type === "SUBMIT");
+    expect(submit?.blocked).toEqual({
+      guard: "CONTRIBUTIONS_PENDING",
+      reason: "尚有 2 个协办单位未提交意见",
+      unblockedBy: { unitIds: ["unit-co-1", "unit-co-2"] },
+    });
+    expect(decide(s, event("lead", { type: "SUBMIT", text: "报告" }))).toMatchObject({ ok: false, refusal: { message: submit?.blocked?.reason } });
+    s = play(s, [["co1", { type: "SUBMIT_CONTRIBUTION", text: "意见" }]]);
+    expect(availableActions(s, cast.lead).find((a) => a.type === "SUBMIT")?.blocked?.reason).toBe("尚有 1 个协办单位未提交意见、1 个协办单位的意见待采纳");
+    // A co-unit is not offered the lead's SUBMIT at all, not even disabled.
+    expect(availableActions(s, cast.co2).map((a) => a.type)).not.toContain("SUBMIT");
+  });
+
+  it("REQUEST_REASSIGN after its window (a fact the server passes in) is disabled with the last day", () => {
+    const s = newTask();
+    const open = { today: "2026-12-04", reassignWindow: { lastDay: "2026-12-04", workdays: 7 } };
+    expect(availableActions(s, cast.lead, open).find((a) => a.type === "REQUEST_REASSIGN")?.blocked).toBeUndefined();
+    const late = { ...open, today: "2026-12-07" };
+    const offered = availableActions(s, cast.lead, late).find((a) => a.type === "REQUEST_REASSIGN");
+    expect(offered?.blocked?.reason).toBe("申请改派须在任务交办后 7 个工作日内（2026年12月4日前）提出，已超过期限；如确需调整，请联系领导小组办公室");
+    expect(decide(s, event("lead", { type: "REQUEST_REASSIGN", reason: "职责不符" }), late)).toMatchObject({
+      ok: false,
+      refusal: { code: "GUARD_FAILED", guard: "REASSIGN_WINDOW_CLOSED", message: offered?.blocked?.reason },
+    });
+    expect(decide(s, event("lead", { type: "REQUEST_REASSIGN", reason: "职责不符" }), open).ok).toBe(true);
+  });
+});

@@ -9,11 +9,11 @@ import { and, assertEvent, assign, setup } from "xstate";
 import { initialContext, type TaskContext, type TaskInput } from "./context";
 import type { TaskEvent } from "./events";
 import { checkPermission } from "./permissions";
-import { allItemsClosed, contributionsSettled, evaluationFails, hasOpenItems } from "./rules";
+import { allItemsClosed, contributionsSettled, evaluationFails, hasOpenItems, withinParentDueDate } from "./rules";
 import { canReturnTo, RETURNABLE_STAGES, type ReturnableStage, type Stage } from "./vocabulary";
 
 /** Bump when states or context change shape; add the matching step to `SNAPSHOT_UPGRADES`. */
-export const MACHINE_VERSION = 1;
+export const MACHINE_VERSION = 2;
 
 export const taskMachine = setup({
   types: {
@@ -48,6 +48,14 @@ export const taskMachine = setup({
     resolutionClassGiven: ({ event }) => event.type === "SUBMIT" && event.resolutionClass !== undefined,
     laterDueDate: ({ context, event }) =>
       event.type === "REQUEST_EXTENSION" && (context.dueDate === null || event.requestedDueDate > context.dueDate),
+    // A sub-task's deadline never passes its parent's — neither by extension…
+    withinParentDueDate: ({ context, event }) =>
+      event.type === "REQUEST_EXTENSION" && withinParentDueDate(context, event.requestedDueDate),
+    // …nor its own parts' when it is split.
+    partsWithinDueDate: ({ context, event }) =>
+      event.type === "SPLIT" && Array.isArray(event.parts) && event.parts.every((p) => withinParentDueDate({ parentDueDate: context.dueDate }, p.dueDate ?? context.dueDate)),
+    notWaived: ({ context }) => context.waived === null,
+    isPart: ({ context }) => context.parentTaskId !== null,
     newLeadUnit: ({ context, event }) => event.type === "REASSIGN" && event.leadUnitId !== context.leadUnitId,
     hasRatings: ({ context }) => Object.keys(context.ratings).length > 0,
     evaluationFails: ({ context }) => evaluationFails(context.ratings),
@@ -152,6 +160,14 @@ export const taskMachine = setup({
     recordProgress: assign(({ event }) => ({ lastProgressAt: event.at })),
     addNotice: assign(({ context }) => ({ openNotices: context.openNotices + 1 })),
     acknowledgeNotices: assign({ openNotices: 0 }),
+    recordSplit: assign(({ context, event }) => {
+      assertEvent(event, "SPLIT");
+      return { partCount: context.partCount + event.parts.length };
+    }),
+    recordWaiver: assign(({ event }) => {
+      assertEvent(event, "WAIVE_PART");
+      return { waived: { reason: event.reason, at: event.at } };
+    }),
     recordTermination: assign(({ event }) => {
       assertEvent(event, "TERMINATE");
       return { terminationReason: event.reason };
@@ -169,6 +185,8 @@ export const taskMachine = setup({
         INSTRUCT: { guard: "permitted", actions: "addNotice" },
         ACKNOWLEDGE: { guard: and(["permitted", "hasOpenNotices"]), actions: "acknowledgeNotices" },
         TERMINATE: { guard: "permitted", target: "terminated", actions: "recordTermination" },
+        // The splitter releases the parent from waiting for this part; the part itself runs on.
+        WAIVE_PART: { guard: and(["permitted", "isPart", "notWaived"]), actions: "recordWaiver" },
       },
       states: {
         stage: {
@@ -200,7 +218,10 @@ export const taskMachine = setup({
                 },
                 drafting: {
                   tags: ["drafting"],
-                  on: { SUBMIT: { guard: "permitted", target: "submitted", actions: "clearReturn" } },
+                  on: {
+                    SUBMIT: { guard: "permitted", target: "submitted", actions: "clearReturn" },
+                    SPLIT: { guard: and(["permitted", "partsWithinDueDate"]), actions: "recordSplit" },
+                  },
                 },
                 submitted: {
                   tags: ["submitted"],
@@ -222,6 +243,7 @@ export const taskMachine = setup({
                 drafting: {
                   tags: ["drafting"],
                   on: {
+                    SPLIT: { guard: and(["permitted", "partsWithinDueDate"]), actions: "recordSplit" },
                     SUBMIT_CONTRIBUTION: {
                       guard: and(["permitted", { type: "contributionHasStatus", params: { statuses: ["pending", "returned"] } }]),
                       actions: "submitContribution",
@@ -351,7 +373,7 @@ export const taskMachine = setup({
             idle: {
               on: {
                 REQUEST_EXTENSION: {
-                  guard: and(["permitted", "laterDueDate"]),
+                  guard: and(["permitted", "laterDueDate", "withinParentDueDate"]),
                   target: "requested",
                   actions: "recordExtensionRequest",
                 },

@@ -50,6 +50,9 @@ function commandsFor(s: TaskSnapshot): TaskCommand[] {
       case "DECIDE_EXTENSION":
         commands.push({ type, granted: true }, { type, granted: false });
         break;
+      case "SPLIT":
+        commands.push({ type, parts: [{ text: "子任务", leadUnitId: "unit-street", dueDate: "2026-06-01" }] });
+        break;
       default:
         commands.push({ type, text: "内容", reason: "原因", comment: "意见" } as TaskCommand);
     }
@@ -88,7 +91,8 @@ function transitionKey(t: { source: AnyStateNode; eventType: string; target?: re
 }
 
 const options = {
-  input: { leadUnitId: LEAD_UNIT, coUnitIds: MODEL_CO_UNITS, dueDate: "2026-06-30" },
+  // A sub-task split by the office, so that the moves of parts (WAIVE_PART) are explored too.
+  input: { leadUnitId: LEAD_UNIT, coUnitIds: MODEL_CO_UNITS, dueDate: "2026-06-30", parentTaskId: "task-parent", parentDueDate: "2026-12-31" },
   events: eventsFor,
   serializeState: serialize,
 };

@@ -5,42 +5,50 @@ import type { Actor, Role, UnitRelation } from "./vocabulary";
 
 /**
  * For a role: `any` — acts on every task (the office, leaders, evaluators);
- * `lead` / `co` / `lead_or_co` — only when the actor's unit holds the task that way (liaisons).
+ * `lead` / `co` / `lead_or_co` — only when the actor's unit holds the task that way (liaisons);
+ * `supervises` — only on the tasks this actor reviews: the office on tasks it assigned or split
+ * itself (`supervisorUnitId` null), a liaison on the sub-tasks its unit split (分解).
  */
-export type UnitRequirement = "any" | "lead" | "co" | "lead_or_co";
+export type UnitRequirement = "any" | "lead" | "co" | "lead_or_co" | "supervises";
 export type EventPermission = Partial<Record<Role, UnitRequirement>>;
 
 export const EVENT_PERMISSIONS: Record<TaskEventType, EventPermission> = {
   SIGN: { liaison: "lead" },
   REQUEST_REASSIGN: { liaison: "lead" },
-  REFUSE_REASSIGN: { office: "any" },
-  REASSIGN: { office: "any" },
+  REFUSE_REASSIGN: { office: "supervises", liaison: "supervises" },
+  REASSIGN: { office: "supervises", liaison: "supervises" },
   SUBMIT: { liaison: "lead" },
   WITHDRAW: { liaison: "lead" },
-  APPROVE: { office: "any" },
-  RETURN: { office: "any" },
+  APPROVE: { office: "supervises", liaison: "supervises" },
+  RETURN: { office: "supervises", liaison: "supervises" },
   REPORT_PROGRESS: { liaison: "lead_or_co" },
   SUBMIT_CONTRIBUTION: { liaison: "co" },
-  ACCEPT_CONTRIBUTION: { office: "any", liaison: "lead" },
-  RETURN_CONTRIBUTION: { office: "any", liaison: "lead" },
-  WAIVE_CONTRIBUTION: { office: "any" },
+  ACCEPT_CONTRIBUTION: { office: "supervises", liaison: "lead" },
+  RETURN_CONTRIBUTION: { office: "supervises", liaison: "lead" },
+  WAIVE_CONTRIBUTION: { office: "supervises", liaison: "supervises" },
   REQUEST_EXTENSION: { liaison: "lead" },
-  DECIDE_EXTENSION: { office: "any" },
-  RECORD_INSPECTION: { office: "any", leader: "any" },
+  DECIDE_EXTENSION: { office: "supervises", liaison: "supervises" },
+  RECORD_INSPECTION: { office: "supervises", leader: "any", liaison: "supervises" },
   RECTIFY: { liaison: "lead" },
-  CLOSE_ITEM: { office: "any" },
-  PASS_INSPECTION: { office: "any" },
+  CLOSE_ITEM: { office: "supervises", liaison: "supervises" },
+  PASS_INSPECTION: { office: "supervises", liaison: "supervises" },
   RATE: { evaluator: "any" },
-  CLOSE_EVALUATION: { office: "any" },
-  URGE: { office: "any" },
+  CLOSE_EVALUATION: { office: "supervises", liaison: "supervises" },
+  // 催办 and 终止 reach every level from the office; the splitter too, for its own parts.
+  URGE: { office: "any", liaison: "supervises" },
   INSTRUCT: { leader: "any" },
   ACKNOWLEDGE: { liaison: "lead" },
-  TERMINATE: { office: "any" },
+  TERMINATE: { office: "any", liaison: "supervises" },
+  // 分解: the office, or the lead unit for its own units; the parts are then supervised by the splitter.
+  SPLIT: { office: "any", liaison: "lead" },
+  WAIVE_PART: { office: "supervises", liaison: "supervises" },
 };
 
 export interface TaskUnits {
   leadUnitId: string;
   coUnitIds: readonly string[];
+  /** Who reviews the task: a unit (a split part) or null / absent (the office). */
+  supervisorUnitId?: string | null;
 }
 
 export function unitRelation(actor: Actor, task: TaskUnits): UnitRelation {
@@ -49,7 +57,15 @@ export function unitRelation(actor: Actor, task: TaskUnits): UnitRelation {
   return task.coUnitIds.includes(actor.unitId) ? "co" : "none";
 }
 
-function satisfies(requirement: UnitRequirement, relation: UnitRelation): boolean {
+/** Whether this actor reviews the task: the office for its own tasks, a liaison for the parts its unit split. */
+export function supervises(actor: Actor, task: TaskUnits): boolean {
+  const supervisor = task.supervisorUnitId ?? null;
+  if (actor.role === "office") return supervisor === null;
+  return actor.role === "liaison" && supervisor !== null && actor.unitId === supervisor;
+}
+
+function satisfies(requirement: UnitRequirement, actor: Actor, task: TaskUnits): boolean {
+  const relation = unitRelation(actor, task);
   switch (requirement) {
     case "any":
       return true;
@@ -59,13 +75,16 @@ function satisfies(requirement: UnitRequirement, relation: UnitRelation): boolea
       return relation === "co";
     case "lead_or_co":
       return relation !== "none";
+    case "supervises":
+      return supervises(actor, task);
   }
 }
 
-export type PermissionCheck = { ok: true } | { ok: false; code: "FORBIDDEN_FOR_ROLE" | "NOT_YOUR_UNIT" };
+export type PermissionCheck = { ok: true } | { ok: false; code: "FORBIDDEN_FOR_ROLE" | "NOT_YOUR_UNIT" | "NOT_SUPERVISOR" };
 
 export function checkPermission(type: TaskEventType, actor: Actor, task: TaskUnits): PermissionCheck {
   const requirement = EVENT_PERMISSIONS[type][actor.role];
   if (requirement === undefined) return { ok: false, code: "FORBIDDEN_FOR_ROLE" };
-  return satisfies(requirement, unitRelation(actor, task)) ? { ok: true } : { ok: false, code: "NOT_YOUR_UNIT" };
+  if (satisfies(requirement, actor, task)) return { ok: true };
+  return { ok: false, code: requirement === "supervises" ? "NOT_SUPERVISOR" : "NOT_YOUR_UNIT" };
 }

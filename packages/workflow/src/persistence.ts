@@ -14,7 +14,18 @@ export interface PersistedTask {
 /** Step n turns a snapshot of machine version n into one of version n + 1. */
 export type SnapshotUpgrade = (snapshot: Record<string, unknown>) => Record<string, unknown>;
 export const SNAPSHOT_UPGRADES: Record<number, SnapshotUpgrade> = {
-  // Version 1 is the first released machine: nothing to upgrade yet.
+  // 2: 分解 — a task may be a part of another (supervised by its splitter) and may have parts.
+  1: (snapshot) => ({
+    ...snapshot,
+    context: {
+      ...(snapshot.context as Record<string, unknown>),
+      supervisorUnitId: null,
+      parentTaskId: null,
+      parentDueDate: null,
+      partCount: 0,
+      waived: null,
+    },
+  }),
 };
 
 export class SnapshotError extends Error {

@@ -79,7 +79,10 @@ function sampleCommand(action: AvailableAction): TaskCommand {
       return { type: "RECORD_INSPECTION", text, items: [] };
     case "RATE":
       return { type: "RATE", rating: "basically_satisfied" };
+    case "SPLIT":
+      return { type: "SPLIT", parts: [{ text, leadUnitId: "unit-street" }] };
     case "REQUEST_REASSIGN":
+    case "WAIVE_PART":
     case "TERMINATE":
       return { type: action.type, reason: text };
     case "REFUSE_REASSIGN":
@@ -92,6 +95,15 @@ function sampleCommand(action: AvailableAction): TaskCommand {
       return { type: action.type } as TaskCommand;
   }
 }
+
+/** The reassign window as the server passes it: open, closing today, or closed. */
+const facts = fc.option(
+  fc.record({
+    today: fc.constantFrom("2026-12-01", "2026-12-04", "2026-12-07"),
+    reassignWindow: fc.record({ lastDay: fc.constantFrom("2026-12-04"), workdays: fc.constant(3) }),
+  }),
+  { nil: undefined },
+);
 
 describe("invariants under random event sequences", () => {
   it("hold for every reachable snapshot", () => {
@@ -122,7 +134,7 @@ describe("invariants under random event sequences", () => {
             expect(["RETURN", "CLOSE_EVALUATION"]).toContain(cmd.type);
           }
           // A move the machine took was one `availableActions` offered to that actor.
-          expect(availableActions(before, actor).map((a) => a.type)).toContain(cmd.type);
+          expect(availableActions(before, actor).filter((a) => !a.blocked).map((a) => a.type)).toContain(cmd.type);
           s = after;
         }
       }),
@@ -132,15 +144,20 @@ describe("invariants under random event sequences", () => {
 
   it("offers only actions that the machine then accepts", () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(who, command), { maxLength: 60 }), who, (moves, probe) => {
+      fc.property(fc.array(fc.tuple(who, command), { maxLength: 60 }), who, facts, (moves, probe, taskFacts) => {
         let s = newTask();
         for (const [actorName, cmd] of moves) {
           const d = decide(s, { ...cmd, actor: cast[actorName], at: AT } as never);
           if (d.ok) s = d.snapshot;
         }
-        for (const action of availableActions(s, cast[probe])) {
-          const decision = decide(s, { ...sampleCommand(action), actor: cast[probe], at: AT } as never);
-          expect(decision.ok, `${probe} was offered ${action.type} but it was refused`).toBe(true);
+        for (const action of availableActions(s, cast[probe], taskFacts)) {
+          const decision = decide(s, { ...sampleCommand(action), actor: cast[probe], at: AT } as never, taskFacts);
+          if (action.blocked === undefined) {
+            expect(decision.ok, `${probe} was offered ${action.type} but it was refused`).toBe(true);
+          } else {
+            // A disabled action is refused with the very reason the page shows.
+            expect(decision).toMatchObject({ ok: false, refusal: { code: "GUARD_FAILED", guard: action.blocked.guard, message: action.blocked.reason } });
+          }
         }
       }),
       { numRuns: 150 },

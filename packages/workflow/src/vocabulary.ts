@@ -6,6 +6,21 @@ export const STAGES = ["deploy", "handle", "inspect", "summarize", "evaluate", "
 export type Stage = (typeof STAGES)[number];
 export type StageOrTerminated = Stage | "terminated";
 
+/** Every value of a task's stage column: the stages in order, then terminated. */
+export const TASK_STAGES = [...STAGES, "terminated"] as const satisfies readonly StageOrTerminated[];
+
+/** Closed: nothing more happens to the task. Every other stage is "open". */
+export const CLOSED_STAGES = ["done", "terminated"] as const satisfies readonly StageOrTerminated[];
+
+/** The open stages: work is under way, a due date applies. */
+export const WORK_STAGES = ["deploy", "handle", "inspect", "summarize", "evaluate"] as const satisfies readonly Stage[];
+export type WorkStage = (typeof WORK_STAGES)[number];
+
+/** Open = not done and not terminated (the one definition). */
+export function isOpenStage(stage: string): stage is WorkStage {
+  return (WORK_STAGES as readonly string[]).includes(stage);
+}
+
 /** Stages a RETURN may send a task back to (never forward: see `canReturnTo`). */
 export const RETURNABLE_STAGES = ["deploy", "handle", "inspect", "summarize"] as const;
 export type ReturnableStage = (typeof RETURNABLE_STAGES)[number];

@@ -1,8 +1,8 @@
 /* eslint-disable no-console -- a command-line tool prints its results */
 // `pnpm cli <command>`: administration from the command line of a new or running installation.
 //   user add --username U --password P --role R [--unit NAME] [--name DISPLAY]
-//   audit verify [--checkpoint <file>]      audit checkpoint
-//   import [--dry-run] [--json] <file.txt|file.docx>
+//   audit verify [--checkpoint <file>]      audit checkpoint      audit archive [--before YYYY-MM-DD]
+//   import [--dry-run] [--json] <file.txt|.docx|.xlsx|.doc|.wps|.pdf>
 //   keys rotate          keys prune
 //   backup <file>        restore <file>        migrate
 import { readFile } from "node:fs/promises";
@@ -17,9 +17,8 @@ import {
   inTransaction,
   migrateToLatest,
   restoreSqlite,
-  verifyAuditChain,
 } from "@duban/db";
-import { parsePlan, readDocxText } from "@duban/plan-import";
+import { parsePlanDocument, PlanFileError, readPlanFile, type PlanDocument } from "@duban/plan-import";
 import { ROLES, type Role } from "@duban/workflow";
 import { configFromEnv } from "../config";
 import { detachedRequest, type InnerContext } from "../context";
@@ -27,6 +26,7 @@ import { readEnv } from "../env";
 import { createLogger } from "../logger";
 import { checkPasswordPolicy, hashPassword } from "../security/passwords";
 import { recordAudit } from "../services/audit";
+import { archiveAuditLog, verifyHistory } from "../services/audit-archive";
 import { createCheckpoint, verifyCheckpoint } from "../services/checkpoints";
 import { pruneFieldKeys, rotateFieldKeys } from "../services/field-keys";
 import { createPlanFromDraft, draftFromParsed, previewImport } from "../services/plans";
@@ -51,9 +51,15 @@ async function withDb<T>(fn: (inner: InnerContext) => Promise<T>): Promise<T> {
   }
 }
 
-async function readDocument(file: string): Promise<string> {
-  const bytes = await readFile(fromUser(file));
-  return file.toLowerCase().endsWith(".docx") ? readDocxText(bytes) : bytes.toString("utf8");
+/** A plan file of any kind the importer reads (.txt/.docx/.xlsx/.doc/.wps/.pdf). */
+async function readDocument(file: string): Promise<PlanDocument> {
+  const bytes = await readFile(fromUser(file)).catch(() => fail(`import: cannot read ${file}`));
+  try {
+    return await readPlanFile(bytes, file);
+  } catch (e) {
+    if (e instanceof PlanFileError) fail(`import: ${e.message}`);
+    throw e;
+  }
 }
 
 const [command, ...rest] = process.argv.slice(2);
@@ -93,13 +99,27 @@ switch (command) {
     break;
   }
   case "audit": {
-    const { positionals, values } = parseArgs({ args: rest, allowPositionals: true, options: { checkpoint: { type: "string" } } });
+    const { positionals, values } = parseArgs({ args: rest, allowPositionals: true, options: { checkpoint: { type: "string" }, before: { type: "string" } } });
+    if (positionals[0] === "archive") {
+      let before: Date | undefined;
+      if (values.before !== undefined) {
+        before = new Date(`${values.before}T00:00:00+08:00`);
+        if (!/^\d{4}-\d{2}-\d{2}$/.test(values.before) || Number.isNaN(before.getTime())) fail("audit archive: --before must be a date YYYY-MM-DD (China time)");
+      }
+      const result = await withDb((inner) => archiveAuditLog({ ...inner, session: null, request: detachedRequest() }, before ? { before } : {})).catch((e: unknown) =>
+        fail(`audit archive: ${e instanceof Error ? e.message : String(e)}`, 1),
+      );
+      const dir = configFromEnv(env).ops.archiveDir;
+      for (const a of result.archives) console.log(`archived ${a.count} records (seq ${a.firstSeq}..${a.lastSeq}, ${a.fromAt} – ${a.toAt}) to ${join(dir, a.fileName)}`);
+      console.log(result.archived === 0 ? `nothing to archive: no record older than ${result.before}` : `${result.archived} records archived in ${result.archives.length} file(s); keep ${dir} on other storage too`);
+      break;
+    }
     if (positionals[0] === "checkpoint") {
       const created = await withDb((inner) => createCheckpoint(inner, "manual"));
       if (created) console.log(`checkpoint written: ${join(configFromEnv(env).security.checkpointDir, created.file)} (${created.checkpoint.count} records, head ${created.checkpoint.headHash})`);
       break;
     }
-    if (positionals[0] !== "verify") fail("usage: pnpm cli audit verify [--checkpoint <file>] | pnpm cli audit checkpoint");
+    if (positionals[0] !== "verify") fail("usage: pnpm cli audit verify [--checkpoint <file>] | pnpm cli audit checkpoint | pnpm cli audit archive [--before YYYY-MM-DD]");
     if (values.checkpoint !== undefined) {
       const text = await readFile(fromUser(values.checkpoint), "utf8").catch(() => fail(`audit verify: cannot read ${values.checkpoint}`));
       const verdict = await withDb((inner) => verifyCheckpoint(inner, text)).catch((e: unknown) => fail(`audit verify: ${e instanceof Error ? e.message : String(e)}`));
@@ -107,11 +127,16 @@ switch (command) {
       if (!verdict.ok) process.exit(1);
       break;
     }
-    const result = await withDb((inner) => verifyAuditChain(inner.db));
+    // the whole history: every archive file (named when missing, altered or swapped) + the database
+    const result = await withDb((inner) => verifyHistory(inner));
     if (result.ok) {
-      console.log(`audit chain OK: ${result.count} records, head ${result.headHash}`);
+      console.log(`audit chain OK: ${result.count} records, head ${result.headHash}${result.archives > 0 ? ` (${result.archivedCount} of them in ${result.archives} archive file(s))` : ""}`);
+    } else if (result.chain && !result.chain.ok) {
+      const { brokenAt } = result.chain;
+      console.log(`audit chain BROKEN at seq ${brokenAt.seq}${brokenAt.id ? ` (id ${brokenAt.id})` : ""}: ${brokenAt.problem}; ${result.chain.count} records checked`);
+      process.exit(1);
     } else {
-      console.log(`audit chain BROKEN at seq ${result.brokenAt.seq}${result.brokenAt.id ? ` (id ${result.brokenAt.id})` : ""}: ${result.brokenAt.problem}; ${result.count} records checked`);
+      console.log(`audit history BROKEN (${result.problem})${result.archive ? ` in ${result.archive}` : ""}: ${result.message}`);
       process.exit(1);
     }
     break;
@@ -120,16 +145,16 @@ switch (command) {
     const { positionals, values } = parseArgs({ args: rest, allowPositionals: true, options: { "dry-run": { type: "boolean" }, json: { type: "boolean" } } });
     const file = positionals[0];
     if (!file) fail("usage: pnpm cli import [--dry-run] [--json] <file>");
-    const text = await readDocument(file);
+    const doc = await readDocument(file);
     if (values["dry-run"]) {
-      const { units: _units, ...plan } = parsePlan(text);
+      const { units: _units, ...plan } = parsePlanDocument(doc);
       const shaped = { ...plan, tasks: plan.tasks.map(({ headings: _h, groups: _g, unitIds: _u, ...t }) => t) };
       console.log(values.json ? JSON.stringify(shaped, null, 2) : `${plan.title} ${plan.docNumber ?? ""}: ${plan.tasks.length} tasks, ${plan.phases.length} phases`);
       break;
     }
     await withDb(async (inner) => {
-      const parsed = await previewImport(inner, text);
-      const { draft, unassigned } = draftFromParsed(parsed, text);
+      const parsed = await previewImport(inner, doc);
+      const { draft, unassigned } = draftFromParsed(parsed, doc.text);
       if (unassigned.length > 0 || parsed.unmatchedUnits.length > 0) {
         fail(`import: ${parsed.unmatchedUnits.length} unit names are not in the registry (${parsed.unmatchedUnits.join("、")}); map or create them, or import through the web page`, 1);
       }
@@ -167,5 +192,5 @@ switch (command) {
     await withDb(async () => console.log("migrations applied"));
     break;
   default:
-    fail("commands: user add | audit verify [--checkpoint <file>] | audit checkpoint | keys rotate | keys prune | import [--dry-run] [--json] <file> | backup <file> | restore <file> | migrate");
+    fail("commands: user add | audit verify [--checkpoint <file>] | audit checkpoint | audit archive [--before YYYY-MM-DD] | keys rotate | keys prune | import [--dry-run] [--json] <file> | backup <file> | restore <file> | migrate");
 }

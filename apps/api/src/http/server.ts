@@ -12,6 +12,7 @@ import { appRouter } from "../router";
 import { resolveSession } from "../services/auth";
 import { SESSION_COOKIE } from "../security/tokens";
 import { loadFile, readBody, storeUpload } from "./files";
+import { readiness } from "./ready";
 
 const STATUS_OF: Record<string, number> = {
   BAD_REQUEST: 400,
@@ -108,7 +109,7 @@ function sendJsonError(res: ServerResponse, error: AppError) {
   res.end(JSON.stringify({ error: { code: error.code, message: error.message } }));
 }
 
-const securityHeaders = helmet({
+const helmetMiddleware = helmet({
   contentSecurityPolicy: {
     useDefaults: false,
     directives: {
@@ -129,6 +130,26 @@ const securityHeaders = helmet({
   referrerPolicy: { policy: "same-origin" },
   strictTransportSecurity: false,
 });
+
+/**
+ * helmet's headers, computed once: its middleware builds the same values on every request (the CSP
+ * string included), so it is run once against a stand-in response and the result is replayed.
+ */
+function precomputedHeaders(middleware: typeof helmetMiddleware): [string, string | string[]][] {
+  const headers: [string, string | string[]][] = [];
+  const recorder = {
+    setHeader: (name: string, value: string | string[]) => void headers.push([name, value]),
+    removeHeader: () => undefined,
+  } as unknown as ServerResponse;
+  middleware({ method: "GET", url: "/", headers: {} } as IncomingMessage, recorder, () => undefined);
+  return headers;
+}
+
+const SECURITY_HEADERS = precomputedHeaders(helmetMiddleware);
+
+function setSecurityHeaders(res: ServerResponse): void {
+  for (const [name, value] of SECURITY_HEADERS) res.setHeader(name, value);
+}
 
 export function createAppServer(inner: InnerContext, options: ServerOptions = {}): Server {
   const trpc = createHTTPHandler({
@@ -151,6 +172,11 @@ export function createAppServer(inner: InnerContext, options: ServerOptions = {}
     if (url.pathname === "/api/health") {
       res.writeHead(200, { "content-type": "application/json" });
       return res.end(JSON.stringify({ ok: true }));
+    }
+    if (url.pathname === "/api/ready") {
+      const state = await readiness(inner);
+      res.writeHead(state.ready ? 200 : 503, { "content-type": "application/json", "cache-control": "no-store" });
+      return res.end(JSON.stringify(state));
     }
     if (url.pathname === "/api/files" || url.pathname.startsWith("/api/files/")) {
       const ctx = await createContext(inner, req, res, options);
@@ -184,14 +210,13 @@ export function createAppServer(inner: InnerContext, options: ServerOptions = {}
   };
 
   return createServer((req, res) => {
-    securityHeaders(req, res, () => {
-      handle(req, res).catch((error: unknown) => {
-        inner.logger.error({ err: error, url: req.url }, "request failed");
-        if (!res.headersSent) {
-          res.writeHead(500, { "content-type": "application/json; charset=utf-8" });
-          res.end(JSON.stringify({ error: { code: "INTERNAL", message: "服务器内部错误，请稍后重试" } }));
-        } else res.end();
-      });
+    setSecurityHeaders(res);
+    handle(req, res).catch((error: unknown) => {
+      inner.logger.error({ err: error, url: req.url }, "request failed");
+      if (!res.headersSent) {
+        res.writeHead(500, { "content-type": "application/json; charset=utf-8" });
+        res.end(JSON.stringify({ error: { code: "INTERNAL", message: "服务器内部错误，请稍后重试" } }));
+      } else res.end();
     });
   });
 }

@@ -11,6 +11,7 @@ import {
   updateUserAudited,
 } from "../services/admin";
 import { resetTotp } from "../services/totp";
+import { importUnitTree, setUnitParent, unitTree } from "../services/unit-tree";
 import { authedProcedure, roleProcedure, router } from "../trpc";
 
 const id = z.string().min(1).max(64);
@@ -29,6 +30,15 @@ export const unitRouter = router({
   update: roleProcedure("sysadmin")
     .input(z.object({ unitId: id, name: name.optional(), kind: kind.optional(), aliases: aliases.optional() }))
     .mutation(({ ctx, input }) => updateUnitAudited(ctx, input)),
+  /** The unit tree: move a unit under another (null: to the top); never a cycle. */
+  setParent: roleProcedure("sysadmin")
+    .input(z.object({ unitId: id, parentId: id.nullable() }))
+    .mutation(({ ctx, input }) => setUnitParent(ctx, input)),
+  tree: authedProcedure.query(({ ctx }) => unitTree(ctx.db)),
+  /** Imports the tree from an .xlsx sheet (columns 单位名称, 上级单位, optional 类型). */
+  importTree: roleProcedure("sysadmin")
+    .input(z.object({ xlsxBase64: z.string().min(1).max(14_000_000) }))
+    .mutation(({ ctx, input }) => importUnitTree(ctx, Buffer.from(input.xlsxBase64, "base64"))),
   saveGroup: roleProcedure("sysadmin")
     .input(z.object({ groupId: id.optional(), name, aliases: aliases.default([]), memberIds: z.array(id).max(1000) }))
     .mutation(({ ctx, input }) => saveUnitGroup(ctx, input)),

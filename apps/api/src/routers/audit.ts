@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { exportAudit, listAuditPage, verifyAndRecord } from "../services/audit-views";
+import { auditFilterOptions, exportAudit, findAuditTasks, listAuditPage, verifyAndRecord } from "../services/audit-views";
+import { listArchives, readArchivedRecords } from "../services/audit-archive";
 import { createCheckpoint, listCheckpoints, verifyCheckpointAudited } from "../services/checkpoints";
 import { roleProcedure, router } from "../trpc";
 
@@ -19,6 +20,12 @@ export const auditRouter = router({
   list: roleProcedure("auditor")
     .input(filters.extend({ cursor: z.number().int().nullish(), limit: z.number().int().min(1).max(500).default(100) }))
     .query(({ ctx, input }) => listAuditPage(ctx, input)),
+  /** The people, units and events the filters pick from. */
+  filterOptions: roleProcedure("auditor").query(({ ctx }) => auditFilterOptions(ctx)),
+  /** Tasks by number or text, for the task filter. */
+  findTasks: roleProcedure("auditor")
+    .input(z.object({ q: z.string().trim().min(1, "请输入任务序号或内容").max(100) }))
+    .query(({ ctx, input }) => findAuditTasks(ctx, input.q)),
   verify: roleProcedure("auditor").mutation(({ ctx }) => verifyAndRecord(ctx)),
   export: roleProcedure("auditor")
     .input(filters.extend({ format: z.enum(["csv", "xlsx"]) }))
@@ -32,4 +39,18 @@ export const auditRouter = router({
   verifyCheckpoint: roleProcedure("auditor")
     .input(z.object({ checkpoint: z.union([z.string().max(10_000), z.record(z.string(), z.unknown())]) }))
     .mutation(({ ctx, input }) => verifyCheckpointAudited(ctx, input.checkpoint)),
+  /** Archived periods (issue 19): the signed archive files the register names, and their records. */
+  archives: roleProcedure("auditor").query(({ ctx }) => listArchives(ctx)),
+  archiveRecords: roleProcedure("auditor")
+    .input(
+      z.object({
+        archiveSeq: z.number().int().min(1),
+        action: z.string().min(1).max(64).optional(),
+        actorUserId: z.string().min(1).max(64).optional(),
+        taskId: z.string().min(1).max(64).optional(),
+        cursor: z.number().int().nullish(),
+        limit: z.number().int().min(1).max(500).default(100),
+      }),
+    )
+    .query(({ ctx, input }) => readArchivedRecords(ctx, input)),
 });

@@ -9,7 +9,7 @@ import { inboxList, inboxMarkRead, inboxUnreadCount } from "../services/supervis
 import { createWebhookSender, runDailyJobNow } from "../services/supervision/job";
 import { missingReports } from "../services/supervision/reports";
 import { computeStats } from "../services/supervision/stats";
-import { todayOf } from "../services/supervision/common";
+import { todayOf } from "../clock";
 import { urgeOverdue } from "../services/supervision/urge";
 import { authedProcedure, roleProcedure, router } from "../trpc";
 

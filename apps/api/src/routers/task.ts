@@ -1,9 +1,9 @@
-import { TASK_STATUSES, ZTaskCommand } from "@duban/workflow";
+import { TASK_STAGES, TASK_STATUSES, ZTaskCommand } from "@duban/workflow";
 import { z } from "zod";
 import { getTaskDetail, listTasksFor, transitionTask } from "../services/tasks";
 import { authedProcedure, router } from "../trpc";
 
-const stage = z.enum(["deploy", "handle", "inspect", "summarize", "evaluate", "done", "terminated"]);
+const stage = z.enum(TASK_STAGES);
 
 export const taskRouter = router({
   list: authedProcedure
@@ -22,6 +22,12 @@ export const taskRouter = router({
         extensionRequested: z.boolean().optional(),
         /** Only tasks the signed-in evaluator has (true) or has not (false) rated in their current round. */
         ratedByMe: z.boolean().optional(),
+        /** 分解: the parts the signed-in liaison's unit split and reviews (督办的子任务). */
+        supervising: z.boolean().optional(),
+        /** 分解: the parts of this task. */
+        parentId: z.string().min(1).max(64).optional(),
+        /** Only a plan's own tasks, not the parts split from them. */
+        topLevel: z.boolean().optional(),
         text: z.string().max(200).optional(),
         cursor: z.string().max(500).nullish(),
         limit: z.number().int().min(1).max(500).default(100),

@@ -1,5 +1,5 @@
 // Who may read what. Moves are decided by the lifecycle package; reading is decided here.
-import { getFile, listTaskUnits, type DbOrTrx, type UserRow } from "@duban/db";
+import { getFile, listTaskAncestors, listTaskUnits, type DbOrTrx, type UserRow } from "@duban/db";
 import type { Role } from "@duban/workflow";
 
 /** Roles that read every task. Liaisons read their unit's; the system and security admins none. */
@@ -13,11 +13,21 @@ export function readsAnyTask(user: UserRow): boolean {
   return readsAllTasks(user) || (user.role === "liaison" && user.unit_id !== null);
 }
 
+/**
+ * A liaison reads the tasks their unit holds (lead or co), and everything split below a task it
+ * leads or supervises (分解: its parts and their parts, to any depth) — never a task outside that
+ * subtree: not the parent of a part it holds, nor (as a mere co-unit of the parent) a sibling part.
+ */
 export async function canReadTask(db: DbOrTrx, user: UserRow, taskId: string): Promise<boolean> {
   if (readsAllTasks(user)) return true;
   if (user.role !== "liaison" || user.unit_id === null) return false;
-  const units = await listTaskUnits(db, taskId);
-  return units.some((u) => u.unit_id === user.unit_id);
+  if ((await listTaskUnits(db, taskId)).some((u) => u.unit_id === user.unit_id)) return true;
+  const own = await db.selectFrom("tasks").select("supervisor_unit_id").where("id", "=", taskId).executeTakeFirst();
+  if (own?.supervisor_unit_id === user.unit_id) return true;
+  for (const ancestor of await listTaskAncestors(db, taskId)) {
+    if (ancestor.lead_unit_id === user.unit_id || ancestor.supervisor_unit_id === user.unit_id) return true;
+  }
+  return false;
 }
 
 /** Tasks a file is attached to, through submissions, progress reports or rectification items. */

@@ -20,6 +20,7 @@ import { checkPasswordPolicy, DUMMY_HASH_PROMISE, hashPassword, verifyPassword }
 import { newSessionToken, sessionIdOf } from "../security/tokens";
 import { loginLimiterFor } from "../security/rate-limit";
 import { recordAudit } from "./audit";
+import { authCacheOf } from "./auth-cache";
 import { checkTotpCode, totpSetupRequired } from "./totp";
 
 const WRONG_CREDENTIALS = "用户名或密码错误";
@@ -37,6 +38,8 @@ export interface Me {
   totpEnabled: boolean;
   /** the role requires TOTP and it is not enabled yet: only auth.totpSetup / totpEnable work until then */
   totpSetupRequired: boolean;
+  /** the office's zone (DUBAN_TIMEZONE): the web reads "today" in it, not in the browser's zone */
+  timeZone: string;
 }
 
 export async function describeUser(ctx: InnerContext, user: UserRow): Promise<Me> {
@@ -51,6 +54,7 @@ export async function describeUser(ctx: InnerContext, user: UserRow): Promise<Me
     mustChangePassword: Boolean(user.must_change_password),
     totpEnabled: Boolean(user.totp_enabled),
     totpSetupRequired: await totpSetupRequired(ctx, user),
+    timeZone: ctx.config.timeZone,
   };
 }
 
@@ -137,22 +141,46 @@ export async function login(ctx: Context, input: { username: string; password: s
   return describeUser(ctx, user);
 }
 
-/** The signed-in user behind a session token, honouring the idle timeout and absolute lifetime. */
+/**
+ * The signed-in user behind a session token, honouring the idle timeout and absolute lifetime.
+ * Served from the process's auth cache when it can (no query); a revocation anywhere reaches it
+ * within AUTH_POLL_MS (services/auth-cache.ts).
+ */
 export async function resolveSession(ctx: InnerContext, token: string | null): Promise<SessionUser | null> {
   if (!token) return null;
   const now = ctx.clock();
+  const nowMs = now.getTime();
   const sessionId = sessionIdOf(token);
+  const cache = authCacheOf(ctx.db);
+  const generation = await cache.fresh(ctx.db);
+  const cached = cache.session(sessionId);
+  // A cached session idle for longer than allowed may have been used in another process: ask the database.
+  if (cached !== undefined && cached.expiresAt > now.toISOString() && nowMs - cached.lastSeenAt <= ctx.config.sessionIdleMs) {
+    if (nowMs - cached.lastSeenAt > TOUCH_EVERY_MS) {
+      await touchSession(ctx.db, sessionId, now.toISOString());
+      cached.lastSeenAt = nowMs;
+    }
+    return cached.session;
+  }
+  cache.forget(sessionId);
   const session = await getValidSession(ctx.db, sessionId, now.toISOString());
   if (session === undefined) return null;
-  const idleFor = now.getTime() - Date.parse(session.last_seen_at);
+  let lastSeenAt = Date.parse(session.last_seen_at);
+  const idleFor = nowMs - lastSeenAt;
   if (idleFor > ctx.config.sessionIdleMs) {
     await revokeSession(ctx.db, sessionId, now.toISOString());
+    cache.expire();
     return null;
   }
   const user = await getUserById(ctx.db, session.user_id);
   if (user === undefined || user.disabled) return null;
-  if (idleFor > TOUCH_EVERY_MS) await touchSession(ctx.db, sessionId, now.toISOString());
-  return { sessionId, user };
+  if (idleFor > TOUCH_EVERY_MS) {
+    await touchSession(ctx.db, sessionId, now.toISOString());
+    lastSeenAt = nowMs;
+  }
+  const resolved = { sessionId, user };
+  cache.remember(sessionId, generation, { session: resolved, expiresAt: session.expires_at, lastSeenAt });
+  return resolved;
 }
 
 export async function logout(ctx: Context & { session: SessionUser }): Promise<void> {
@@ -160,6 +188,7 @@ export async function logout(ctx: Context & { session: SessionUser }): Promise<v
     await revokeSession(trx, ctx.session.sessionId, ctx.clock().toISOString());
     await recordAudit(ctx, trx, { action: "auth.logout", object_type: "user", object_id: ctx.session.user.id });
   });
+  authCacheOf(ctx.db).forget(ctx.session.sessionId);
   ctx.request.clearSessionCookie();
 }
 

@@ -63,7 +63,7 @@ describe("checkpoint files", () => {
     const results = await Promise.all([createCheckpoint(inner, "daily"), createCheckpoint(inner, "daily"), createCheckpoint(inner, "daily")]);
     expect(results.filter((r) => r !== null)).toHaveLength(1);
     expect(await createCheckpoint(inner, "daily")).toBeNull(); // restart later the same day
-    const file = join(inner.config.security.checkpointDir, dailyCheckpointName(now));
+    const file = join(inner.config.security.checkpointDir, dailyCheckpointName(now, inner.config.timeZone));
     expect(JSON.parse(readFileSync(file, "utf8"))).toMatchObject({ version: 1, hashAlg: "sha256", keyFingerprint: expect.stringMatching(/^sha256:/) });
     const records = (await listAudit(inner.db, { action: "audit.checkpoint", limit: 100 })).items;
     expect(records.length - before).toBe(1);

@@ -14,9 +14,12 @@ import {
   type AuditCheckpoint,
   type CheckpointVerdict,
 } from "@duban/db";
+import { calendarDay } from "@duban/workflow/clock";
 import type { Context, InnerContext, SessionUser } from "../context";
 import { AppError } from "../errors";
+import { jobRuns } from "../metrics";
 import { recordAudit } from "./audit";
+import { archivedHashAt } from "./audit-archive";
 
 type Authed = Context & { session: SessionUser };
 
@@ -80,12 +83,8 @@ export async function writeExclusive(dir: string, name: string, content: string)
   }
 }
 
-/** The calendar day in China (Asia/Shanghai), YYYY-MM-DD: one daily checkpoint per such day. */
-export function chinaDay(at: Date): string {
-  return new Intl.DateTimeFormat("sv-SE", { timeZone: "Asia/Shanghai" }).format(at);
-}
-
-export const dailyCheckpointName = (at: Date) => `daily-${chinaDay(at)}.json`;
+/** One daily checkpoint per calendar day of the office's zone (clock.ts). */
+export const dailyCheckpointName = (at: Date, timeZone: string) => `daily-${calendarDay(at, timeZone)}.json`;
 
 export interface CreatedCheckpoint {
   file: string;
@@ -103,7 +102,7 @@ export async function createCheckpoint(
 ): Promise<CreatedCheckpoint | null> {
   const { checkpointKeyFile, checkpointDir } = ctx.config.security;
   const now = ctx.clock();
-  const name = kind === "daily" ? dailyCheckpointName(now) : `checkpoint-${now.toISOString().replace(/[:.]/g, "-")}-${randomBytes(3).toString("hex")}.json`;
+  const name = kind === "daily" ? dailyCheckpointName(now, ctx.config.timeZone) : `checkpoint-${now.toISOString().replace(/[:.]/g, "-")}-${randomBytes(3).toString("hex")}.json`;
   if (kind === "daily" && (await stat(join(checkpointDir, name)).catch(() => null)) !== null) return null;
   const key = await loadOrCreateCheckpointKey(checkpointKeyFile);
   const checkpoint = await createAuditCheckpoint(ctx.db, key, now.toISOString());
@@ -125,9 +124,13 @@ export function startDailyCheckpoints(inner: InnerContext, everyMs = 3_600_000):
   const run = () =>
     createCheckpoint(inner, "daily").then(
       (created) => {
+        jobRuns.inc({ job: "checkpoint", outcome: created ? "ran" : "skipped" });
         if (created) inner.logger.info({ file: created.file, count: created.checkpoint.count }, "daily audit checkpoint written");
       },
-      (err: unknown) => inner.logger.error({ err }, "daily audit checkpoint failed"),
+      (err: unknown) => {
+        jobRuns.inc({ job: "checkpoint", outcome: "failed" });
+        inner.logger.error({ err }, "daily audit checkpoint failed");
+      },
     );
   void run();
   const timer = setInterval(() => void run(), everyMs);
@@ -165,7 +168,7 @@ export async function listCheckpoints(ctx: InnerContext, limit = 100): Promise<C
 /** Verifies a checkpoint (JSON text or object) against the live log with the configured key. */
 export async function verifyCheckpoint(ctx: InnerContext, checkpoint: unknown): Promise<CheckpointVerdict> {
   const key = await loadExistingKey(ctx.config.security.checkpointKeyFile);
-  return verifyLogAgainstCheckpoint(ctx.db, checkpoint, key);
+  return verifyLogAgainstCheckpoint(ctx.db, checkpoint, key, { archivedHashAt: (seq) => archivedHashAt(ctx, seq) });
 }
 
 /** The auditor's verification: the verdict, and one audit record of it. */

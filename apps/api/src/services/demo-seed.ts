@@ -1,5 +1,7 @@
 // Demo data for a new installation: the plan of seed document 000 (东政办〔2021〕16号) with its
-// units, its leading group, demo users for every role, and a few tasks already under way.
+// units, its leading group, demo users for every role, and tasks under way. Two scenarios: "fixture"
+// (the plan as written, a few moves — what the tests count on) and "living" (demo-living.ts: dated
+// relative to today, every stage, green/yellow/red — what `pnpm start` shows).
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import {
@@ -15,11 +17,13 @@ import { collectUnitNames, parsePlan } from "@duban/plan-import";
 import type { Role, TaskCommand } from "@duban/workflow";
 import { detachedRequest, type InnerContext } from "../context";
 import { hashPassword } from "../security/passwords";
+import { seedSplitDemo, seedSplitDemoPeople } from "./demo-split";
 import { createPlanFromDraft, draftFromParsed, previewImport } from "./plans";
+import { seedLivingDemo } from "./demo-living";
 import { transitionTask } from "./tasks";
 
 export const DEMO_PASSWORD = "Demo@2026";
-const DEMO_TEXT = fileURLToPath(new URL("../../demo/plan-000.txt", import.meta.url));
+export const DEMO_TEXT = fileURLToPath(new URL("../../demo/plan-000.txt", import.meta.url));
 const ISSUER_PLACE = "东西湖区";
 const OFFICE_UNIT = "东西湖区养老服务工作领导小组办公室";
 
@@ -56,7 +60,7 @@ function kindOf(name: string): UnitKind {
 }
 
 /** Loads the demo once: returns null when the database already has users. */
-export async function seedDemoData(ctx: InnerContext): Promise<{ planId: string; taskCount: number } | null> {
+export async function seedDemoData(ctx: InnerContext, scenario: "fixture" | "living" = "fixture"): Promise<{ planId: string; taskCount: number } | null> {
   const existing = await ctx.db.selectFrom("users").select("id").limit(1).executeTakeFirst();
   if (existing !== undefined) return null;
   const text = readFileSync(DEMO_TEXT, "utf8");
@@ -97,6 +101,15 @@ export async function seedDemoData(ctx: InnerContext): Promise<{ planId: string;
     return { ...ctx, request: detachedRequest(), session: { sessionId: "demo-seed", user } };
   };
 
+  // `pnpm start`: the same people and plan, dated relative to today, every stage under way.
+  if (scenario === "living") {
+    // A task split at two levels (区民政局 → 街道 → 社区), seeded first so that the living plan is
+    // the newest: the one the dashboard opens on.
+    await seedSplitDemo(ctx, passwordHash);
+    return seedLivingDemo(ctx, asUser, text);
+  }
+
+  // The tests' fixed scenario: plan 000 as written (dated 2021), a few tasks under way.
   const parsed = await previewImport(ctx, text);
   const { draft } = draftFromParsed(parsed, text);
   const plan = await createPlanFromDraft(await asUser("office"), draft, "import");
@@ -121,5 +134,8 @@ export async function seedDemoData(ctx: InnerContext): Promise<{ planId: string;
     await move(3, "office", { type: "RETURN", toStage: "deploy", reason: "vague_measures", text: "请细化宣贯的时间、对象和考核方式。" });
     await move(10, "office", { type: "URGE", text: "请尽快签收并报送办理方案。" });
   }
+  // 层层分解's people (streets' and a community's liaisons); the tests build their own split plans,
+  // so that plan 000 stays the fixture's only plan.
+  await seedSplitDemoPeople(ctx, passwordHash);
   return { planId: plan.id, taskCount: tasks.length };
 }

@@ -9,22 +9,24 @@ import {
   listUnitGroupMembers,
   listUnitGroups,
   listUnits,
+  PLAN_SOURCE_KINDS,
   type DbOrTrx,
 } from "@duban/db";
-import { parsePlan, readDocxText, type ParsedPlan, type UnitRegistry } from "@duban/plan-import";
-import { describeTask, persistTask, startTask } from "@duban/workflow";
+import { parsePlanDocument, type ParsedPlan, type PlanDocument, type UnitRegistry } from "@duban/plan-import";
+import { describeTask, persistTask, startTask, WORK_STAGES } from "@duban/workflow";
 import { z } from "zod";
 import type { Context, InnerContext, SessionUser } from "../context";
 import { AppError, notFound } from "../errors";
 import { readsAnyTask } from "./access";
 import { recordAudit } from "./audit";
-import { today } from "./tasks";
+import { todayOf } from "../clock";
+import { effectiveDueDate, planDuesOf } from "./deadlines";
 
 type Authed = Context & { session: SessionUser };
 
 const month = z.string().regex(/^\d{4}-\d{2}$/, "月份格式应为 YYYY-MM");
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "日期格式应为 YYYY-MM-DD");
-const stage = z.enum(["deploy", "handle", "inspect", "summarize", "evaluate"]);
+const stage = z.enum(WORK_STAGES);
 
 /** A plan as the office confirms it: every task assigned to concrete units. */
 export const ZPlanDraft = z.object({
@@ -33,6 +35,10 @@ export const ZPlanDraft = z.object({
   issuer: z.string().trim().max(200).nullish(),
   date: date.nullish(),
   sourceText: z.string().max(2_000_000).optional(),
+  /** 立项 source: a plan document, or by hand from a 领导批示, a 会议议定事项 or a 建议提案. */
+  sourceKind: z.enum(PLAN_SOURCE_KINDS as ["document", "instruction", "meeting", "proposal"]).optional(),
+  /** The source's reference as written (批示件号, 会议名称 and date, 提案号). */
+  sourceRef: z.string().trim().max(300).nullish(),
   phases: z
     .array(z.object({ name: z.string().trim().min(1).max(100), start: month.nullish(), end: month.nullish(), stage: stage.nullish(), duties: z.array(z.string().max(2000)).max(50).optional() }))
     .max(20),
@@ -44,6 +50,8 @@ export const ZPlanDraft = z.object({
         text: z.string().trim().min(1, "任务内容不能为空").max(20_000),
         leadUnitId: z.string().min(1, "请为每项任务指定牵头单位").max(64),
         coUnitIds: z.array(z.string().min(1).max(64)).max(200),
+        /** Unit groups (各街道办事处 …) whose current members become co-units when the task is assigned. */
+        coUnitGroupIds: z.array(z.string().min(1).max(64)).max(20).optional(),
         deadlineText: z.string().max(100).nullish(),
         dueDate: date.nullish(),
         targets: z.array(z.object({ text: z.string().max(200), value: z.number(), unit: z.string().max(20), comparator: z.string().max(8) })).max(50).optional(),
@@ -56,7 +64,7 @@ export type PlanDraft = z.infer<typeof ZPlanDraft>;
 
 export async function listPlansFor(ctx: Authed) {
   if (!readsAnyTask(ctx.session.user)) throw new AppError("FORBIDDEN", "您的角色不能查看工作方案");
-  const plans = await listPlans(ctx.db, { today: today(ctx) });
+  const plans = await listPlans(ctx.db, { today: todayOf(ctx) });
   return plans.map((p) => ({
     id: p.id,
     title: p.title,
@@ -64,6 +72,8 @@ export async function listPlansFor(ctx: Authed) {
     issuer: p.issuer,
     issuedOn: p.issued_on,
     createdAt: p.created_at,
+    sourceKind: p.source_kind,
+    sourceRef: p.source_ref,
     taskCount: p.task_count,
     stageCounts: p.stage_counts,
     overdueCount: p.overdue_count,
@@ -74,7 +84,7 @@ export async function getPlanDetail(ctx: Authed, planId: string) {
   if (!readsAnyTask(ctx.session.user)) throw new AppError("FORBIDDEN", "您的角色不能查看工作方案");
   const plan = await getPlan(ctx.db, planId);
   if (plan === undefined) throw notFound("工作方案");
-  const [summary] = await listPlans(ctx.db, { today: today(ctx), planId });
+  const [summary] = await listPlans(ctx.db, { today: todayOf(ctx), planId });
   return {
     id: plan.id,
     title: plan.title,
@@ -82,6 +92,8 @@ export async function getPlanDetail(ctx: Authed, planId: string) {
     issuer: plan.issuer,
     issuedOn: plan.issued_on,
     createdAt: plan.created_at,
+    sourceKind: plan.source_kind,
+    sourceRef: plan.source_ref,
     phases: plan.phases.map((p) => ({ name: p.name, start: p.start_month, end: p.end_month, stage: p.stage, duties: p.duties })),
     taskCount: summary?.task_count ?? 0,
     stageCounts: summary?.stage_counts ?? null,
@@ -90,9 +102,10 @@ export async function getPlanDetail(ctx: Authed, planId: string) {
 }
 
 /** Creates the plan and all its tasks in the deploy stage, with ONE audit record. */
-export async function createPlanFromDraft(ctx: InnerContext & { session: SessionUser | null; request?: Context["request"] }, draft: PlanDraft, source: "manual" | "import") {
-  const unitIds = new Set(draft.tasks.flatMap((t) => [t.leadUnitId, ...t.coUnitIds]));
+export async function createPlanFromDraft(ctx: InnerContext & { session: SessionUser | null; request?: Context["request"] }, given: PlanDraft, source: "manual" | "import") {
   return inTransaction(ctx.db, async (trx) => {
+    const draft = await expandUnitGroups(trx, given);
+    const unitIds = new Set(draft.tasks.flatMap((t) => [t.leadUnitId, ...t.coUnitIds]));
     const known = await getUnitsByIds(trx, [...unitIds]);
     if (known.length !== unitIds.size) {
       const missing = [...unitIds].filter((id) => !known.some((u) => u.id === id));
@@ -105,14 +118,18 @@ export async function createPlanFromDraft(ctx: InnerContext & { session: Session
       issuer: draft.issuer ?? null,
       issued_on: draft.date ?? null,
       source_text: draft.sourceText ?? "",
+      source_kind: draft.sourceKind ?? "document",
+      source_ref: draft.sourceRef ?? null,
       created_by: ctx.session?.user.id ?? null,
       created_at: at,
       phases: draft.phases.map((p, i) => ({ ordinal: i + 1, name: p.name, start_month: p.start ?? null, end_month: p.end ?? null, stage: p.stage ?? null, duties: p.duties ?? [] })),
     });
+    const planDues = planDuesOf(plan.phases);
     const tasks = await insertTasks(
       trx,
       draft.tasks.map((t, i) => {
         const snapshot = startTask({ leadUnitId: t.leadUnitId, coUnitIds: t.coUnitIds, dueDate: t.dueDate ?? null });
+        const due = effectiveDueDate({ stage: "deploy", due_date: t.dueDate ?? null }, planDues);
         const d = describeTask(snapshot);
         const persisted = persistTask(snapshot);
         return {
@@ -132,6 +149,7 @@ export async function createPlanFromDraft(ctx: InnerContext & { session: Session
           snapshot: persisted.snapshot,
           machine_version: persisted.machineVersion,
           created_at: at,
+          effective_due_date: due?.due ?? null,
         };
       }),
     );
@@ -140,10 +158,35 @@ export async function createPlanFromDraft(ctx: InnerContext & { session: Session
       object_type: "plan",
       object_id: plan.id,
       comment: draft.title,
-      detail: { docNumber: draft.docNumber ?? null, taskCount: tasks.length, taskIds: tasks.map((t) => t.id) },
+      detail: {
+        docNumber: draft.docNumber ?? null,
+        sourceKind: draft.sourceKind ?? "document",
+        sourceRef: draft.sourceRef ?? null,
+        taskCount: tasks.length,
+        taskIds: tasks.map((t) => t.id),
+      },
     });
     return { id: plan.id, taskCount: tasks.length };
   });
+}
+
+/** Unit groups named on a task become their members as of now (a later change to the group does not move the task). */
+async function expandUnitGroups(db: DbOrTrx, draft: PlanDraft): Promise<PlanDraft> {
+  const groupIds = [...new Set(draft.tasks.flatMap((t) => t.coUnitGroupIds ?? []))];
+  if (groupIds.length === 0) return draft;
+  const members = new Map<string, string[]>();
+  for (const id of groupIds) {
+    const list = await listUnitGroupMembers(db, id);
+    if (list.length === 0) throw new AppError("BAD_INPUT", "所选单位组不存在或没有成员");
+    members.set(id, list.map((u) => u.id));
+  }
+  return {
+    ...draft,
+    tasks: draft.tasks.map(({ coUnitGroupIds, ...t }) => ({
+      ...t,
+      coUnitIds: [...new Set([...t.coUnitIds, ...(coUnitGroupIds ?? []).flatMap((g) => members.get(g) ?? [])])].filter((u) => u !== t.leadUnitId),
+    })),
+  };
 }
 
 /** The unit registry the importer matches names against: units with aliases, groups with members. */
@@ -158,20 +201,11 @@ export async function loadUnitRegistry(db: DbOrTrx): Promise<UnitRegistry> {
   };
 }
 
-export async function documentText(input: { text?: string | undefined; docxBase64?: string | undefined }): Promise<string> {
-  if (input.text !== undefined) return input.text;
-  if (input.docxBase64 === undefined) throw new AppError("BAD_INPUT", "请粘贴方案文本或上传 Word 文件");
-  try {
-    return await readDocxText(Buffer.from(input.docxBase64, "base64"));
-  } catch {
-    throw new AppError("BAD_INPUT", "无法读取该 Word 文件，请确认是 .docx 格式");
-  }
-}
-
 /** Parses a document against the registry: the office reviews and corrects this before confirming. */
-export async function previewImport(ctx: InnerContext, text: string): Promise<ParsedPlan & { sourceText: string }> {
+export async function previewImport(ctx: InnerContext, doc: string | PlanDocument): Promise<ParsedPlan & { sourceText: string }> {
   const registry = await loadUnitRegistry(ctx.db);
-  return { ...parsePlan(text, { registry }), sourceText: text };
+  const document = typeof doc === "string" ? { text: doc } : doc;
+  return { ...parsePlanDocument(document, { registry }), sourceText: document.text };
 }
 
 /** Turns a parsed plan into a draft: units resolved through the registry; unresolved tasks are reported. */

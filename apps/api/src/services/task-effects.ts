@@ -19,7 +19,7 @@ import {
   type SubmissionKind,
   type UserRow,
 } from "@duban/db";
-import type { TaskEvent, TaskSnapshot } from "@duban/workflow";
+import { stageOf, type TaskEvent, type TaskSnapshot } from "@duban/workflow";
 import { AppError } from "../errors";
 import { canReadFile } from "./access";
 
@@ -53,9 +53,11 @@ export async function applyTaskEffects(
   event: TaskEvent,
   before: TaskSnapshot,
   after: TaskSnapshot,
+  /** the calendar month of the move in the office's zone (clock.ts): a progress report counts for it */
+  month: string,
 ): Promise<void> {
   const { actor, at } = event;
-  const stage = [...["deploy", "handle", "inspect", "summarize"]].find((s) => before.hasTag(s)) ?? "evaluate";
+  const stage = stageOf(before);
   const base = { task_id: taskId, unit_id: actor.unitId, user_id: actor.userId, created_at: at };
   switch (event.type) {
     case "SUBMIT": {
@@ -79,7 +81,7 @@ export async function applyTaskEffects(
     case "REPORT_PROGRESS": {
       const row = await createProgressReport(db, {
         ...base,
-        period: at.slice(0, 7),
+        period: month,
         text: event.text,
         percent: event.percent ?? null,
       });

@@ -11,6 +11,7 @@ import {
   listRectificationItems,
   listSubmissions,
   listTasks,
+  listTaskParts,
   listTaskUnits,
   updateTaskSnapshot,
   type DbOrTrx,
@@ -23,17 +24,22 @@ import {
   decide,
   describeTask,
   restoreTask,
+  stateAccepts,
   type Actor,
   type TaskCommand,
+  type TaskFacts,
   type TaskSnapshot,
 } from "@duban/workflow";
 import type { Context, InnerContext, SessionUser } from "../context";
+import { dayOfInstant, monthOfInstant, todayOf } from "../clock";
 import { AppError, notFound } from "../errors";
 import { canReadTask, readsAllTasks, readsAnyTask } from "./access";
 import { recordAudit } from "./audit";
-import { deadlineMark, type DeadlineMark } from "./deadlines";
-import { checkReassignWindow } from "./supervision/assignment";
+import { deadlineMarks, type DeadlineFlag, type DeadlineMark } from "./deadlines";
+import { reassignWindowOf } from "./supervision/assignment";
+import { checkPartUnits, createParts, partFactsOf, rollupParts, splittableUnits, type PartsRollup } from "./parts";
 import { applyTaskEffects, auditComment, checkFilesUsable, rectificationRowId } from "./task-effects";
+import { factsOfMove, recordMoveHistory } from "./task-facts";
 
 type Authed = Context & { session: SessionUser };
 
@@ -41,12 +47,18 @@ export function actorOf(user: UserRow): Actor {
   return { userId: user.id, role: user.role, unitId: user.unit_id };
 }
 
-export function today(ctx: InnerContext): string {
-  return ctx.clock().toISOString().slice(0, 10);
-}
-
 export function snapshotOf(task: Pick<Task, "snapshot" | "machine_version">): TaskSnapshot {
   return restoreTask({ machineVersion: task.machine_version, snapshot: JSON.parse(task.snapshot) });
+}
+
+/**
+ * What the lifecycle needs to know and cannot read itself (it reads no clock or calendar). The same
+ * facts go to `availableActions` (the page) and `decide` (the move), so what is offered is accepted.
+ */
+export async function taskFactsOf(ctx: InnerContext, db: DbOrTrx, task: Task, snapshot: TaskSnapshot): Promise<TaskFacts> {
+  const facts: TaskFacts = { today: todayOf(ctx), ...(await partFactsOf(db, task, snapshot)) };
+  if (stateAccepts(snapshot, "REQUEST_REASSIGN")) facts.reassignWindow = reassignWindowOf(ctx, task);
+  return facts;
 }
 
 export interface UnitRef {
@@ -70,10 +82,22 @@ export interface TaskSummary {
   status: string;
   round: number;
   version: number;
+  /** the deadline rule's mark on the current stage's due date (deadlines.ts; the dashboard's, the overdue filter's) */
   mark: DeadlineMark;
+  /** the one flag, most serious first: overdue, signing overdue, due soon, signing soon… (deadlines.ts) */
+  flag: DeadlineFlag;
+  /** the current stage's due date (完成时限, else the plan's phase) */
+  effectiveDueDate: string | null;
   openNotices: number;
   extensionRequested: boolean;
   returned: boolean;
+  /** 分解: the task this one is split from, its depth (1: a plan's own task) and who reviews it (null: the office) */
+  parentId: string | null;
+  depth: number;
+  supervisorUnit: UnitRef | null;
+  waived: boolean;
+  /** 分解: progress of its parts; null when it has none */
+  parts: PartsRollup | null;
 }
 
 async function unitNames(db: DbOrTrx, ids: Iterable<string>): Promise<Map<string, string>> {
@@ -81,8 +105,13 @@ async function unitNames(db: DbOrTrx, ids: Iterable<string>): Promise<Map<string
   return new Map(units.map((u) => [u.id, u.name]));
 }
 
-function toSummary(task: Task, snapshot: TaskSnapshot, names: Map<string, string>, todayIso: string, yellowWithin: number): TaskSummary {
+function toSummary(ctx: InnerContext, task: Task, snapshot: TaskSnapshot, names: Map<string, string>, today: string, parts: PartsRollup | null): TaskSummary {
   const d = describeTask(snapshot);
+  const marks = deadlineMarks(
+    { stage: task.stage, status: task.status, effective_due_date: task.effective_due_date, reachedUnitOn: dayOfInstant(ctx, task.reached_unit_at ?? task.created_at) },
+    today,
+    ctx.config,
+  );
   const ref = (id: string): UnitRef => ({ id, name: names.get(id) ?? id });
   return {
     id: task.id,
@@ -100,19 +129,28 @@ function toSummary(task: Task, snapshot: TaskSnapshot, names: Map<string, string
     status: task.status,
     round: task.round,
     version: task.version,
-    mark: deadlineMark(task.due_date, task.stage, todayIso, yellowWithin),
+    mark: marks.deadline,
+    flag: marks.flag,
+    effectiveDueDate: marks.due,
     openNotices: d.openNotices,
     extensionRequested: d.extensionRequested,
     returned: d.status === "returned",
+    parentId: task.parent_id,
+    depth: task.depth,
+    supervisorUnit: task.supervisor_unit_id ? ref(task.supervisor_unit_id) : null,
+    waived: task.waived === 1,
+    parts,
   };
 }
 
 export async function summarizeTasks(ctx: InnerContext, tasks: Task[]): Promise<TaskSummary[]> {
   const snapshots = tasks.map(snapshotOf);
   const ids = snapshots.flatMap((s) => [s.context.leadUnitId, ...s.context.coUnitIds]);
-  const names = await unitNames(ctx.db, ids);
-  const t = today(ctx);
-  return tasks.map((task, i) => toSummary(task, snapshots[i] as TaskSnapshot, names, t, ctx.config.yellowWithinWorkdays));
+  const names = await unitNames(ctx.db, [...ids, ...tasks.flatMap((t) => (t.supervisor_unit_id ? [t.supervisor_unit_id] : []))]);
+  const t = todayOf(ctx);
+  const split = tasks.filter((_, i) => (snapshots[i] as TaskSnapshot).context.partCount > 0).map((task) => task.id);
+  const rollups = await rollupParts(ctx.db, split, t, ctx.config.yellowWithinWorkdays);
+  return tasks.map((task, i) => toSummary(ctx, task, snapshots[i] as TaskSnapshot, names, t, rollups.get(task.id) ?? null));
 }
 
 export interface TaskListInput {
@@ -125,6 +163,12 @@ export interface TaskListInput {
   urged?: boolean;
   extensionRequested?: boolean;
   ratedByMe?: boolean;
+  /** 分解: the parts the signed-in liaison's unit split and reviews (我的待办: 督办的子任务) */
+  supervising?: boolean;
+  /** 分解: the parts of this task */
+  parentId?: string;
+  /** only a plan's own tasks, not the parts split from them */
+  topLevel?: boolean;
   text?: string;
   cursor?: string | null;
   limit: number;
@@ -138,14 +182,20 @@ export async function listTasksFor(ctx: Authed, input: TaskListInput) {
     return { items: [], nextCursor: null };
   }
   const unitId = readsAllTasks(user) ? input.unitId : (user.unit_id ?? undefined);
-  const { leadOnly, ratedByMe, ...filters } = input;
+  const { leadOnly, ratedByMe, supervising, ...filters } = input;
+  if (supervising === true) {
+    // The parts a unit reviews are not among the tasks it holds: a filter of their own.
+    if (user.unit_id === null) return { items: [], nextCursor: null };
+    const page = await listTasks(ctx.db, { ...filters, supervisorUnitId: user.unit_id, today: todayOf(ctx) });
+    return { items: await summarizeTasks(ctx, page.items), nextCursor: page.nextCursor };
+  }
   let page;
   try {
     page = await listTasks(ctx.db, {
       ...filters,
       ...(unitId !== undefined ? (leadOnly ? { leadUnitId: unitId } : { unitId }) : {}),
       ...(ratedByMe !== undefined ? { ratedBy: { evaluatorId: user.id, rated: ratedByMe } } : {}),
-      today: today(ctx),
+      today: todayOf(ctx),
     });
   } catch (cause) {
     if (cause instanceof Error && cause.message === "invalid task cursor") throw new AppError("BAD_INPUT", "分页参数无效");
@@ -165,6 +215,10 @@ export async function getTaskDetail(ctx: Authed, taskId: string) {
   const task = await loadReadableTask(ctx, ctx.db, taskId);
   const snapshot = snapshotOf(task);
   const [summary] = await summarizeTasks(ctx, [task]);
+  const facts = await taskFactsOf(ctx, ctx.db, task, snapshot);
+  const partTasks = await listTaskParts(ctx.db, [task.id]);
+  const parent = task.parent_id === null ? undefined : await getTask(ctx.db, task.parent_id);
+  const parentReadable = parent !== undefined && (await canReadTask(ctx.db, user, parent.id));
   const c = snapshot.context;
   const [submissions, progress, items, ratings, extensions, historyPage, links] = await Promise.all([
     listSubmissions(ctx.db, taskId),
@@ -204,6 +258,8 @@ export async function getTaskDetail(ctx: Authed, taskId: string) {
     resolutionClass: c.resolutionClass,
     lastReturn: c.lastReturn,
     terminationReason: c.terminationReason,
+    /** the stage a terminated task was in (a task column written by the move; null otherwise) */
+    terminatedFromStage: task.terminated_from_stage,
     extensionRequest: c.extensionRequest,
     contributions: Object.entries(c.contributions).map(([unitId, x]) => ({
       unitId,
@@ -222,7 +278,16 @@ export async function getTaskDetail(ctx: Authed, taskId: string) {
       closedAt: i.closed_at,
       files: filesOf(itemFiles, i.id),
     })),
-    availableActions: availableActions(snapshot, actorOf(user), ctx.clock().toISOString()),
+    availableActions: availableActions(snapshot, actorOf(user), facts),
+    /** 分解: the parts of this task, each with its own roll-up */
+    parts: await summarizeTasks(ctx, partTasks),
+    /** the units a SPLIT may name (empty when this user may not split it now) */
+    splittableUnits: availableActions(snapshot, actorOf(user), facts).some((a) => a.type === "SPLIT")
+      ? [...(await unitNames(ctx.db, await splittableUnits(ctx.db, snapshot))).entries()].map(([id, name]) => ({ id, name }))
+      : [],
+    /** the task it was split from, when this user may read it */
+    parent: parent !== undefined && parentReadable ? { id: parent.id, text: parent.text, path: parent.path } : null,
+    waived: c.waived,
     submissions: submissions.map((s) => ({
       id: s.id,
       stage: s.stage,
@@ -299,14 +364,21 @@ export async function transitionTask(
       throw new AppError("CONFLICT", "该任务刚刚已被他人处理，请查看最新状态后再操作");
     }
     const before = snapshotOf(task);
-    // Time-boxed assignment (issue 7): the lifecycle package is pure and reads no clock or
-    // calendar, so the working-day window for REQUEST_REASSIGN is enforced here, before decide().
-    if (input.event.type === "REQUEST_REASSIGN") await checkReassignWindow(ctx, trx, task);
-    const decision = decide(before, event);
+    // 分解: parts go only to units below the task's lead unit or among its co-units (the unit tree
+    // is data, not lifecycle); a part is re-assigned within its parent's reach the same way.
+    if (input.event.type === "SPLIT") {
+      await checkPartUnits(trx, before, input.event.parts.flatMap((p) => [p.leadUnitId, ...(p.coUnitIds ?? [])]));
+    }
+    if (input.event.type === "REASSIGN" && task.parent_id !== null) {
+      const parent = await getTask(trx, task.parent_id);
+      if (parent !== undefined) await checkPartUnits(trx, snapshotOf(parent), [input.event.leadUnitId, ...(input.event.coUnitIds ?? [])]);
+    }
+    const decision = decide(before, event, await taskFactsOf(ctx, trx, task, before));
     if (!decision.ok) throw AppError.fromRefusal(decision.refusal);
     const fileHashes = "fileHashes" in input.event ? (input.event.fileHashes ?? []) : [];
     await checkFilesUsable(trx, user, fileHashes);
     const after = decision.after;
+    const month = monthOfInstant(ctx, at);
     const version = await updateTaskSnapshot(trx, {
       id: task.id,
       expectedVersion: input.expectedVersion,
@@ -319,11 +391,15 @@ export async function transitionTask(
       extensionRequested: after.extensionRequested,
       ...(after.leadUnitId !== decision.before.leadUnitId ? { leadUnitId: after.leadUnitId } : {}),
       ...(after.dueDate !== decision.before.dueDate ? { dueDate: after.dueDate } : {}),
+      ...(input.event.type === "WAIVE_PART" ? { waived: true } : {}),
       updatedAt: at,
+      facts: await factsOfMove(trx, task, decision.before, after, event, month),
     });
     if (version === null) throw new AppError("CONFLICT", "该任务刚刚已被他人处理，请查看最新状态后再操作");
-    await applyTaskEffects(trx, task.id, event, before, decision.snapshot);
-    const { text: _t, reason: _r, comment: _c, fileHashes: _f, ...rest } = input.event as Record<string, unknown>;
+    await recordMoveHistory(trx, task, decision.before, after, event);
+    await applyTaskEffects(trx, task.id, event, before, decision.snapshot, month);
+    const created = input.event.type === "SPLIT" ? await createParts(trx, task, before, input.event, event.actor, at) : [];
+    const { text: _t, reason: _r, comment: _c, fileHashes: _f, parts: _p, ...rest } = input.event as Record<string, unknown>;
     await recordAudit(ctx, trx, {
       action: `task.${input.event.type}`,
       object_type: "task",
@@ -332,8 +408,16 @@ export async function transitionTask(
       from_state: `${decision.before.stage}/${decision.before.status}`,
       to_state: `${after.stage}/${after.status}`,
       comment: auditComment(event),
-      // a return's reason is a category code (counted by reason in the statistics): keep it
-      detail: { ...rest, ...(input.event.type === "RETURN" ? { reason: input.event.reason } : {}), round: decision.before.round, version },
+      // a return's reason is a category code (also in task_returns, where the statistics count it): keep it
+      detail: {
+        ...rest,
+        ...(input.event.type === "RETURN" || input.event.type === "RETURN_CONTRIBUTION" ? { reason: input.event.reason } : {}),
+        ...(input.event.type === "SPLIT"
+          ? { parts: input.event.parts.map((p, k) => ({ taskId: created[k]?.id, leadUnitId: p.leadUnitId, coUnitIds: p.coUnitIds ?? [], dueDate: created[k]?.due_date ?? null })) }
+          : {}),
+        round: decision.before.round,
+        version,
+      },
       file_hashes: fileHashes,
     });
     return { version, stage: after.stage, status: after.status };

@@ -7,6 +7,7 @@ import type { Context, InnerContext, SessionUser } from "../context";
 import { AppError } from "../errors";
 import { fieldCrypto, totpContext } from "../security/fields";
 import { recordAudit } from "./audit";
+import { authCacheOf } from "./auth-cache";
 
 type Authed = Context & { session: SessionUser };
 const PERIOD_SECONDS = 30;
@@ -23,7 +24,7 @@ export async function roleRequiresTotp(db: DbOrTrx, role: UserRole): Promise<boo
 
 /** Signed in, but the role requires TOTP and the user has not enabled it yet: only enrolment is allowed. */
 export async function totpSetupRequired(ctx: InnerContext, user: UserRow): Promise<boolean> {
-  return !user.totp_enabled && (await roleRequiresTotp(ctx.db, user.role));
+  return !user.totp_enabled && (await authCacheOf(ctx.db).roleRequiresTotp(ctx.db, user.role));
 }
 
 /**

@@ -1,6 +1,6 @@
 // One place that maps stages, statuses and deadline marks to a label and a colour. Every tone has
 // dark text on a light background (contrast ≥ 4.5:1) and always carries its text: never colour alone.
-import { STAGE_LABELS, STATUS_LABELS, type StageOrTerminated, type TaskStatus } from "@duban/workflow";
+import { STAGE_LABELS, STATUS_LABELS, type StageOrTerminated, type TaskStatus } from "@duban/workflow/vocabulary";
 import { Tag } from "antd";
 import type { ReactNode } from "react";
 
@@ -70,9 +70,9 @@ const MARKS: Record<Exclude<DeadlineMark, "none">, { label: string; dot: string;
   green: { label: "正常", dot: "#389e0d", color: "#135200" },
 };
 
-/** The deadline mark: a coloured dot AND its word (逾期 / 临期 / 正常); nothing for "none". */
-export function MarkBadge({ mark }: { mark: string }) {
-  if (mark !== "red" && mark !== "yellow" && mark !== "green") return <span>—</span>;
+/** The deadline mark: a coloured dot AND its word (逾期 / 临期 / 正常); `none` (no deadline, or closed) shows `empty`. */
+export function MarkBadge({ mark, empty = null }: { mark: string; empty?: ReactNode }) {
+  if (mark !== "red" && mark !== "yellow" && mark !== "green") return empty;
   const m = MARKS[mark];
   return (
     <span className="mark" style={{ color: m.color, fontWeight: mark === "red" ? 600 : 400 }}>

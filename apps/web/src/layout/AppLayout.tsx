@@ -15,12 +15,13 @@ import {
   MenuOutlined,
   TeamOutlined,
 } from "@ant-design/icons";
-import { ROLE_LABELS, type Role } from "@duban/workflow";
+import { ROLE_LABELS, type Role } from "@duban/workflow/vocabulary";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { App, Badge, Button, Drawer, Dropdown, Grid, Layout, Menu, type MenuProps } from "antd";
-import { useEffect, useRef, useState, type ReactNode } from "react";
+import { Suspense, useEffect, useRef, useState, type ReactNode } from "react";
 import { Link, Outlet, useLocation, useNavigate } from "react-router";
 import { useMe } from "../auth";
+import { PageLoading } from "../components/PageLoading";
 import { errorInfo } from "../lib/errors";
 import { useTRPC } from "../trpc";
 
@@ -212,7 +213,10 @@ export function AppLayout() {
           className="app-main"
           style={{ padding: isPhone ? 12 : 24, minWidth: 0 }}
         >
-          <Outlet />
+          {/* A page's chunk loads inside the shell: the menu and header stay while it arrives. */}
+          <Suspense fallback={<PageLoading />}>
+            <Outlet />
+          </Suspense>
         </Content>
       </Layout>
     </Layout>

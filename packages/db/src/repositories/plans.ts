@@ -1,7 +1,9 @@
 import { sql } from 'kysely';
 import type { DbOrTrx } from '../executor.js';
-import { newId, nowIso, parseJson, todayIso, toJson } from '../ids.js';
-import type { PhaseRow, PlanRow, TaskStage } from '../tables/index.js';
+import { newId, nowIso, parseJson, toJson } from '../ids.js';
+import type { PhaseRow, PlanRow, PlanSourceKind, TaskStage } from '../tables/index.js';
+
+export const PLAN_SOURCE_KINDS: readonly PlanSourceKind[] = ['document', 'instruction', 'meeting', 'proposal'];
 import { emptyStageCounts } from './stats.js';
 
 export type Phase = Omit<PhaseRow, 'duties'> & { duties: string[] };
@@ -23,6 +25,8 @@ export interface NewPlan {
   issuer?: string | null;
   issued_on?: string | null;
   source_text?: string;
+  source_kind?: PlanSourceKind;
+  source_ref?: string | null;
   created_by?: string | null;
   created_at?: string;
   phases?: NewPhase[];
@@ -51,6 +55,9 @@ export async function createPlan(db: DbOrTrx, input: NewPlan): Promise<PlanWithP
       issuer: input.issuer ?? null,
       issued_on: input.issued_on ?? null,
       source_text: input.source_text ?? '',
+      // only when given: the column defaults ('document', null) serve plan documents
+      ...(input.source_kind !== undefined ? { source_kind: input.source_kind } : {}),
+      ...(input.source_ref != null ? { source_ref: input.source_ref } : {}),
       created_by: input.created_by ?? null,
       created_at: input.created_at ?? nowIso(),
     })
@@ -86,6 +93,16 @@ export async function listPhases(db: DbOrTrx, planId: string): Promise<Phase[]> 
   return rows.map(toPhase);
 }
 
+/** The phases of several plans (chunked), in plan and phase order. */
+export async function listPhasesOfPlans(db: DbOrTrx, planIds: readonly string[]): Promise<Phase[]> {
+  const out: Phase[] = [];
+  for (let i = 0; i < planIds.length; i += 500) {
+    const rows = await db.selectFrom('phases').selectAll().where('plan_id', 'in', planIds.slice(i, i + 500)).orderBy('plan_id').orderBy('ordinal').execute();
+    out.push(...rows.map(toPhase));
+  }
+  return out;
+}
+
 export async function getPlan(db: DbOrTrx, id: string): Promise<PlanWithPhases | undefined> {
   const plan = await db.selectFrom('plans').selectAll().where('id', '=', id).executeTakeFirst();
   if (plan === undefined) return undefined;
@@ -93,8 +110,8 @@ export async function getPlan(db: DbOrTrx, id: string): Promise<PlanWithPhases |
 }
 
 /** Every plan (newest first; or just `planId`) with its task counts per stage and its overdue count. */
-export async function listPlans(db: DbOrTrx, options: { today?: string; planId?: string } = {}): Promise<PlanSummary[]> {
-  const today = options.today ?? todayIso();
+export async function listPlans(db: DbOrTrx, options: { today: string; planId?: string }): Promise<PlanSummary[]> {
+  const { today } = options;
   let plansQuery = db
     .selectFrom('plans')
     .select((eb) => [
@@ -105,15 +122,19 @@ export async function listPlans(db: DbOrTrx, options: { today?: string; planId?:
       'plans.issued_on',
       'plans.created_by',
       'plans.created_at',
-      // per plan, a range of the partial index of open tasks by (plan, due date) — migration 0600
+      'plans.source_kind',
+      'plans.source_ref',
+      // per plan, a range of the partial index of tasks with an effective due date (open ones only:
+      // a closed task has none) by (plan, due date) — migration 2026_12_04_0100. effective_due_date
+      // is the deadline rule's date (the API's services/deadlines.ts), the one the marks show.
       eb
         .selectFrom('tasks')
         .select(eb.fn.countAll<number>().as('n'))
         .whereRef('tasks.plan_id', '=', 'plans.id')
-        // a literal, not bound values: SQLite uses a partial index only when it can see the query's
+        // a literal, not a bound value: SQLite uses a partial index only when it can see the query's
         // terms imply the index's WHERE
-        .where(sql<boolean>`tasks.stage not in ('done', 'terminated')`)
-        .where('tasks.due_date', '<', today)
+        .where(sql<boolean>`tasks.effective_due_date is not null`)
+        .where('tasks.effective_due_date', '<', today)
         .as('overdue_count'),
     ])
     .orderBy('plans.created_at', 'desc')

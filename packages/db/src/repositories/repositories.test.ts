@@ -156,10 +156,11 @@ describe.each(DIALECTS)('repositories (%s)', (dialect) => {
       expect(await getPlan(t.db, plan.id)).toEqual(plan);
       await insertTasks(t.db, [
         taskInput(plan.id, 1),
-        taskInput(plan.id, 2, { stage: 'handle', due_date: '2000-01-01' }),
-        taskInput(plan.id, 3, { stage: 'done', due_date: '2000-01-01' }),
+        // effective_due_date: the API's deadline rule decides it (null once closed); overdue counts it
+        taskInput(plan.id, 2, { stage: 'handle', due_date: '2000-01-01', effective_due_date: '2000-01-01' }),
+        taskInput(plan.id, 3, { stage: 'done', due_date: '2000-01-01', effective_due_date: null }),
       ]);
-      const summary = (await listPlans(t.db)).find((p) => p.id === plan.id);
+      const summary = (await listPlans(t.db, { today: '2026-11-25' })).find((p) => p.id === plan.id);
       expect(summary).toMatchObject({ task_count: 3, overdue_count: 1 });
       expect(summary?.stage_counts).toEqual({ deploy: 1, handle: 1, inspect: 0, summarize: 0, evaluate: 0, done: 1, terminated: 0 });
     });
@@ -196,6 +197,7 @@ describe.each(DIALECTS)('repositories (%s)', (dialect) => {
       const { plan, tasks } = await seedPlanWithTasks(t.db, 7, (i) => ({
         stage: i <= 4 ? 'handle' : 'done',
         due_date: i % 2 === 0 ? '2001-01-01' : '2999-01-01',
+        effective_due_date: i > 4 ? null : i % 2 === 0 ? '2001-01-01' : '2999-01-01',
         co_unit_ids: i <= 2 ? [unit.id] : [],
         text: i === 6 ? `关于 ${marker} 的任务` : `任务 ${i}`,
         heading: i === 7 ? `${marker.toUpperCase()} 标题` : null,

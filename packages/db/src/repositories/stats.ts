@@ -1,7 +1,6 @@
 import { sql } from 'kysely';
 import { dialectOf } from '../dialect.js';
 import type { DbOrTrx } from '../executor.js';
-import { todayIso } from '../ids.js';
 import type { TaskStage, TaskUnitRelation } from '../tables/index.js';
 
 // The dashboard counts. Without a plan filter they read the counters that database triggers keep in
@@ -10,7 +9,9 @@ import type { TaskStage, TaskUnitRelation } from '../tables/index.js';
 // thousand rows instead of every task. Within one plan they count the plan's tasks (index
 // tasks_plan_stage_idx), which are few.
 
-export const TASK_STAGES = ['deploy', 'handle', 'inspect', 'summarize', 'evaluate', 'done', 'terminated'] as const satisfies readonly TaskStage[];
+import { CLOSED_TASK_STAGES, TASK_STAGES } from '../tables/tasks.table.js';
+
+export { TASK_STAGES };
 
 export function emptyStageCounts(): Record<TaskStage, number> {
   return { deploy: 0, handle: 0, inspect: 0, summarize: 0, evaluate: 0, done: 0, terminated: 0 };
@@ -120,9 +121,9 @@ export interface UnitStageCount {
 /** Per unit, relation (lead/co) and stage: how many tasks, how many overdue. In order of unit, relation, stage. */
 export async function countTasksByUnit(
   db: DbOrTrx,
-  filters: { planId?: string; today?: string } = {},
+  filters: { planId?: string; today: string },
 ): Promise<UnitStageCount[]> {
-  const today = filters.today ?? todayIso();
+  const today = filters.today;
   if (filters.planId !== undefined) return countPlanTasksByUnit(db, filters.planId, today);
   // has_due = 1 only for open tasks with a due date (closed ones are kept under has_due = 0)
   const rows = await db
@@ -173,7 +174,7 @@ async function countPlanTasksByUnit(db: DbOrTrx, planId: string, today: string):
           eb
             .case()
             .when(
-              eb.and([eb('tasks.due_date', '<', today), eb('tasks.stage', 'not in', ['done', 'terminated'])]),
+              eb.and([eb('tasks.due_date', '<', today), eb('tasks.stage', 'not in', CLOSED_TASK_STAGES)]),
             )
             .then(1)
             .else(0)

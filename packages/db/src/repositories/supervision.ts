@@ -1,8 +1,8 @@
 // Supervision (督查督办) rows: the in-app inbox, once-a-day job runs, 督办单 with their yearly
 // numbering, and the read-only queries the statistics are made of.
 import { sql } from 'kysely';
-import { dialectOf } from '../dialect.js';
 import type { DbOrTrx } from '../executor.js';
+import { CLOSED_TASK_STAGES } from '../tables/tasks.table.js';
 import { newId, nowIso, toJson } from '../ids.js';
 import type {
   JobRunRow,
@@ -369,7 +369,7 @@ export function listTaskUnitLinks(db: DbOrTrx, filters: { planId?: string } = {}
   return q.orderBy('task_units.task_id').orderBy('task_units.unit_id').execute();
 }
 
-/** The columns of a task that its supervision marks need (no snapshot, text or targets). */
+/** The columns of a task that its supervision marks and statistics need (no snapshot, text or targets). */
 export interface MarkTask {
   id: string;
   plan_id: string;
@@ -379,33 +379,42 @@ export interface MarkTask {
   due_date: string | null;
   created_at: string;
   lead_unit_id: string | null;
-  machine_version: number;
-  /** the snapshot's context.resolutionClass read by the database (only with `resolutionClass`) */
+  effective_due_date: string | null;
+  entered_stage_at: string | null;
+  reached_unit_at: string | null;
+  completed_at: string | null;
+  latest_percent: number | null;
+  last_report_period: string | null;
   resolution_class: string | null;
 }
 
 /**
  * A plan's tasks in document order with only the columns marks and statistics need — the snapshot
- * (the bulk of a row) stays in the database; with `resolutionClass` the database reads
- * context.resolutionClass out of it (SQLite json_extract, PostgreSQL jsonb). `unitId`: tasks the
- * unit holds (lead or co); `open`: not done / terminated.
+ * (the bulk of a row) stays in the database. `unitId`: tasks the unit holds (lead or co); `open`:
+ * not done / terminated.
  */
-export async function listPlanMarkTasks(
-  db: DbOrTrx,
-  planId: string,
-  options: { unitId?: string | undefined; open?: boolean; resolutionClass?: boolean } = {},
-): Promise<MarkTask[]> {
-  const cls =
-    options.resolutionClass !== true
-      ? sql<string | null>`null`
-      : dialectOf(db) === 'postgres'
-        ? sql<string | null>`(snapshot::jsonb -> 'context' ->> 'resolutionClass')`
-        : sql<string | null>`json_extract(snapshot, '$.context.resolutionClass')`;
+export async function listPlanMarkTasks(db: DbOrTrx, planId: string, options: { unitId?: string | undefined; open?: boolean } = {}): Promise<MarkTask[]> {
   let q = db
     .selectFrom('tasks')
-    .select(['id', 'plan_id', 'ordinal', 'stage', 'status', 'due_date', 'created_at', 'lead_unit_id', 'machine_version', cls.as('resolution_class')])
+    .select([
+      'id',
+      'plan_id',
+      'ordinal',
+      'stage',
+      'status',
+      'due_date',
+      'created_at',
+      'lead_unit_id',
+      'effective_due_date',
+      'entered_stage_at',
+      'reached_unit_at',
+      'completed_at',
+      'latest_percent',
+      'last_report_period',
+      'resolution_class',
+    ])
     .where('plan_id', '=', planId);
-  if (options.open === true) q = q.where('stage', 'not in', ['done', 'terminated']);
+  if (options.open === true) q = q.where('stage', 'not in', CLOSED_TASK_STAGES);
   if (options.unitId !== undefined) {
     const unitId = options.unitId;
     q = q.where((eb) =>
@@ -413,7 +422,7 @@ export async function listPlanMarkTasks(
     );
   }
   const rows = await q.orderBy('ordinal').orderBy('id').execute();
-  return rows.map((r) => ({ ...r, ordinal: Number(r.ordinal), machine_version: Number(r.machine_version), resolution_class: r.resolution_class ?? null }));
+  return rows.map((r) => ({ ...r, ordinal: Number(r.ordinal), latest_percent: r.latest_percent === null ? null : Number(r.latest_percent) }));
 }
 
 /** Snapshots of the given tasks (for the few whose stored machine version needs an upgrade first). */

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { DbOrTrx } from '../executor.js';
 import { likeContains } from '../dialect.js';
-import { newId, nowIso, parseJson, todayIso, toJson } from '../ids.js';
+import { newId, nowIso, parseJson, toJson } from '../ids.js';
 import type { TaskRow, TaskStage, TaskUnitRelation, TaskUnitRow } from '../tables/index.js';
 
 /** A task with its JSON columns parsed. `snapshot` stays the stored JSON text (rehydrate it yourself). */
@@ -27,6 +27,12 @@ export interface NewTask {
   created_at?: string;
   /** co-units; the lead unit gets its 'lead' row automatically */
   co_unit_ids?: string[];
+  /** 分解: the task this one is split from, its depth (parent's + 1) and the supervising unit */
+  parent_id?: string | null;
+  depth?: number;
+  supervisor_unit_id?: string | null;
+  /** the first stage's due date by the API's deadline rule (services/deadlines.ts effectiveDueDate) */
+  effective_due_date?: string | null;
 }
 
 export function toTask(row: TaskRow): Task {
@@ -66,9 +72,13 @@ export async function insertTasks(db: DbOrTrx, tasks: readonly NewTask[]): Promi
         round: t.round ?? 1,
         snapshot: snapshotText(t.snapshot),
         machine_version: t.machine_version,
+        // a part only: a plan's own tasks keep the column defaults (depth 1, no parent)
+        ...(t.parent_id != null ? { parent_id: t.parent_id, depth: t.depth ?? 2, supervisor_unit_id: t.supervisor_unit_id ?? null } : {}),
         version: 1,
         created_at: at,
         updated_at: at,
+        // facts (migration 2026_12_04_0100): entered_stage_at / reached_unit_at null = created_at
+        ...(t.effective_due_date !== undefined ? { effective_due_date: t.effective_due_date } : {}),
       };
     });
     const rows = await db.insertInto('tasks').values(values).returningAll().execute();
@@ -130,9 +140,15 @@ export interface TaskFilters {
   unitId?: string;
   /** tasks this unit leads */
   leadUnitId?: string;
-  /** due_date < today and stage not done/terminated */
+  /** 分解: the parts this unit split and reviews */
+  supervisorUnitId?: string;
+  /** 分解: the parts of this task */
+  parentId?: string;
+  /** only a plan's own tasks, not the parts split from them */
+  topLevel?: boolean;
+  /** open and past the current stage's due date (effective_due_date < today) */
   overdue?: boolean;
-  /** 'YYYY-MM-DD' used by `overdue` (default: today, UTC) */
+  /** 'YYYY-MM-DD', required by `overdue`: today in the office's zone (the API's clock.ts; the db reads no clock) */
   today?: string;
   /** case-insensitive substring of text or heading */
   text?: string;
@@ -164,6 +180,9 @@ export async function listTasks(db: DbOrTrx, filters: TaskFilters): Promise<Task
   }
   if (filters.status !== undefined) q = q.where('tasks.status', '=', filters.status);
   if (filters.leadUnitId !== undefined) q = q.where('tasks.lead_unit_id', '=', filters.leadUnitId);
+  if (filters.supervisorUnitId !== undefined) q = q.where('tasks.supervisor_unit_id', '=', filters.supervisorUnitId);
+  if (filters.parentId !== undefined) q = q.where('tasks.parent_id', '=', filters.parentId);
+  if (filters.topLevel === true) q = q.where('tasks.parent_id', 'is', null);
   if (filters.unitId !== undefined) {
     const unitId = filters.unitId;
     q = q.where((eb) =>
@@ -177,9 +196,8 @@ export async function listTasks(db: DbOrTrx, filters: TaskFilters): Promise<Task
     );
   }
   if (filters.overdue === true) {
-    q = q
-      .where('tasks.due_date', '<', filters.today ?? todayIso())
-      .where('tasks.stage', 'not in', ['done', 'terminated']);
+    // the deadline rule's date (null when closed), as the marks show it
+    q = q.where(sql<boolean>`tasks.effective_due_date is not null`).where('tasks.effective_due_date', '<', requiredToday(filters.today));
   }
   // literals, not bound values, so SQLite can use the partial indexes of migration 0500
   if (filters.urged === true) q = q.where(sql<boolean>`tasks.open_notices > 0`);
@@ -238,9 +256,28 @@ export interface TaskSnapshotUpdate {
   leadUnitId?: string | null;
   /** a new due date (extension granted) */
   dueDate?: string | null;
+  /** 分解: the splitter waived this part (WAIVE_PART) */
+  waived?: boolean;
   machineVersion?: number;
   updatedAt?: string;
+  /** facts the move changed (the API's transitionTask decides them; omitted: unchanged) */
+  facts?: TaskFactsUpdate;
 }
+
+/** The fact columns a move may write (migration 2026_12_04_0100). */
+export type TaskFactsUpdate = Partial<
+  Pick<
+    TaskRow,
+    | 'effective_due_date'
+    | 'entered_stage_at'
+    | 'reached_unit_at'
+    | 'completed_at'
+    | 'latest_percent'
+    | 'last_report_period'
+    | 'resolution_class'
+    | 'terminated_from_stage'
+  >
+>;
 
 /**
  * Optimistic-concurrency write of a task's state: `update … where id = ? and version = ?
@@ -258,7 +295,9 @@ export async function updateTaskSnapshot(db: DbOrTrx, u: TaskSnapshotUpdate): Pr
       ...(u.extensionRequested !== undefined ? { extension_requested: u.extensionRequested ? 1 : 0 } : {}),
       ...(u.leadUnitId !== undefined ? { lead_unit_id: u.leadUnitId } : {}),
       ...(u.dueDate !== undefined ? { due_date: u.dueDate } : {}),
+      ...(u.waived !== undefined ? { waived: u.waived ? 1 : 0 } : {}),
       ...(u.machineVersion !== undefined ? { machine_version: u.machineVersion } : {}),
+      ...u.facts,
       updated_at: u.updatedAt ?? nowIso(),
       version: eb('version', '+', 1),
     }))
@@ -311,4 +350,37 @@ export async function getTaskUnitRelation(
     .where('unit_id', '=', unitId)
     .executeTakeFirst();
   return r?.relation;
+}
+
+/** The database reads no clock: "today" comes from the caller (in the office's zone). */
+function requiredToday(today: string | undefined): string {
+  if (today === undefined) throw new Error('listTasks: `overdue` needs `today`');
+  return today;
+}
+
+/** 分解: a task's ancestors, nearest first (the chain of parent_id). */
+export async function listTaskAncestors(db: DbOrTrx, taskId: string): Promise<Pick<TaskRow, 'id' | 'parent_id' | 'supervisor_unit_id' | 'lead_unit_id'>[]> {
+  const out: Pick<TaskRow, 'id' | 'parent_id' | 'supervisor_unit_id' | 'lead_unit_id'>[] = [];
+  let parentId = (await db.selectFrom('tasks').select('parent_id').where('id', '=', taskId).executeTakeFirst())?.parent_id ?? null;
+  // A chain, not a graph: parent_id is set once, at creation, to an existing task.
+  while (parentId !== null && out.length < 64) {
+    const row = await db.selectFrom('tasks').select(['id', 'parent_id', 'supervisor_unit_id', 'lead_unit_id']).where('id', '=', parentId).executeTakeFirst();
+    if (row === undefined) break;
+    out.push(row);
+    parentId = row.parent_id;
+  }
+  return out;
+}
+
+/** 分解: the parts of these tasks (one level), in creation order. */
+export async function listTaskParts(db: DbOrTrx, parentIds: readonly string[]): Promise<Task[]> {
+  if (parentIds.length === 0) return [];
+  const rows = await db.selectFrom('tasks').selectAll().where('parent_id', 'in', [...parentIds]).orderBy('ordinal').orderBy('id').execute();
+  return rows.map(toTask);
+}
+
+/** The next free ordinal in a plan: parts are numbered after the plan's own tasks. */
+export async function nextTaskOrdinal(db: DbOrTrx, planId: string): Promise<number> {
+  const row = await db.selectFrom('tasks').select((eb) => eb.fn.max('ordinal').as('max')).where('plan_id', '=', planId).executeTakeFirst();
+  return Number(row?.max ?? 0) + 1;
 }

@@ -1,3 +1,4 @@
+import type { AuditArchivesTable } from './audit-archives.table.js';
 import type { AuditHeadTable, AuditLogTable } from './audit.table.js';
 import type { ExtensionRequestsTable } from './extension-requests.table.js';
 import type { AttachmentsTable, FilesTable } from './files.table.js';
@@ -6,12 +7,12 @@ import type { PlansTable } from './plans.table.js';
 import type { ProgressReportsTable } from './progress-reports.table.js';
 import type { RatingsTable } from './ratings.table.js';
 import type { RectificationItemsTable } from './rectification-items.table.js';
-import type { RoleSecurityTable } from './role-security.table.js';
+import type { AuthGenerationTable, RoleSecurityTable } from './role-security.table.js';
 import type { SessionsTable } from './sessions.table.js';
 import type { JobRunsTable, NoticeCountersTable, NotificationsTable, SupervisionNoticesTable } from './supervision.table.js';
 import type { SubmissionsTable } from './submissions.table.js';
 import type { TaskCountDeltasTable, TaskPlanCountsTable, TaskUnitCountsTable } from './task-counts.table.js';
-import type { TasksTable, TaskUnitsTable } from './tasks.table.js';
+import type { TaskReturnsTable, TasksTable, TaskStageStaysTable, TaskUnitsTable } from './tasks.table.js';
 import type { UnitGroupMembersTable, UnitGroupsTable } from './unit-groups.table.js';
 import type { UnitsTable } from './units.table.js';
 import type { UsersTable } from './users.table.js';
@@ -27,6 +28,8 @@ export interface Database {
   phases: PhasesTable;
   tasks: TasksTable;
   task_units: TaskUnitsTable;
+  task_stage_stays: TaskStageStaysTable;
+  task_returns: TaskReturnsTable;
   submissions: SubmissionsTable;
   files: FilesTable;
   attachments: AttachmentsTable;
@@ -36,7 +39,9 @@ export interface Database {
   extension_requests: ExtensionRequestsTable;
   audit_log: AuditLogTable;
   audit_head: AuditHeadTable;
+  audit_archives: AuditArchivesTable;
   role_security: RoleSecurityTable;
+  auth_generation: AuthGenerationTable;
   notifications: NotificationsTable;
   job_runs: JobRunsTable;
   supervision_notices: SupervisionNoticesTable;
@@ -47,6 +52,7 @@ export interface Database {
   task_count_deltas: TaskCountDeltasTable;
 }
 
+export type * from './audit-archives.table.js';
 export type * from './audit.table.js';
 export type * from './extension-requests.table.js';
 export type * from './files.table.js';

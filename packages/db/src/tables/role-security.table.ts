@@ -11,3 +11,9 @@ export interface RoleSecurityTable {
 }
 
 export type RoleSecurityRow = Selectable<RoleSecurityTable>;
+
+/** One row (id 1): moves whenever a session is revoked, a user row or the TOTP policy changes (migration 0601 triggers). */
+export interface AuthGenerationTable {
+  id: number;
+  generation: number;
+}

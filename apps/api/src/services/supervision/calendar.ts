@@ -1,21 +1,8 @@
 // Calendar helpers for supervision: month ends, quarters, working-day offsets (调休 aware through
 // `chinese-days`, like ../deadlines.ts).
-import chineseDays from "chinese-days";
-import { workdaysLeft } from "../deadlines";
+import { lastDayOfMonth, workdaysLeft } from "../deadlines";
 
-const { findWorkday } = chineseDays;
-
-/** 'YYYY-MM' → its last day 'YYYY-MM-DD'. */
-export function lastDayOfMonth(month: string): string {
-  const [y, m] = month.split("-").map(Number) as [number, number];
-  const d = new Date(Date.UTC(y, m, 0));
-  return d.toISOString().slice(0, 10);
-}
-
-/** The n-th working day after `date` (n ≥ 1); `date` itself when n is 0. */
-export function addWorkdays(date: string, n: number): string {
-  return n <= 0 ? date : findWorkday(n, date);
-}
+export { addWorkdays, lastDayOfMonth } from "../deadlines";
 
 /** Working days from `from` (exclusive) up to `to` (inclusive); 0 when `to` is not after `from`. */
 export function workdaysElapsed(from: string, to: string): number {

@@ -37,10 +37,6 @@ export function scopeUnit(ctx: Authed, requested?: string): string | undefined {
   return user.unit_id;
 }
 
-export function todayOf(ctx: { clock: () => Date }): string {
-  return ctx.clock().toISOString().slice(0, 10);
-}
-
 /** "二 › （一） › 1" */
 export function pathLabel(path: readonly string[]): string {
   return path.join(" › ");

@@ -5,9 +5,10 @@ import type { InnerContext } from "../../context";
 import { canReadTask } from "../access";
 import { workdaysLeft as workdaysLeftOf } from "../deadlines";
 import { notFound } from "../../errors";
-import { addWorkdays } from "./calendar";
+import { reassignWindowOf } from "./assignment";
 import { computeMarks, type TaskMarks } from "./marks";
-import { pathLabel, scopeUnit, todayOf, unitNameMap, type Authed } from "./common";
+import { pathLabel, scopeUnit, unitNameMap, type Authed } from "./common";
+import { todayOf } from "../../clock";
 import { computeStats } from "./stats";
 import { docOrder, foldPlans, ROW_LIMIT, TopList, type TopResult } from "./summary";
 
@@ -53,14 +54,15 @@ export async function taskDeadlines(ctx: Authed, taskId: string) {
       current: d.stage === task.stage,
     })),
     /** while unsigned: the last day the unit may still ask for reassignment (REQUEST_REASSIGN) */
-    reassign: marks.sign === null ? null : reassignWindow(ctx, marks.sign.reachedAt, today),
+    reassign: marks.sign === null ? null : reassignWindow(ctx, task, today),
     marks,
   };
 }
 
-function reassignWindow(ctx: Authed, reachedAt: string, today: string) {
-  const until = addWorkdays(reachedAt, ctx.config.reassignWithinWorkdays);
-  return { until, open: today <= until, workdays: ctx.config.reassignWithinWorkdays };
+/** The reassign window as the lifecycle is told it (assignment.ts), for display. */
+function reassignWindow(ctx: Authed, task: Task, today: string) {
+  const { lastDay, workdays } = reassignWindowOf(ctx, task);
+  return { until: lastDay, open: today <= lastDay, workdays };
 }
 
 
@@ -101,7 +103,7 @@ const BUCKETS: {
   { key: "red", label: "逾期（红）", pick: (_, m) => m.deadline === "red", urgency: byDue, filter: (b) => ({ ...b, overdue: true }) },
   { key: "yellow", label: "临期（黄）", pick: (_, m) => m.deadline === "yellow", urgency: byDue, filter: (b) => b },
   { key: "behind", label: "进度滞后", pick: (_, m) => m.behind !== null, urgency: byDue, filter: (b) => ({ ...b, stage: ["handle"] }) },
-  { key: "noReport", label: "本月未报进度", pick: (t, m) => t.stage === "handle" && !m.reportedThisMonth, urgency: byDue, filter: (b) => ({ ...b, stage: ["handle"] }) },
+  { key: "noReport", label: "本月未报进度", pick: (_, m) => m.missingReport, urgency: byDue, filter: (b) => ({ ...b, stage: ["handle"] }) },
   {
     key: "signLate",
     label: "签收超时",

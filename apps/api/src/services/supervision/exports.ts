@@ -1,5 +1,5 @@
 // Exports as offices make them: the task ledger (台账, Excel) and the quarterly bulletin (季通报, Word).
-import { getPlan, getTasksByIds, listTaskUnitLinks, type Task } from "@duban/db";
+import { getPlan, getTasksByIds, latestProgressByTask, listTaskUnitLinks, type Task } from "@duban/db";
 import {
   AlignmentType,
   BorderStyle,
@@ -17,7 +17,9 @@ import ExcelJS from "exceljs";
 import { AppError } from "../../errors";
 import { recordAudit } from "../audit";
 import { chineseDate, parseQuarter, QUARTER_NAMES } from "./calendar";
-import { allTasks, MARK_LABELS, pathLabel, STAGE_LABELS, STATUS_LABELS, todayOf, unitNameMap, type Authed } from "./common";
+import { FLAG_LABELS } from "../deadlines";
+import { allTasks, pathLabel, STAGE_LABELS, STATUS_LABELS, unitNameMap, type Authed } from "./common";
+import { todayOf } from "../../clock";
 import { computeMarks, type TaskMarks } from "./marks";
 import { computeStats } from "./stats";
 
@@ -49,11 +51,14 @@ function targetsLine(task: Task): string {
   return texts.length ? `\n量化指标：${texts.join("；")}` : "";
 }
 
-function markText(m: TaskMarks | undefined, stage: string): string {
+/**
+ * The ledger's 标记: the deadline rule's flag, most serious first (deadlines.ts FLAGS — the order
+ * the 督办单 colour follows too); "behind" ranks where the 督办单 puts it, after the red flags.
+ */
+function markText(m: TaskMarks | undefined): string {
   if (m === undefined) return "";
-  if (m.sign && m.sign.mark !== "green") return m.sign.mark === "red" ? "红色（逾期未签收）" : "黄色（待签收）";
-  if (m.behind && m.deadline !== "red") return "黄色（进度滞后）";
-  return stage === "done" || stage === "terminated" ? "" : (MARK_LABELS[m.deadline] ?? "");
+  if (m.colour === "yellow" && m.behind !== null) return "黄色（进度滞后）";
+  return FLAG_LABELS[m.flag];
 }
 
 async function loadPlan(ctx: Authed, planId: string) {
@@ -72,6 +77,7 @@ export async function exportLedger(ctx: Authed, input: { planId: string }): Prom
   const today = todayOf(ctx);
   const tasks = await allTasks(ctx.db, { planId: plan.id });
   const marks = await computeMarks(ctx, tasks, today);
+  const latest = await latestProgressByTask(ctx.db, tasks.map((t) => t.id));
   const links = new Map<string, string[]>();
   for (const l of await listTaskUnitLinks(ctx.db, { planId: plan.id })) {
     if (l.relation === "co") links.set(l.task_id, [...(links.get(l.task_id) ?? []), l.unit_id]);
@@ -134,7 +140,8 @@ export async function exportLedger(ctx: Authed, input: { planId: string }): Prom
       n += 1;
       const m = marks.get(t.id);
       const co = (links.get(t.id) ?? []).map((id) => names.get(id) ?? id).join("、");
-      const progress = m?.latestProgress ? `${m.latestPercent !== null ? `【${m.latestPercent}%】` : ""}${m.latestProgress}` : "";
+      const text = latest.get(t.id)?.text;
+      const progress = text ? `${t.latest_percent !== null ? `【${t.latest_percent}%】` : ""}${text}` : "";
       const due = m?.stageDues.find((d) => d.stage === "handle");
       const row = sheet.addRow([
         n,
@@ -145,15 +152,15 @@ export async function exportLedger(ctx: Authed, input: { planId: string }): Prom
         STAGE_LABELS[t.stage] ?? t.stage,
         (STATUS_LABELS as Record<string, string>)[t.status] ?? t.status,
         progress,
-        markText(m, t.stage),
+        markText(m),
       ]);
       row.eachCell({ includeEmpty: true }, (cell, col) => {
         cell.border = border;
         cell.font = { name: "仿宋_GB2312", size: 11 };
         cell.alignment = { vertical: "middle", wrapText: true, horizontal: col === 1 || (col >= 5 && col <= 7) ? "center" : "left" };
       });
-      const colour = m === undefined ? null : m.deadline === "red" || m.sign?.mark === "red" ? "FFFFC7CE" : m.deadline === "yellow" || m.behind || m.sign?.mark === "yellow" ? "FFFFEB9C" : null;
-      if (colour && t.stage !== "done" && t.stage !== "terminated") row.getCell(ncol).fill = { type: "pattern", pattern: "solid", fgColor: { argb: colour } };
+      const colour = m?.colour === "red" ? "FFFFC7CE" : m?.colour === "yellow" || m?.colour === "blue" ? "FFFFEB9C" : null;
+      if (colour) row.getCell(ncol).fill = { type: "pattern", pattern: "solid", fgColor: { argb: colour } };
     }
   }
   const base64 = Buffer.from(await workbook.xlsx.writeBuffer()).toString("base64");

@@ -4,11 +4,14 @@
 // notifications and the run's audit record — the one process whose insert succeeds does the work,
 // and a run that crashes rolls its claim back so a restart can do it again.
 import { claimJobRun, finishJobRun, inTransaction, insertNotifications, type NewNotification } from "@duban/db";
+import { todayOf } from "../../clock";
 import type { InnerContext } from "../../context";
 import { recordAudit } from "../audit";
 import { allTasks, pathLabel, unitNameMap } from "./common";
 import { warmSupervision } from "./dashboard";
-import { computeMarks, isOpen } from "./marks";
+import { isOpenStage } from "@duban/workflow";
+import { computeMarks } from "./marks";
+import { jobRuns } from "../../metrics";
 
 export const DAILY_JOB = "deadline-warnings";
 
@@ -44,7 +47,7 @@ export interface DailyJobResult {
 const WEBHOOK_LINES = 50;
 
 export async function runDailyJob(ctx: InnerContext, options: { day?: string; send?: WebhookSender | null } = {}): Promise<DailyJobResult> {
-  const day = options.day ?? ctx.clock().toISOString().slice(0, 10);
+  const day = options.day ?? todayOf(ctx);
   const at = ctx.clock().toISOString();
   const warnings = { yellow: 0, red: 0, signYellow: 0, signRed: 0 };
   const lines: string[] = [];
@@ -54,7 +57,7 @@ export async function runDailyJob(ctx: InnerContext, options: { day?: string; se
     const plans = await trx.selectFrom("plans").select("id").orderBy("id").execute();
     let n = 0;
     for (const plan of plans) {
-      const tasks = (await allTasks(trx, { planId: plan.id })).filter((t) => isOpen(t.stage) && t.lead_unit_id !== null);
+      const tasks = (await allTasks(trx, { planId: plan.id })).filter((t) => isOpenStage(t.stage) && t.lead_unit_id !== null);
       if (tasks.length === 0) continue;
       const marks = await computeMarks({ ...ctx, db: trx }, tasks, day);
       const names = await unitNameMap(trx, tasks.map((t) => t.lead_unit_id));
@@ -147,6 +150,7 @@ export function startDailyJob(ctx: InnerContext, options: { send?: WebhookSender
     running = true;
     try {
       const r = await runDailyJob(ctx, { send: options.send ?? null });
+      jobRuns.inc({ job: "daily_warnings", outcome: r.ran ? "ran" : "skipped" });
       if (r.ran) ctx.logger.info({ day: r.day, ...r.warnings, webhook: r.webhook }, "daily deadline warnings raised");
       // the dashboard's plan parts for the day (after a restart, and when the day changes)
       if (r.ran || warmedOn !== r.day) {
@@ -154,6 +158,7 @@ export function startDailyJob(ctx: InnerContext, options: { send?: WebhookSender
         warmedOn = r.day;
       }
     } catch (cause) {
+      jobRuns.inc({ job: "daily_warnings", outcome: "failed" });
       ctx.logger.error({ err: cause }, "daily deadline job failed");
     } finally {
       running = false;

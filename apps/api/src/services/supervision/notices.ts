@@ -20,8 +20,10 @@ import {
 import { AppError, notFound } from "../../errors";
 import { recordAudit } from "../audit";
 import { addWorkdays, chineseDate } from "./calendar";
-import { allTasks, pathLabel, scopeUnit, todayOf, unitNameMap, type Authed } from "./common";
-import { computeMarks, isOpen, type NoticeColour, type TaskMarks } from "./marks";
+import { allTasks, pathLabel, scopeUnit, unitNameMap, type Authed } from "./common";
+import { dayOfInstant, todayOf } from "../../clock";
+import { isOpenStage } from "@duban/workflow";
+import { computeMarks, type NoticeColour, type TaskMarks } from "./marks";
 
 export const COLOUR_LABELS: Record<NoticeColour, string> = { blue: "蓝色督办单", yellow: "黄色督办单", red: "红色督办单" };
 
@@ -62,11 +64,20 @@ export interface NoticeView {
   answeredAt: string | null;
   /** answered after the reply date, or issued and past it without an answer */
   late: boolean;
+  /** the issuing office's full name, as the 督办单 is signed (领导小组办公室 in full) */
+  officeName: string;
+}
+
+/** The full name of the supervising office (the unit of kind `office`). */
+async function officeNameOf(ctx: Authed): Promise<string> {
+  const office = await ctx.db.selectFrom("units").select("name").where("kind", "=", "office").orderBy("sort_order").limit(1).executeTakeFirst();
+  return office?.name ?? "领导小组办公室";
 }
 
 async function toViews(ctx: Authed, rows: SupervisionNoticeRow[]): Promise<NoticeView[]> {
   const tasks = new Map((await allTasksByIds(ctx, rows.map((r) => r.task_id))).map((t) => [t.id, t]));
   const names = await unitNameMap(ctx.db, rows.map((r) => r.unit_id));
+  const officeName = rows.length > 0 ? await officeNameOf(ctx) : "";
   const today = todayOf(ctx);
   return rows.map((r) => {
     const task = tasks.get(r.task_id);
@@ -87,7 +98,8 @@ async function toViews(ctx: Authed, rows: SupervisionNoticeRow[]): Promise<Notic
       issuedAt: r.issued_at,
       answerText: r.answer_text,
       answeredAt: r.answered_at,
-      late: r.status === "answered" ? (r.answered_at ?? "").slice(0, 10) > r.reply_due : r.status === "issued" && today > r.reply_due,
+      late: r.status === "answered" ? r.answered_at !== null && dayOfInstant(ctx, r.answered_at) > r.reply_due : r.status === "issued" && today > r.reply_due,
+      officeName,
     };
   });
 }
@@ -102,7 +114,7 @@ function allTasksByIds(ctx: Authed, ids: string[]) {
  */
 export async function draftNotices(ctx: Authed, input: { planId?: string | undefined }) {
   const today = todayOf(ctx);
-  const tasks = (await allTasks(ctx.db, input.planId ? { planId: input.planId } : {})).filter((t) => isOpen(t.stage) && t.lead_unit_id !== null);
+  const tasks = (await allTasks(ctx.db, input.planId ? { planId: input.planId } : {})).filter((t) => isOpenStage(t.stage) && t.lead_unit_id !== null);
   const marks = await computeMarks(ctx, tasks, today);
   const existing = await listNotices(ctx.db, { taskIds: tasks.map((t) => t.id) });
   const replyDue = addWorkdays(today, ctx.config.noticeReplyWorkdays);
@@ -198,7 +210,7 @@ export async function answerNotice(ctx: Authed, input: { id: string; text: strin
     if (notice.status !== "issued") throw new AppError("CONFLICT", notice.status === "answered" ? "该督办单已答复" : "该督办单尚未签发");
     const answered = await answerNoticeRow(trx, notice.id, { text: input.text, answered_by: user.id, at });
     if (answered === null) throw new AppError("CONFLICT", "该督办单已答复");
-    const late = at.slice(0, 10) > notice.reply_due;
+    const late = dayOfInstant(ctx, at) > notice.reply_due;
     await recordAudit(ctx, trx, {
       action: "supervision.answerNotice",
       object_type: "supervision_notice",

@@ -1,18 +1,17 @@
 // Statistics of a plan (or all plans): the figures of the dashboard charts and of the quarterly
-// bulletin's per-unit table. Everything comes from what is already recorded — task rows, progress
-// reports, snapshots and the audit log's transitions — no new inputs ("enter once").
-import { getTaskSnapshots, listPlanMarkTasks, listRatingVotes, listTaskMoves, listTaskUnitLinks, type MarkTask, type TaskStage } from "@duban/db";
-import { MACHINE_VERSION, RATINGS, RESOLUTION_CLASSES, RETURN_REASONS, upgradePersistedTask } from "@duban/workflow";
+// bulletin's per-unit table. Everything comes from what the moves recorded — the task rows' fact
+// columns, their stage stays and returns (task-facts.ts), ratings — no new inputs ("enter once"),
+// and no re-reading of the audit log.
+import { listPlanMarkTasks, listPlanReturns, listPlanStageStays, listRatingVotes, listTaskUnitLinks } from "@duban/db";
+import { isOpenStage, RATINGS, RESOLUTION_CLASSES, RETURN_REASONS, TASK_STAGES, WORK_STAGES } from "@duban/workflow";
+import { dayOfInstant } from "../../clock";
 import type { InnerContext } from "../../context";
 import { calendarDaysBetween } from "./calendar";
 import { RATING_LABELS, RESOLUTION_CLASS_LABELS, RETURN_REASON_LABELS, STAGE_LABELS, unitNameMap } from "./common";
 import type { TaskListFilter } from "./dashboard";
-import { computeMarks, isOpen, WORK_STAGES, type TaskMarks } from "./marks";
+import { computeMarks, type TaskMarks } from "./marks";
 import { docOrder, foldPlans, ROW_LIMIT, TopList, type TopResult } from "./summary";
 
-const ALL_STAGES: TaskStage[] = ["deploy", "handle", "inspect", "summarize", "evaluate", "done", "terminated"];
-
-const stageOfState = (s: string | null) => (s ?? "").split("/")[0] ?? "";
 
 export interface UnitRankRow {
   rank: number;
@@ -68,63 +67,34 @@ interface StatsPart {
   units: [string, UnitAcc][];
 }
 
-/** The resolution class (A/B/C) in a stored snapshot's context (upgraded first), without restoring an actor. */
-function resolutionClassOf(machineVersion: number, snapshot: string): string | null {
-  const upgraded = upgradePersistedTask({ machineVersion, snapshot: JSON.parse(snapshot) as unknown });
-  const c = (upgraded.snapshot as { context?: { resolutionClass?: unknown } }).context?.resolutionClass;
-  return typeof c === "string" ? c : null;
-}
-
-/**
- * Each task's resolution class: read by the database from snapshots of the current machine version;
- * older snapshots (none today) are loaded and upgraded here.
- */
-async function resolutionClasses(ctx: InnerContext, tasks: readonly MarkTask[]): Promise<Map<string, string | null>> {
-  const out = new Map(tasks.map((t) => [t.id, t.machine_version === MACHINE_VERSION ? t.resolution_class : null]));
-  const older = tasks.filter((t) => t.machine_version !== MACHINE_VERSION);
-  if (older.length > 0) {
-    const snapshots = await getTaskSnapshots(ctx.db, older.map((t) => t.id));
-    for (const t of older) out.set(t.id, resolutionClassOf(t.machine_version, snapshots.get(t.id) ?? "{}"));
-  }
-  return out;
-}
-
 async function statsPart(ctx: InnerContext, planId: string, options: StatsOptions, limit: number): Promise<StatsPart> {
   const { today } = options;
-  const tasks = await listPlanMarkTasks(ctx.db, planId, { resolutionClass: true });
+  const tasks = await listPlanMarkTasks(ctx.db, planId);
   const byId = new Map(tasks.map((t) => [t.id, t]));
   const ids = tasks.map((t) => t.id);
-  const moves = await listTaskMoves(ctx.db, { taskIds: ids, stateChanges: true });
-  const marks = await computeMarks(ctx, tasks, today, moves);
-  const inWindow = (at: string) => (options.from === undefined || at.slice(0, 10) >= options.from) && (options.to === undefined || at.slice(0, 10) <= options.to);
+  const marks = await computeMarks(ctx, tasks, today);
+  const inWindow = (at: string) => {
+    const day = dayOfInstant(ctx, at);
+    return (options.from === undefined || day >= options.from) && (options.to === undefined || day <= options.to);
+  };
 
-  // completion (left handle for inspect), stage durations, returns
-  const completedAt = new Map<string, string>();
-  const enteredAt = new Map<string, { stage: string; at: string }>(tasks.map((t) => [t.id, { stage: "deploy", at: t.created_at }]));
+  // stage durations (every stay a task has left), returns (stage and contribution, by reason and unit)
   const durations: Record<string, { sum: number; n: number }> = Object.fromEntries(WORK_STAGES.map((s) => [s, { sum: 0, n: 0 }]));
+  for (const stay of await listPlanStageStays(ctx.db, planId)) {
+    const d = durations[stay.stage];
+    if (d) {
+      d.sum += calendarDaysBetween(stay.entered_at, stay.left_at);
+      d.n += 1;
+    }
+  }
   const returnsByReason: Record<string, number> = {};
-  const returnsByTask = new Map<string, number>();
+  const returnsByUnit = new Map<string, number>();
   let returnsTotal = 0;
-  for (const m of moves) {
-    const from = stageOfState(m.from_state);
-    const to = stageOfState(m.to_state);
-    if (from === "handle" && to === "inspect" && !completedAt.has(m.task_id)) completedAt.set(m.task_id, m.at);
-    if (from !== to && from !== "") {
-      const entered = enteredAt.get(m.task_id);
-      const d = durations[from];
-      if (entered && entered.stage === from && d) {
-        d.sum += calendarDaysBetween(entered.at, m.at);
-        d.n += 1;
-      }
-      enteredAt.set(m.task_id, { stage: to, at: m.at });
-    }
-    if (m.action === "task.RETURN" && inWindow(m.at)) {
-      const detail = JSON.parse(m.detail) as { reason?: unknown };
-      const reason = typeof detail.reason === "string" ? detail.reason : "other";
-      returnsByReason[reason] = (returnsByReason[reason] ?? 0) + 1;
-      returnsByTask.set(m.task_id, (returnsByTask.get(m.task_id) ?? 0) + 1);
-      returnsTotal += 1;
-    }
+  for (const r of await listPlanReturns(ctx.db, planId)) {
+    if (!inWindow(r.at)) continue;
+    returnsByReason[r.reason] = (returnsByReason[r.reason] ?? 0) + 1;
+    if (r.unit_id !== null) returnsByUnit.set(r.unit_id, (returnsByUnit.get(r.unit_id) ?? 0) + 1);
+    returnsTotal += 1;
   }
 
   const byStage: Record<string, number> = {};
@@ -146,7 +116,6 @@ async function statsPart(ctx: InnerContext, planId: string, options: StatsOption
       leadLink.set(l.task_id, u);
     } else u.co += 1;
   }
-  const classOf = await resolutionClasses(ctx, tasks);
   let completedOnTime = 0;
   let open = 0;
   for (const t of tasks) {
@@ -155,13 +124,13 @@ async function statsPart(ctx: InnerContext, planId: string, options: StatsOption
     const order = docOrder(t);
     const lead = leadLink.get(t.id);
     const leadUnit = t.lead_unit_id === null ? undefined : unit(t.lead_unit_id);
-    const isOpenTask = isOpen(t.stage);
+    const isOpenTask = isOpenStage(t.stage);
     if (isOpenTask) open += 1;
     if (lead && isOpenTask) lead.open += 1;
-    const at = completedAt.get(t.id);
-    if (at !== undefined && inWindow(at)) {
+    const at = t.completed_at;
+    if (at !== null && inWindow(at)) {
       const due = m.stageDues.find((d) => d.stage === "handle")?.due ?? null;
-      const ok = due === null || at.slice(0, 10) <= due;
+      const ok = due === null || dayOfInstant(ctx, at) <= due;
       completed.add({ id: t.id, key: 0, order });
       if (ok) completedOnTime += 1;
       if (lead) {
@@ -173,13 +142,13 @@ async function statsPart(ctx: InnerContext, planId: string, options: StatsOption
       overdue.add({ id: t.id, key: m.workdaysLeft ?? 0, order });
       if (lead) lead.overdue += 1;
     }
-    const c = classOf.get(t.id) ?? null;
+    const c = t.resolution_class;
     if (c !== null) classes.get(c)?.add({ id: t.id, key: 0, order });
-    if (leadUnit) leadUnit.returns += returnsByTask.get(t.id) ?? 0;
-    // 月调度: a handle-stage task with a lead unit and no progress report for this month (as missingReportsOf)
-    if (leadUnit && t.stage === "handle" && !m.reportedThisMonth) leadUnit.missingReports += 1;
+    // 月调度 (deadlines.ts missesMonthlyReport: a lead unit's handle-stage task without this month's report)
+    if (leadUnit && m.missingReport) leadUnit.missingReports += 1;
   }
 
+  for (const [unitId, n] of returnsByUnit) unit(unitId).returns += n;
   const votes = await listRatingVotes(ctx.db, ids);
   const lastRound = new Map<string, number>();
   for (const v of votes) lastRound.set(v.task_id, Math.max(lastRound.get(v.task_id) ?? 0, v.round));
@@ -205,8 +174,8 @@ async function statsPart(ctx: InnerContext, planId: string, options: StatsOption
 /**
  * On time = the handle stage's completion was approved (the task left 办理 for 检查) on or before its
  * due date (tasks.due_date, else the handle phase's end). Overdue = open and past the current
- * stage's due date (phase fallback included). Returns = audit records task.RETURN, by the task's
- * lead unit and by the `reason` in their detail.
+ * stage's due date (deadlines.ts, phase fallback included). Returns = task_returns rows: a stage
+ * RETURN counts against the lead unit, a RETURN_CONTRIBUTION against the co-unit, each by reason.
  *
  * Computed one plan at a time (summary.ts): every count is exact; the task id lists (overdue,
  * completed, each resolution class) hold at most `limit` ids — most overdue first, else in
@@ -298,7 +267,7 @@ export async function computeStats(ctx: InnerContext, options: StatsOptions & { 
     rowLimit: limit,
     total,
     open,
-    byStage: ALL_STAGES.map((stage) => ({ stage, label: STAGE_LABELS[stage], count: byStage.get(stage) ?? 0, filter: { ...base, stage: [stage] } as TaskListFilter })),
+    byStage: TASK_STAGES.map((stage) => ({ stage, label: STAGE_LABELS[stage], count: byStage.get(stage) ?? 0, filter: { ...base, stage: [stage] } as TaskListFilter })),
     onTime: {
       completed: completedList.count,
       completedOnTime,

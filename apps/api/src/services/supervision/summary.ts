@@ -3,12 +3,18 @@
 // counts plus a bounded, most-urgent-first list of task ids per figure (`TopList`).
 //
 // Each plan's part is kept in memory per (plan, scope, day) and reused until that plan changes, so
-// a dashboard over all plans recomputes only the plans written since the last call. What "changed"
-// means: every write through the API appends an audit record (ok outcome) naming its task, so the
-// log's tail since the last look (audit_head.seq) names the tasks — hence the plans — to recompute;
-// a plan-level record without a task (plan.*, task.*) drops everything. As a guard against writes
-// that bypass the API (raw SQL, bulk loads, tests), each part also carries its plan's stage counts
-// from the trigger-kept `task_plan_counts`: any insert, delete or stage change there drops it.
+// a dashboard over all plans recomputes only the plans written since the last call. A part depends
+// only on its plan's task rows (with their fact columns, task-facts.ts), phases and links, and on
+// the day. What "changed" means: every write through the API appends an audit record (ok outcome)
+// naming its task, so the log's tail since the last look (audit_head.seq) names the tasks — hence
+// the plans — to recompute; a record about a plan itself (object_type 'plan') drops that plan. A
+// record about anything else (a login, a user, an import preview that writes nothing) drops
+// nothing: reads never empty the cache. As a guard against writes that bypass the API (raw SQL,
+// bulk loads, tests), each part also carries its plan's stage counts from the trigger-kept
+// `task_plan_counts`: any insert, delete or stage change there drops it.
+//
+// Contract for every new write path: append an ok audit record that names its task (or, for a
+// plan-level change, object_type 'plan' and the plan's id as object_id), in the write's transaction.
 import type { DbOrTrx, Task } from "@duban/db";
 
 /** Rows / task ids returned per figure; the exact count and `truncated` tell how many there are. */
@@ -110,6 +116,13 @@ function clear(state: CacheState, seq: number): void {
   state.clearedAt = Math.max(state.clearedAt, seq);
 }
 
+/** Drops one plan's parts: they were computed before the write at `seq`. */
+function drop(state: CacheState, planId: string, seq: number): void {
+  state.size -= state.parts.get(planId)?.size ?? 0;
+  state.parts.delete(planId);
+  state.droppedAt.set(planId, Math.max(state.droppedAt.get(planId) ?? -1, seq));
+}
+
 /**
  * Brings the cache of this database up to date and returns the audit head it read and every plan
  * that has tasks, in id order, with its stage-count signature.
@@ -128,24 +141,23 @@ async function refresh(db: DbOrTrx, state: CacheState, today: string): Promise<{
     if (from < 0 || seq - from > MAX_TAIL) clear(state, seq);
     else {
       // read even with nothing cached: a call still computing may have read a plan before these writes
-      const tail = await db.selectFrom("audit_log").select(["task_id", "action", "outcome"]).where("seq", ">", from).where("seq", "<=", seq).execute();
+      const tail = await db
+        .selectFrom("audit_log")
+        .select(["task_id", "object_type", "object_id", "outcome"])
+        .where("seq", ">", from)
+        .where("seq", "<=", seq)
+        .execute();
       const taskIds = new Set<string>();
-      let all = false;
       for (const r of tail) {
         if (r.outcome !== "ok") continue;
         if (r.task_id !== null) taskIds.add(r.task_id);
-        else if (r.action.startsWith("plan.") || r.action.startsWith("task.")) all = true;
+        else if (r.object_type === "plan" && r.object_id !== null) drop(state, r.object_id, seq);
       }
-      if (all) clear(state, seq);
-      else if (taskIds.size > 0) {
+      if (taskIds.size > 0) {
         const ids = [...taskIds];
         for (let i = 0; i < ids.length; i += 500) {
           const plans = await db.selectFrom("tasks").select("plan_id").distinct().where("id", "in", ids.slice(i, i + 500)).execute();
-          for (const p of plans) {
-            state.size -= state.parts.get(p.plan_id)?.size ?? 0;
-            state.parts.delete(p.plan_id);
-            state.droppedAt.set(p.plan_id, Math.max(state.droppedAt.get(p.plan_id) ?? -1, seq));
-          }
+          for (const p of plans) drop(state, p.plan_id, seq);
         }
       }
     }

@@ -165,12 +165,15 @@ describe.each(testDialects())("supervision (createCaller, %s, clock in September
     expect(codeOf(await caller("sysadmin").supervision.dashboard({}).catch((e: unknown) => e))).toBe("FORBIDDEN");
   });
 
-  it("reassignment only within 7 working days of reaching the unit (refused, audited)", async () => {
+  it("reassignment only within 7 working days of reaching the unit (shown disabled, refused, audited)", async () => {
+    const offered = (await caller("c").task.get({ taskId: task.T6!.id })).availableActions.find((a) => a.type === "REQUEST_REASSIGN");
+    expect(offered?.blocked).toMatchObject({ guard: "REASSIGN_WINDOW_CLOSED" });
     const refused = await move("c", "T6", { type: "REQUEST_REASSIGN", reason: "不属于本单位职责" }).catch((e: unknown) => e);
     expect(codeOf(refused)).toBe("PRECONDITION_FAILED");
     expect((refused as TRPCError).message).toContain("7 个工作日");
+    expect((refused as TRPCError).message).toBe(offered?.blocked?.reason);
     const log = await listAudit(inner.db, { taskId: task.T6!.id, limit: 5 });
-    expect(log.items[0]).toMatchObject({ action: "task.transition", outcome: "refused", reason_code: "GUARD_FAILED:reassignWindow" });
+    expect(log.items[0]).toMatchObject({ action: "task.transition", outcome: "refused", reason_code: "GUARD_FAILED:REASSIGN_WINDOW_CLOSED" });
     const t7 = await caller("office").task.get({ taskId: task.T7!.id });
     expect(t7.task.status).toBe("reassign_requested");
   });
@@ -240,18 +243,15 @@ describe.each(testDialects())("supervision (createCaller, %s, clock in September
     expect((await caller("c").supervision.rows({ taskIds: ids })).map((r) => r.ordinal)).toEqual([6]);
   });
 
-  it("resolution classes are read by the database from the stored snapshots", async () => {
-    const row = await inner.db.selectFrom("tasks").select(["snapshot"]).where("id", "=", task.T5!.id).executeTakeFirstOrThrow();
-    const snap = JSON.parse(row.snapshot) as { context: { resolutionClass: unknown } };
-    snap.context.resolutionClass = "B";
-    await inner.db.updateTable("tasks").set({ snapshot: JSON.stringify(snap) }).where("id", "=", task.T5!.id).execute();
+  it("resolution classes are counted from the task column the summary's move writes", async () => {
+    await inner.db.updateTable("tasks").set({ resolution_class: "B" }).where("id", "=", task.T5!.id).execute();
     try {
       // a limit of its own: a part not cached before (a snapshot-only raw write changes no stage count)
       const s = await computeStats(inner, { planId, today: "2025-09-26", limit: 7 });
       expect(s.resolutionClasses.find((c) => c.class === "B")).toMatchObject({ count: 1, taskIds: [task.T5!.id], truncated: false });
       expect(s.resolutionClasses.filter((c) => c.class !== "B").every((c) => c.count === 0)).toBe(true);
     } finally {
-      await inner.db.updateTable("tasks").set({ snapshot: row.snapshot }).where("id", "=", task.T5!.id).execute();
+      await inner.db.updateTable("tasks").set({ resolution_class: null }).where("id", "=", task.T5!.id).execute();
     }
   });
 

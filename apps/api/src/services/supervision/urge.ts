@@ -4,26 +4,30 @@ import { getUnit } from "@duban/db";
 import { AppError } from "../../errors";
 import { recordAudit } from "../audit";
 import { transitionTask } from "../tasks";
-import { allTasks, todayOf, type Authed } from "./common";
-import { computeMarks, isOpen } from "./marks";
+import { allTasks, type Authed } from "./common";
+import { todayOf } from "../../clock";
+
+const URGE_TOGETHER = 100;
 
 export async function urgeOverdue(ctx: Authed, input: { unitId: string; text?: string | undefined }) {
   const unit = await getUnit(ctx.db, input.unitId);
   if (unit === undefined) throw new AppError("NOT_FOUND", "单位不存在");
   const today = todayOf(ctx);
-  const tasks = (await allTasks(ctx.db, { leadUnitId: input.unitId })).filter((t) => isOpen(t.stage));
-  const marks = await computeMarks(ctx, tasks, today);
-  const overdue = tasks.filter((t) => marks.get(t.id)?.overdue);
+  // overdue by the deadline rule's date (tasks.effective_due_date), as every mark shows it
+  const overdue = await allTasks(ctx.db, { leadUnitId: input.unitId, overdue: true, today });
   const text = input.text?.trim() || "该任务已逾期，请抓紧办理并及时报送进展。";
   const urged: { taskId: string; version: number }[] = [];
   const failed: { taskId: string; message: string }[] = [];
-  for (const task of overdue) {
-    try {
-      const r = await transitionTask(ctx, { taskId: task.id, expectedVersion: task.version, event: { type: "URGE", text } });
-      urged.push({ taskId: task.id, version: r.version });
-    } catch (cause) {
-      failed.push({ taskId: task.id, message: cause instanceof Error ? cause.message : String(cause) });
-    }
+  // Sent together, URGE_TOGETHER at a time, so they share group commits (one durable commit for many
+  // urges, not one per task); each is still its own versioned, audited move.
+  for (let i = 0; i < overdue.length; i += URGE_TOGETHER) {
+    const chunk = overdue.slice(i, i + URGE_TOGETHER);
+    const results = await Promise.allSettled(chunk.map((task) => transitionTask(ctx, { taskId: task.id, expectedVersion: task.version, event: { type: "URGE", text } })));
+    results.forEach((r, j) => {
+      const taskId = (chunk[j] as (typeof chunk)[number]).id;
+      if (r.status === "fulfilled") urged.push({ taskId, version: r.value.version });
+      else failed.push({ taskId, message: r.reason instanceof Error ? r.reason.message : String(r.reason) });
+    });
   }
   // One record of the office's single action (each URGE above has its own task.URGE record).
   await recordAudit(ctx, ctx.db, {

@@ -1,7 +1,7 @@
 // 安全策略 (security administrator): which roles must use a second factor, and resetting a user's
 // authenticator when it is lost.
 import { UndoOutlined } from "@ant-design/icons";
-import { ROLE_LABELS, type Role } from "@duban/workflow";
+import { ROLE_LABELS, type Role } from "@duban/workflow/vocabulary";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Alert, App, Button, Card, Popconfirm, Result, Switch } from "antd";
 import { useMe } from "../../auth";

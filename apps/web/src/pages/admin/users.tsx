@@ -1,6 +1,6 @@
 // 用户管理: the system administrator creates and edits accounts; the security administrator changes roles.
 import { EditOutlined, PlusOutlined, SwapOutlined } from "@ant-design/icons";
-import { ROLE_LABELS, ROLES, type Role } from "@duban/workflow";
+import { ROLE_LABELS, ROLES, type Role } from "@duban/workflow/vocabulary";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Alert, App, Button, Card, Checkbox, Form, Input, Modal, Result, Select, Space, Switch } from "antd";
 import { useState } from "react";

@@ -10,6 +10,7 @@ import { Link } from "react-router";
 import { useMe } from "../../auth";
 import { PageHeader } from "../../components/PageHeader";
 import { ScrollTable } from "../../components/ScrollTable";
+import { useToday } from "../../lib/clock";
 import { errorInfo } from "../../lib/errors";
 import { formatDate } from "../../lib/format";
 import { type RouterOutputs, useTRPC } from "../../trpc";
@@ -84,6 +85,7 @@ function StatCard({ title, value, note, action }: { title: string; value: React.
 
 export function DashboardPage() {
   const me = useMe();
+  const today = useToday();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const { message, modal } = App.useApp();
@@ -102,7 +104,7 @@ export function DashboardPage() {
 
   const [drill, setDrill] = useState<Drill | null>(null);
   const [bulletinOpen, setBulletinOpen] = useState(false);
-  const [quarter, setQuarter] = useState<Dayjs | null>(dayjs());
+  const [quarter, setQuarter] = useState<Dayjs | null>(() => dayjs(today));
   const [urgeUnit, setUrgeUnit] = useState<UnitRank | null>(null);
   const [urgeForm] = Form.useForm<{ text?: string }>();
 

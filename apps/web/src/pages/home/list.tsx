@@ -1,6 +1,6 @@
 // 我的待办: what waits on the signed-in user, by role, with a count on every tab.
 import { AuditOutlined, ApartmentOutlined, TeamOutlined } from "@ant-design/icons";
-import { ROLE_LABELS, type StageOrTerminated } from "@duban/workflow";
+import { ROLE_LABELS, type StageOrTerminated } from "@duban/workflow/vocabulary";
 import { Alert, Button, Card, Col, Grid, Radio, Row, Tabs } from "antd";
 import { Link, useSearchParams } from "react-router";
 import { useMe, type Me } from "../../auth";
@@ -28,6 +28,7 @@ function tabsFor(me: Me): TabDef[] {
         { key: "returned", label: "被退回", filter: { status: "returned", limit: 200 }, hint: "被领导小组办公室退回、需要修改后重新提交的任务。", alert: true },
         { key: "inspect", label: "整改事项", filter: { stage: ["inspect"], limit: 200 }, hint: "处于检查阶段的任务，请查看并落实整改事项。" },
         { key: "urged", label: "催办", filter: { urged: true, limit: 200 }, hint: "收到催办通知、需要尽快办理的任务。", alert: true },
+        { key: "supervising", label: "督办的子任务", filter: { supervising: true, stage: ACTIVE, limit: 200 }, hint: "本单位分解给下级单位、由本单位审核督办的子任务。" },
       ];
     case "office":
       return [
@@ -64,14 +65,12 @@ function TaskTab({ def }: { def: TabDef }) {
       <TaskTable
         tasks={tasks}
         loading={list.isPending}
-        footer={
-          list.hasNextPage
-            ? () => (
-                <Button onClick={() => void list.fetchNextPage()} loading={list.isFetchingNextPage}>
-                  加载更多
-                </Button>
-              )
-            : undefined
+        more={
+          list.hasNextPage ? (
+            <Button onClick={() => void list.fetchNextPage()} loading={list.isFetchingNextPage}>
+              加载更多
+            </Button>
+          ) : undefined
         }
       />
     </>

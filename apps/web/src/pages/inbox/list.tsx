@@ -1,9 +1,11 @@
 // 消息: the in-app inbox (deadline warnings, urges, 督办单 …), newest first, with mark read.
 import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
-import { Alert, App, Button, Card, Empty, Segmented, Spin } from "antd";
+import { Alert, App, Button, Card, Segmented } from "antd";
 import { useState } from "react";
 import { Link } from "react-router";
 import { PageHeader } from "../../components/PageHeader";
+import { PageLoading } from "../../components/PageLoading";
+import { EmptyState } from "../../components/ResponsiveTable";
 import { ToneTag } from "../../components/tags";
 import { errorInfo } from "../../lib/errors";
 import { formatDateTime } from "../../lib/format";
@@ -44,29 +46,27 @@ export function InboxPage() {
         }
         sub={
           <div style={{ display: "flex", flexWrap: "wrap", alignItems: "center", gap: 12 }}>
+            {/* The one unread counter of the page (the bell in the header counts the same). */}
             <Segmented
               aria-label="显示范围"
               value={unreadOnly ? "unread" : "all"}
               onChange={(v) => setUnreadOnly(v === "unread")}
               options={[
-                { value: "all", label: "全部消息" },
-                { value: "unread", label: `未读（${unread}）` },
+                { value: "all", label: "全部" },
+                { value: "unread", label: `未读 ${unread}` },
               ]}
             />
-            <span role="status" style={{ color: "rgba(0,0,0,0.7)" }}>
-              未读 {unread} 条
-            </span>
           </div>
         }
       />
       {list.isError && <Alert type="error" showIcon title={errorInfo(list.error).message} style={{ marginBottom: 16 }} />}
       <Card styles={{ body: { padding: 0 } }}>
         {list.isPending ? (
-          <div style={{ padding: 48, textAlign: "center" }}>
-            <Spin />
-          </div>
+          <PageLoading />
         ) : items.length === 0 ? (
-          <Empty style={{ padding: 32 }} description={unreadOnly ? "没有未读消息" : "暂无消息"} />
+          <div style={{ padding: 32 }}>
+            <EmptyState text={unreadOnly ? "暂无未读消息" : "暂无数据"} />
+          </div>
         ) : (
           <ul className="inbox-list" aria-label="消息列表">
             {items.map((m) => {
@@ -76,7 +76,7 @@ export function InboxPage() {
                   <div className="inbox-head">
                     {isUnread ? <ToneTag tone="red">未读</ToneTag> : <ToneTag tone="gray">已读</ToneTag>}
                     <span className="inbox-title">{m.title}</span>
-                    <span className="inbox-time">{formatDateTime(m.createdAt)}</span>
+                    <span className="inbox-time nowrap">{formatDateTime(m.createdAt)}</span>
                   </div>
                   {m.body && <p className="inbox-body">{m.body}</p>}
                   <div className="inbox-actions">

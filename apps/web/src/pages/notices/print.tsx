@@ -36,10 +36,10 @@ export function NoticeSheet({ notice }: { notice: Notice }) {
         <dt>督办事由</dt>
         <dd>{reasonOf(notice)}</dd>
         <dt>督办要求</dt>
-        <dd>请于{formatChineseDate(notice.replyDue)}前将办理情况及下一步措施书面反馈领导小组办公室。</dd>
+        <dd>请于{formatChineseDate(notice.replyDue)}前将办理情况及下一步措施书面反馈{notice.officeName}。</dd>
       </dl>
       <div className="notice-signature">
-        <p>领导小组办公室</p>
+        <p>{notice.officeName}</p>
         <p>{formatChineseDate(notice.issuedAt ?? notice.createdAt)}</p>
       </div>
       <section className="notice-answer" aria-label="办理情况反馈">

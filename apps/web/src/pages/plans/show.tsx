@@ -1,19 +1,23 @@
 // The plan view: the document's data, its phases, progress figures, and the tasks by section.
-import { ScrollTable } from "../../components/ScrollTable";
-import { STAGE_LABELS, STAGES, type StageOrTerminated } from "@duban/workflow";
+import { STAGE_LABELS, STAGES, type StageOrTerminated } from "@duban/workflow/vocabulary";
 import { useQuery } from "@tanstack/react-query";
 import { Alert, Button, Card, Checkbox, Col, Descriptions, Form, Input, Result, Row, Select, Skeleton, Statistic } from "antd";
 import { useState } from "react";
 import { Link, useParams } from "react-router";
 import { PageHeader } from "../../components/PageHeader";
+import { ListCard, ResponsiveTable } from "../../components/ResponsiveTable";
 import { StageTag } from "../../components/tags";
 import { TaskTable } from "../../components/TaskTable";
+import { useMe } from "../../auth";
 import { type TaskListFilter, useTaskList } from "../../hooks/useTaskList";
 import { useUnits } from "../../hooks/useUnits";
 import { errorInfo } from "../../lib/errors";
 import { formatDate, formatMonth } from "../../lib/format";
 import { type RouterOutputs, useTRPC } from "../../trpc";
 import { donePercent } from "./components/StageCounts";
+
+/** 立项来源: a plan document, or set up by hand from an instruction, a meeting decision or a proposal. */
+const PLAN_SOURCE_LABELS = { document: "工作方案文件", instruction: "领导批示", meeting: "会议议定事项", proposal: "建议提案" } as const;
 
 type PlanDetail = RouterOutputs["plan"]["get"];
 type Phase = PlanDetail["phases"][number];
@@ -55,12 +59,49 @@ function Figures({ plan }: { plan: PlanDetail }) {
   );
 }
 
+/** "2021年4月 至 2021年6月", each month kept on one line. */
+function PhaseWhen({ phase }: { phase: Phase }) {
+  const months = [formatMonth(phase.start), formatMonth(phase.end)].filter(Boolean);
+  if (months.length === 0) return null;
+  return (
+    <span>
+      {months.map((m, i) => (
+        <span key={m}>
+          {i > 0 && " 至 "}
+          <span className="nowrap">{m}</span>
+        </span>
+      ))}
+    </span>
+  );
+}
+
+function Duties({ phase }: { phase: Phase }) {
+  if (phase.duties.length === 0) return null;
+  return (
+    <ul style={{ margin: 0, paddingInlineStart: 18 }}>
+      {phase.duties.map((d, i) => (
+        <li key={i}>{d}</li>
+      ))}
+    </ul>
+  );
+}
+
 function Phases({ phases }: { phases: Phase[] }) {
   if (phases.length === 0) return null;
   return (
     <Card title={<h2 className="card-title">进度安排</h2>} style={{ marginBottom: 16 }}>
-      <ScrollTable<Phase>
- label="进度安排"
+      <ResponsiveTable<Phase>
+        label="进度安排"
+        card={(p) => (
+          <ListCard
+            title={p.name}
+            tags={p.stage ? <StageTag stage={p.stage} /> : undefined}
+            fields={[
+              ...(p.start || p.end ? [{ label: "时间", value: <PhaseWhen phase={p} /> }] : []),
+              ...(p.duties.length > 0 ? [{ label: "主要工作", value: <Duties phase={p} /> }] : []),
+            ]}
+          />
+        )}
         rowKey="name"
         size="small"
         pagination={false}
@@ -72,23 +113,10 @@ function Phases({ phases }: { phases: Phase[] }) {
             title: "时间",
             key: "when",
             width: 180,
-            render: (_, p) => (p.start || p.end ? [formatMonth(p.start), formatMonth(p.end)].filter(Boolean).join(" 至 ") : "—"),
+            render: (_, p) => <PhaseWhen phase={p} />,
           },
-          { title: "对应环节", key: "stage", width: 110, render: (_, p) => (p.stage ? <StageTag stage={p.stage} /> : "—") },
-          {
-            title: "主要工作",
-            key: "duties",
-            render: (_, p) =>
-              p.duties.length === 0 ? (
-                "—"
-              ) : (
-                <ul style={{ margin: 0, paddingInlineStart: 18 }}>
-                  {p.duties.map((d, i) => (
-                    <li key={i}>{d}</li>
-                  ))}
-                </ul>
-              ),
-          },
+          { title: "对应环节", key: "stage", width: 110, render: (_, p) => (p.stage ? <StageTag stage={p.stage} /> : null) },
+          { title: "主要工作", key: "duties", render: (_, p) => <Duties phase={p} /> },
         ]}
       />
     </Card>
@@ -102,9 +130,13 @@ export function PlanShowPage() {
   const units = useUnits();
   const [form] = Form.useForm<Filters>();
   const [filters, setFilters] = useState<Filters>({ stage: [], overdue: false, text: "" });
+  const me = useMe();
   const listFilter: TaskListFilter = {
     planId,
     limit: 500,
+    // 分解: the plan's own tasks, each with its parts' roll-up (drill down on the task page); a
+    // liaison sees the parts its unit holds, whose parents it may not read.
+    ...(me.role !== "liaison" && !filters.unitId && filters.stage.length === 0 && !filters.overdue && !filters.text.trim() ? { topLevel: true } : {}),
     ...(filters.stage.length > 0 ? { stage: filters.stage } : {}),
     ...(filters.unitId ? { unitId: filters.unitId } : {}),
     ...(filters.overdue ? { overdue: true } : {}),
@@ -132,8 +164,9 @@ export function PlanShowPage() {
       <PageHeader title={p.title} crumbs={[{ title: "工作方案", to: "/plans" }, { title: p.docNumber ?? p.title }]} />
       <Card title={<h2 className="card-title">文件信息</h2>} style={{ marginBottom: 16 }}>
         <Descriptions column={{ xs: 1, sm: 2, lg: 3 }} size="small">
-          <Descriptions.Item label="文号">{p.docNumber ?? "—"}</Descriptions.Item>
-          <Descriptions.Item label="发文单位">{p.issuer ?? "—"}</Descriptions.Item>
+          <Descriptions.Item label="立项来源">{`${PLAN_SOURCE_LABELS[p.sourceKind]}${p.sourceRef ? `：${p.sourceRef}` : ""}`}</Descriptions.Item>
+          <Descriptions.Item label="文号">{p.docNumber ?? "无"}</Descriptions.Item>
+          <Descriptions.Item label="发文单位">{p.issuer ?? "无"}</Descriptions.Item>
           <Descriptions.Item label="印发日期">{formatDate(p.issuedOn)}</Descriptions.Item>
         </Descriptions>
       </Card>
@@ -185,7 +218,7 @@ export function PlanShowPage() {
           tasks={tasks.items}
           grouped
           loading={tasks.isPending}
-          footer={tasks.hasNextPage ? () => <Button onClick={() => void tasks.fetchNextPage()} loading={tasks.isFetchingNextPage}>加载更多</Button> : undefined}
+          more={tasks.hasNextPage ? <Button onClick={() => void tasks.fetchNextPage()} loading={tasks.isFetchingNextPage}>加载更多</Button> : undefined}
         />
       </Card>
     </>

@@ -5,6 +5,7 @@ import dayjs from "dayjs";
 import { Link, useSearchParams } from "react-router";
 import { useMe } from "../../auth";
 import { PageHeader } from "../../components/PageHeader";
+import { useThisMonth } from "../../lib/clock";
 import { errorInfo } from "../../lib/errors";
 import { formatMonth } from "../../lib/format";
 import { useTRPC } from "../../trpc";
@@ -15,11 +16,12 @@ const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 export function MissingReportsPage() {
   const me = useMe();
+  const thisMonth = useThisMonth();
   const trpc = useTRPC();
   const [params, setParams] = useSearchParams();
   const allowed = me.role === "office" || me.role === "leader" || me.role === "auditor" || me.role === "liaison";
   const asked = params.get("period") ?? "";
-  const period = PERIOD.test(asked) ? asked : dayjs().format("YYYY-MM");
+  const period = PERIOD.test(asked) ? asked : thisMonth;
   const planId = params.get("plan") ?? undefined;
 
   const plans = useQuery({ ...trpc.plan.list.queryOptions(), enabled: allowed });
@@ -56,7 +58,7 @@ export function MissingReportsPage() {
               allowClear={false}
               value={dayjs(`${period}-01`)}
               onChange={(d) => set("period", d ? d.format("YYYY-MM") : undefined)}
-              disabledDate={(d) => d.isAfter(dayjs(), "month")}
+              disabledDate={(d) => d.format("YYYY-MM") > thisMonth}
             />
           </Form.Item>
           <Form.Item label="工作方案" htmlFor="missing-plan">

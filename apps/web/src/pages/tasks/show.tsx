@@ -11,19 +11,24 @@ import {
   STAGES,
   SUBMISSION_LABELS,
   type AvailableAction,
-} from "@duban/workflow";
+} from "@duban/workflow/vocabulary";
 import { useQuery } from "@tanstack/react-query";
 import { Alert, App, Button, Card, Col, Descriptions, Empty, Result, Row, Skeleton, Steps, Table } from "antd";
 import { useState } from "react";
 import { Link, useParams } from "react-router";
 import { PageHeader } from "../../components/PageHeader";
+import { ListCard, ResponsiveTable, useIsPhone } from "../../components/ResponsiveTable";
+import { Deadline } from "../../components/TaskTable";
 import { MarkBadge, StageTag, StatusTag, ToneTag } from "../../components/tags";
 import { errorInfo } from "../../lib/errors";
-import { formatDate, formatDateTime, taskNumber } from "../../lib/format";
+import { formatDateTime, taskNumber } from "../../lib/format";
 import { useTRPC } from "../../trpc";
 import { ActionModal, type TaskDetail } from "./components/ActionModal";
+import { BlockedAction } from "./components/BlockedAction";
 import { FileLinks } from "./components/FileUpload";
 import { History } from "./components/History";
+import { Parts } from "./components/Parts";
+import { PartsRollupTags } from "../../components/PartsRollup";
 
 const PRIMARY = new Set<AvailableAction["type"]>(["SIGN", "SUBMIT", "APPROVE", "RATE", "SUBMIT_CONTRIBUTION", "RECTIFY", "PASS_INSPECTION", "CLOSE_EVALUATION", "DECIDE_EXTENSION", "CLOSE_ITEM", "ACCEPT_CONTRIBUTION", "RECORD_INSPECTION"]);
 const DANGER = new Set<AvailableAction["type"]>(["TERMINATE", "RETURN", "RETURN_CONTRIBUTION"]);
@@ -35,18 +40,33 @@ type Rating = TaskDetail["ratings"][number];
 type Extension = TaskDetail["extensionRequests"][number];
 type Contribution = TaskDetail["contributions"][number];
 
+/** The step indicator: antd Steps on a wide screen, one compact line of stages on a phone. */
 function StageSteps({ detail }: { detail: TaskDetail }) {
+  const isPhone = useIsPhone();
   const stage = detail.task.stage;
   let current: number;
   let status: "process" | "finish" | "error" = "process";
   if (stage === "terminated") {
-    const t = [...detail.history].reverse().find((h) => h.action === "task.TERMINATE");
-    const before = t?.fromState?.split("/")[0] ?? "deploy";
-    current = Math.max(0, STAGES.indexOf(before as (typeof STAGES)[number]));
+    // the stage it was terminated in, as the server recorded it with the move
+    const before = detail.terminatedFromStage;
+    current = before === null || before === "terminated" ? 0 : Math.max(0, STAGES.indexOf(before));
     status = "error";
   } else {
     current = STAGES.indexOf(stage);
     if (stage === "done") status = "finish";
+  }
+  if (isPhone) {
+    return (
+      <ol className="stage-line" aria-label="办理阶段">
+        {STAGES.map((s, i) => (
+          <li key={s} className={i < current || status === "finish" ? "done" : i === current ? `current ${status}` : undefined} aria-current={i === current ? "step" : undefined}>
+            {STAGE_LABELS[s]}
+            {i === current && status === "error" && "（已终止）"}
+            {i === current && status === "process" && detail.task.round > 1 && `（第 ${detail.task.round} 轮）`}
+          </li>
+        ))}
+      </ol>
+    );
   }
   return (
     <Steps
@@ -64,14 +84,46 @@ function StageSteps({ detail }: { detail: TaskDetail }) {
   );
 }
 
+function ContributionTag({ c }: { c: Contribution }) {
+  return (
+    <ToneTag tone={c.status === "accepted" ? "green" : c.status === "returned" ? "red" : c.status === "submitted" ? "purple" : "gray"}>
+      {CONTRIBUTION_STATUS_LABELS[c.status]}
+    </ToneTag>
+  );
+}
+
+function Submitter({ unitName, userName }: { unitName: string | null; userName: string | null }) {
+  return <span>{[unitName, userName].filter(Boolean).join(" · ")}</span>;
+}
+
+function Material({ s }: { s: Submission }) {
+  return (
+    <span>
+      {s.stage in SUBMISSION_LABELS ? SUBMISSION_LABELS[s.stage as keyof typeof SUBMISSION_LABELS] : (STAGE_LABELS[s.stage as keyof typeof STAGE_LABELS] ?? s.stage)}
+      {s.kind === "contribution" ? "（协办意见）" : ""}
+      {s.round > 1 && <span style={{ display: "block", fontSize: 12 }}>第 {s.round} 轮</span>}
+    </span>
+  );
+}
+
+function SubmissionText({ s }: { s: Submission }) {
+  return (
+    <div>
+      <div style={{ whiteSpace: "pre-wrap" }}>{s.text}</div>
+      {s.resolutionClass && <div>办理结果分类：{RESOLUTION_CLASS_LABELS[s.resolutionClass as keyof typeof RESOLUTION_CLASS_LABELS] ?? s.resolutionClass}</div>}
+      <FileLinks files={s.files} />
+    </div>
+  );
+}
+
 function targetText(t: unknown): string {
   if (t && typeof t === "object" && "text" in t && typeof (t as { text: unknown }).text === "string") return (t as { text: string }).text;
   return JSON.stringify(t);
 }
 
-function Section({ title, children, extra }: { title: string; children: React.ReactNode; extra?: React.ReactNode }) {
+function Section({ title, children, extra, id }: { title: string; children: React.ReactNode; extra?: React.ReactNode; id?: string }) {
   return (
-    <Card title={<h2 className="card-title">{title}</h2>} extra={extra} style={{ marginBottom: 16 }}>
+    <Card id={id} title={<h2 className="card-title">{title}</h2>} extra={extra} style={{ marginBottom: 16, scrollMarginTop: 72 }}>
       {children}
     </Card>
   );
@@ -107,7 +159,11 @@ export function TaskShowPage() {
   const d = query.data;
   const t = d.task;
   // Keep an open modal bound to the freshest copy of its action (after a refetch).
-  const openAction = open ? (d.availableActions.find((a) => a.type === open.action.type) ?? open.action) : null;
+  const openAction = open ? (d.availableActions.find((a) => a.type === open.action.type && !a.blocked) ?? open.action) : null;
+  const enabled = d.availableActions.filter((a) => !a.blocked);
+  const blocked = d.availableActions.filter((a) => a.blocked);
+  const actionLabel = (a: AvailableAction) =>
+    a.type === "SUBMIT" && t.stage in SUBMISSION_LABELS ? `提交${SUBMISSION_LABELS[t.stage as keyof typeof SUBMISSION_LABELS]}` : a.label;
 
   return (
     <>
@@ -127,6 +183,7 @@ export function TaskShowPage() {
             {t.extensionRequested && <ToneTag tone="gold">延期申请待审批</ToneTag>}
             {t.openNotices > 0 && <ToneTag tone="red">催办 {t.openNotices} 次</ToneTag>}
             <MarkBadge mark={t.mark} />
+            <PartsRollupTags parts={t.parts} />
           </span>
         }
       />
@@ -146,47 +203,75 @@ export function TaskShowPage() {
 
       <Row gutter={16}>
         <Col xs={24} xl={15}>
-          <Section title="办理阶段">
-            <StageSteps detail={d} />
+          <Section title="任务内容">
+            <p style={{ whiteSpace: "pre-wrap", fontSize: 15, lineHeight: 1.8, marginTop: 0 }}>{t.text}</p>
+            <dl className="task-facts">
+              <div>
+                <dt>完成时限</dt>
+                <dd>
+                  <Deadline task={t} />
+                  <MarkBadge mark={t.mark} />
+                </dd>
+              </div>
+              <div>
+                <dt>牵头单位</dt>
+                <dd>{t.leadUnit?.name ?? <span style={{ color: "#a8071a" }}>未指定</span>}</dd>
+              </div>
+              {t.coUnits.length > 0 && (
+                <div>
+                  <dt>责任单位</dt>
+                  <dd>{t.coUnits.map((u) => u.name).join("、")}</dd>
+                </div>
+              )}
+            </dl>
           </Section>
 
           <Section title="可执行的操作">
             {d.availableActions.length === 0 ? (
               <p style={{ margin: 0 }}>当前没有需要您处理的操作。</p>
             ) : (
-              <div style={{ display: "flex", flexWrap: "wrap", gap: 8 }}>
-                {d.availableActions.map((a) => (
-                  <Button
-                    key={a.type}
-                    type={PRIMARY.has(a.type) ? "primary" : "default"}
-                    danger={DANGER.has(a.type)}
-                    onClick={() => setOpen({ action: a, n: (open?.n ?? 0) + 1 })}
-                  >
-                    {a.type === "SUBMIT" && t.stage in SUBMISSION_LABELS ? `提交${SUBMISSION_LABELS[t.stage as keyof typeof SUBMISSION_LABELS]}` : a.label}
-                  </Button>
+              <div style={{ display: "flex", flexDirection: "column", gap: 12 }}>
+                {enabled.length > 0 && (
+                  <div style={{ display: "flex", flexWrap: "wrap", gap: 8 }}>
+                    {enabled.map((a) => (
+                      <Button
+                        key={a.type}
+                        type={PRIMARY.has(a.type) ? "primary" : "default"}
+                        danger={DANGER.has(a.type)}
+                        onClick={() => setOpen({ action: a, n: (open?.n ?? 0) + 1 })}
+                      >
+                        {actionLabel(a)}
+                      </Button>
+                    ))}
+                  </div>
+                )}
+                {blocked.map((a) => (
+                  <BlockedAction key={a.type} action={a} label={actionLabel(a)} detail={d} />
                 ))}
               </div>
             )}
           </Section>
 
-          <Section title="任务内容">
-            <p style={{ whiteSpace: "pre-wrap", fontSize: 15, lineHeight: 1.8 }}>{t.text}</p>
+          <Section title="办理阶段">
+            <StageSteps detail={d} />
+          </Section>
+
+          <Section title="任务信息">
             <Descriptions column={{ xs: 1, lg: 2 }} size="small" bordered styles={{ label: { whiteSpace: "nowrap", width: 96 } }}>
               <Descriptions.Item label="序号">{taskNumber(t.path)}</Descriptions.Item>
-              <Descriptions.Item label="所属章节">{t.heading ?? "—"}</Descriptions.Item>
-              <Descriptions.Item label="牵头单位">{t.leadUnit?.name ?? "未指定"}</Descriptions.Item>
-              <Descriptions.Item label="完成时限">
-                {t.deadlineText ?? "—"}
-                {t.dueDate && `（${formatDate(t.dueDate)}）`}
-              </Descriptions.Item>
-              <Descriptions.Item label="期限状态" span={2}>
-                <MarkBadge mark={t.mark} />
-              </Descriptions.Item>
-              {/* A long co-unit list gets its own row, so it never squeezes the other columns. */}
-              <Descriptions.Item label="责任单位" span={2}>{t.coUnits.length > 0 ? t.coUnits.map((u) => u.name).join("、") : "—"}</Descriptions.Item>
-              <Descriptions.Item label="量化指标" span={2}>
-                {t.targets.length > 0 ? t.targets.map(targetText).join("；") : "—"}
-              </Descriptions.Item>
+              {t.heading && <Descriptions.Item label="所属章节">{t.heading}</Descriptions.Item>}
+              {t.targets.length > 0 && (
+                <Descriptions.Item label="量化指标" span={2}>
+                  {t.targets.map(targetText).join("；")}
+                </Descriptions.Item>
+              )}
+              {t.parentId !== null && (
+                <Descriptions.Item label="上级任务" span={2}>
+                  {d.parent ? <Link to={`/tasks/${d.parent.id}`}>{`任务 ${taskNumber(d.parent.path)}：${d.parent.text.slice(0, 40)}`}</Link> : "由上级单位分解"}
+                  {`（审核单位：${t.supervisorUnit?.name ?? "领导小组办公室"}）`}
+                  {d.waived && `；已免除：${d.waived.reason}`}
+                </Descriptions.Item>
+              )}
               {d.resolutionClass && (
                 <Descriptions.Item label="办理结果分类" span={2}>
                   {RESOLUTION_CLASS_LABELS[d.resolutionClass]}
@@ -194,6 +279,8 @@ export function TaskShowPage() {
               )}
             </Descriptions>
           </Section>
+
+          <Parts detail={d} />
 
           {d.extensionRequest && (
             <Alert
@@ -209,8 +296,16 @@ export function TaskShowPage() {
             {d.submissions.length === 0 ? (
               <Empty description="尚无提交材料" image={Empty.PRESENTED_IMAGE_SIMPLE} />
             ) : (
-              <ScrollTable<Submission>
- label="提交材料"
+              <ResponsiveTable<Submission>
+                label="提交材料"
+                card={(m) => (
+                  <ListCard
+                    lead={<span className="nowrap">{formatDateTime(m.createdAt)}</span>}
+                    title={<Material s={m} />}
+                    fields={[{ label: "提交单位", value: <Submitter unitName={m.unitName} userName={m.userName} /> }]}
+                    extra={<SubmissionText s={m} />}
+                  />
+                )}
                 rowKey="id"
                 size="small"
                 pagination={false}
@@ -221,35 +316,32 @@ export function TaskShowPage() {
                     title: "材料",
                     key: "kind",
                     width: 130,
-                    render: (_, s) => (
-                      <span>
-                        {s.stage in SUBMISSION_LABELS ? SUBMISSION_LABELS[s.stage as keyof typeof SUBMISSION_LABELS] : STAGE_LABELS[s.stage as keyof typeof STAGE_LABELS] ?? s.stage}
-                        {s.kind === "contribution" ? "（协办意见）" : ""}
-                        {s.round > 1 && <div style={{ fontSize: 12 }}>第 {s.round} 轮</div>}
-                      </span>
-                    ),
+                    render: (_, s) => <Material s={s} />,
                   },
-                  { title: "提交单位", key: "unit", width: 150, render: (_, s) => `${s.unitName ?? "—"}${s.userName ? ` · ${s.userName}` : ""}` },
+                  { title: "提交单位", key: "unit", width: 150, render: (_, s) => <Submitter unitName={s.unitName} userName={s.userName} /> },
                   {
                     title: "内容",
                     key: "text",
-                    render: (_, s) => (
-                      <div>
-                        <div style={{ whiteSpace: "pre-wrap" }}>{s.text}</div>
-                        {s.resolutionClass && <div>办理结果分类：{RESOLUTION_CLASS_LABELS[s.resolutionClass as keyof typeof RESOLUTION_CLASS_LABELS] ?? s.resolutionClass}</div>}
-                        <FileLinks files={s.files} />
-                      </div>
-                    ),
+                    render: (_, s) => <SubmissionText s={s} />,
                   },
-                  { title: "提交时间", key: "at", width: 140, render: (_, s) => formatDateTime(s.createdAt) },
+                  { title: "提交时间", key: "at", width: 140, render: (_, s) => <span className="nowrap">{formatDateTime(s.createdAt)}</span> },
                 ]}
               />
             )}
           </Section>
 
           {d.contributions.length > 0 && (
-            <Section title="协办意见">
-              <Table<Contribution>
+            <Section title="协办意见" id="task-contributions">
+              <ResponsiveTable<Contribution>
+                label="协办意见"
+                minWidth={360}
+                card={(c) => (
+                  <ListCard
+                    title={c.unitName}
+                    tags={<ContributionTag c={c} />}
+                    fields={c.returnReason ? [{ label: "退回原因", value: RETURN_REASON_LABELS[c.returnReason as keyof typeof RETURN_REASON_LABELS] ?? String(c.returnReason) }] : []}
+                  />
+                )}
                 rowKey="unitId"
                 size="small"
                 pagination={false}
@@ -260,20 +352,16 @@ export function TaskShowPage() {
                     title: "状态",
                     key: "status",
                     width: 120,
-                    render: (_, c) => (
-                      <ToneTag tone={c.status === "accepted" ? "green" : c.status === "returned" ? "red" : c.status === "submitted" ? "purple" : "gray"}>
-                        {CONTRIBUTION_STATUS_LABELS[c.status]}
-                      </ToneTag>
-                    ),
+                    render: (_, c) => <ContributionTag c={c} />,
                   },
-                  { title: "退回原因", key: "reason", width: 140, render: (_, c) => (c.returnReason ? RETURN_REASON_LABELS[c.returnReason as keyof typeof RETURN_REASON_LABELS] ?? String(c.returnReason) : "—") },
+                  { title: "退回原因", key: "reason", width: 140, render: (_, c) => (c.returnReason ? RETURN_REASON_LABELS[c.returnReason as keyof typeof RETURN_REASON_LABELS] ?? String(c.returnReason) : null) },
                 ]}
               />
             </Section>
           )}
 
           {d.rectificationItems.length > 0 && (
-            <Section title="整改事项">
+            <Section title="整改事项" id="task-items">
               <ol style={{ paddingInlineStart: 20, margin: 0 }}>
                 {d.rectificationItems.map((i: Item) => (
                   <li key={i.id} style={{ marginBottom: 12 }}>
@@ -298,8 +386,21 @@ export function TaskShowPage() {
 
           {d.progressReports.length > 0 && (
             <Section title="进度报告">
-              <ScrollTable<Progress>
- label="进度报告"
+              <ResponsiveTable<Progress>
+                label="进度报告"
+                card={(p) => (
+                  <ListCard
+                    lead={<span className="nowrap">{formatDateTime(p.createdAt)}</span>}
+                    title={<Submitter unitName={p.unitName} userName={p.userName} />}
+                    tags={p.percent === null ? undefined : <span>进度 {p.percent}%</span>}
+                    extra={
+                      <div>
+                        <div style={{ whiteSpace: "pre-wrap" }}>{p.text}</div>
+                        <FileLinks files={p.files} />
+                      </div>
+                    }
+                  />
+                )}
                 rowKey="id"
                 size="small"
                 pagination={false}
@@ -307,8 +408,8 @@ export function TaskShowPage() {
                 minWidth={640}
                 columns={[
                   { title: "时间", key: "at", width: 140, render: (_, p) => formatDateTime(p.createdAt) },
-                  { title: "报送单位", key: "unit", width: 150, render: (_, p) => `${p.unitName ?? "—"}${p.userName ? ` · ${p.userName}` : ""}` },
-                  { title: "进度", key: "percent", width: 70, render: (_, p) => (p.percent === null ? "—" : `${p.percent}%`) },
+                  { title: "报送单位", key: "unit", width: 150, render: (_, p) => <Submitter unitName={p.unitName} userName={p.userName} /> },
+                  { title: "进度", key: "percent", width: 70, render: (_, p) => (p.percent === null ? null : `${p.percent}%`) },
                   {
                     title: "进度情况",
                     key: "text",
@@ -344,7 +445,7 @@ export function TaskShowPage() {
                       </ToneTag>
                     ),
                   },
-                  { title: "意见", dataIndex: "comment", render: (c: string | null) => c ?? "—" },
+                  { title: "意见", dataIndex: "comment", render: (c: string | null) => c },
                   { title: "时间", key: "at", width: 140, render: (_, r) => formatDateTime(r.updatedAt) },
                 ]}
               />
@@ -362,7 +463,7 @@ export function TaskShowPage() {
                 minWidth={640}
                 columns={[
                   { title: "申请时间", key: "at", width: 140, render: (_, e) => formatDateTime(e.createdAt) },
-                  { title: "原时限", key: "cur", width: 110, render: (_, e) => e.currentDueDate ?? "—" },
+                  { title: "原时限", key: "cur", width: 110, render: (_, e) => e.currentDueDate ?? "未设时限" },
                   { title: "申请延至", dataIndex: "requestedDueDate", width: 110 },
                   { title: "理由", dataIndex: "reason" },
                   {

@@ -1,6 +1,6 @@
 // The searchable account table both admin pages start from: who the user is (name, role, unit);
 // each page adds its own columns (account state and edits, or the second factor).
-import { ROLE_LABELS } from "@duban/workflow";
+import { ROLE_LABELS } from "@duban/workflow/vocabulary";
 import { Input } from "antd";
 import type { ColumnsType } from "antd/es/table";
 import { useState } from "react";

@@ -6,10 +6,20 @@ import { GridComponent, LegendComponent, TooltipComponent } from "echarts/compon
 import * as echarts from "echarts/core";
 import { CanvasRenderer } from "echarts/renderers";
 import { useEffect, useRef } from "react";
+import { EmptyState } from "../../../components/ResponsiveTable";
 
 echarts.use([BarChart, PieChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
 
 export type ChartOption = echarts.EChartsCoreOption;
+
+/** True when some series has a value above zero: an all-zero chart is an empty axis, not a figure. */
+function hasData(option: ChartOption): boolean {
+  const series = ([] as unknown[]).concat(option.series ?? []);
+  return series.some((one) => {
+    const data = (one as { data?: unknown } | null)?.data;
+    return Array.isArray(data) && data.some((v) => (typeof v === "number" ? v : Number((v as { value?: unknown } | null)?.value ?? 0)) > 0);
+  });
+}
 
 export function EChart({ option, label, height = 260, onSelect }: { option: ChartOption; label: string; height?: number; onSelect?: (dataIndex: number) => void }) {
   const ref = useRef<HTMLDivElement>(null);
@@ -38,5 +48,20 @@ export function EChart({ option, label, height = 260, onSelect }: { option: Char
     chartRef.current?.setOption(option, true);
   }, [option]);
 
-  return <div ref={ref} role="img" aria-label={label} style={{ width: "100%", height, cursor: onSelect ? "pointer" : "default" }} />;
+  // An empty chart says 暂无数据 in its place; the canvas stays (hidden) so it can draw when data comes.
+  const empty = !hasData(option);
+  return (
+    <div style={{ position: "relative" }}>
+      <div
+        ref={ref}
+        {...(empty ? { "aria-hidden": true } : { role: "img", "aria-label": label })}
+        style={{ width: "100%", height, cursor: onSelect ? "pointer" : "default", visibility: empty ? "hidden" : "visible" }}
+      />
+      {empty && (
+        <div style={{ position: "absolute", inset: 0, display: "flex", alignItems: "center", justifyContent: "center" }}>
+          <EmptyState />
+        </div>
+      )}
+    </div>
+  );
 }

@@ -7,7 +7,7 @@ import { Alert, Button, Drawer, Grid } from "antd";
 import type { ColumnsType } from "antd/es/table";
 import { useEffect, useState } from "react";
 import { Link } from "react-router";
-import { ScrollTable } from "../../../components/ScrollTable";
+import { ListCard, ResponsiveTable } from "../../../components/ResponsiveTable";
 import { MarkBadge, StageTag, StatusTag, stageLabel } from "../../../components/tags";
 import { errorInfo } from "../../../lib/errors";
 import { formatDate, taskNumber } from "../../../lib/format";
@@ -59,12 +59,36 @@ const columns: ColumnsType<DrillRow> = [
     width: 120,
     render: (_, r) => (
       <div style={{ whiteSpace: "nowrap" }}>
-        <div>{formatDate(r.due)}</div>
+        <div>{r.due ? formatDate(r.due) : <span className="empty-text">未设时限</span>}</div>
         <MarkBadge mark={r.mark} />
       </div>
     ),
   },
 ];
+
+function drillCard(r: DrillRow) {
+  return (
+    <ListCard
+      lead={r.number ? `序号 ${r.number}` : undefined}
+      title={
+        <Link to={`/tasks/${r.id}`}>
+          <span className="clamp-2">{r.text}</span>
+        </Link>
+      }
+      tags={
+        <>
+          <StageTag stage={r.stage} />
+          <StatusTag status={r.status} />
+          <MarkBadge mark={r.mark} />
+        </>
+      }
+      fields={[
+        { label: "牵头单位", value: r.unit },
+        { label: "完成时限", value: r.due ? <span className="nowrap">{formatDate(r.due)}</span> : <span className="empty-text">未设时限</span> },
+      ]}
+    />
+  );
+}
 
 /** A filter that narrows beyond plan and unit (otherwise "all tasks of the plan" is no help). */
 function narrows(f: TaskListFilter): boolean {
@@ -84,9 +108,9 @@ function describeFilter(f: TaskListFilter): string {
 function fromDashboard(r: DashboardRow): DrillRow {
   return {
     id: r.taskId,
-    number: r.path || "—",
+    number: r.path,
     text: r.text,
-    unit: r.leadUnitName ?? "—",
+    unit: r.leadUnitName ?? "未指定",
     stage: r.stage,
     status: r.status,
     due: r.marks.due,
@@ -120,7 +144,7 @@ export function TaskDrawer({ drill: opened, onClose }: { drill: Drill | null; on
         id: t.id,
         number: taskNumber(t.path),
         text: t.text,
-        unit: t.leadUnit?.name ?? "—",
+        unit: t.leadUnit?.name ?? "未指定",
         stage: t.stage,
         status: t.status,
         due: t.dueDate,
@@ -162,8 +186,9 @@ export function TaskDrawer({ drill: opened, onClose }: { drill: Drill | null; on
           }
         />
       )}
-      <ScrollTable<DrillRow>
+      <ResponsiveTable<DrillRow>
         label={drill ? `${drill.title}的任务` : "任务"}
+        card={drillCard}
         minWidth={760}
         rowKey="id"
         size="small"
@@ -171,7 +196,6 @@ export function TaskDrawer({ drill: opened, onClose }: { drill: Drill | null; on
         columns={columns}
         dataSource={rows}
         pagination={rows.length > 50 ? { pageSize: 50, showSizeChanger: false } : false}
-        locale={{ emptyText: "没有任务" }}
       />
       {query !== null && list.hasNextPage && (
         <Button style={{ marginTop: 12 }} onClick={() => void list.fetchNextPage()} loading={list.isFetchingNextPage}>

@@ -1,4 +1,4 @@
-import { STAGE_LABELS, STAGES } from "@duban/workflow";
+import { STAGE_LABELS, STAGES } from "@duban/workflow/vocabulary";
 import { Progress } from "antd";
 
 export type StageCounts = Partial<Record<string, number>> | null;
@@ -7,9 +7,9 @@ const ORDER = [...STAGES, "terminated"] as const;
 
 /** Tasks per stage as "部署 3 · 办理 5 …" (zero stages left out). */
 export function StageCountsText({ counts }: { counts: StageCounts }) {
-  if (counts === null) return <span>—</span>;
+  if (counts === null) return <span className="empty-text">暂无数据</span>;
   const parts = ORDER.filter((s) => (counts[s] ?? 0) > 0).map((s) => `${STAGE_LABELS[s]} ${counts[s] ?? 0}`);
-  return <span>{parts.length > 0 ? parts.join(" · ") : "—"}</span>;
+  return parts.length > 0 ? <span>{parts.join(" · ")}</span> : <span className="empty-text">无任务</span>;
 }
 
 export function donePercent(counts: StageCounts, total: number): number {

@@ -2,6 +2,7 @@
 import { MinusCircleOutlined, PlusOutlined } from "@ant-design/icons";
 import {
   RATING_LABELS,
+  EVENT_DONE_LABELS,
   RATINGS,
   RESOLUTION_CLASS_LABELS,
   RESOLUTION_CLASSES,
@@ -15,13 +16,13 @@ import {
   type ReturnableStage,
   type ReturnReason,
   type TaskCommand,
-} from "@duban/workflow";
+} from "@duban/workflow/vocabulary";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Alert, App, Button, DatePicker, Form, Input, InputNumber, Modal, Radio, Select } from "antd";
 import type { Dayjs } from "dayjs";
-import dayjs from "dayjs";
 import { useState } from "react";
 import { useUnits } from "../../../hooks/useUnits";
+import { useToday } from "../../../lib/clock";
 import { applyFieldErrors, errorInfo } from "../../../lib/errors";
 import { type RouterOutputs, useTRPC } from "../../../trpc";
 import { FileUpload, type UploadedFile } from "./FileUpload";
@@ -45,6 +46,7 @@ interface Values {
   percent?: number | null;
   leadUnitId?: string;
   coUnitIds?: string[];
+  parts?: { unitId?: string; text?: string; dueDate?: Dayjs | null }[];
 }
 
 const required = (message: string) => [{ required: true, whitespace: true, message }];
@@ -71,7 +73,14 @@ function toCommand(type: AvailableAction["type"], v: Values): TaskCommand {
     case "REQUEST_REASSIGN":
       return { type, reason: v.reason ?? "" };
     case "TERMINATE":
+    case "WAIVE_PART":
       return { type, reason: v.reason ?? "" };
+    case "SPLIT":
+      return {
+        type,
+        parts: (v.parts ?? []).map((p) => ({ text: p.text ?? "", leadUnitId: p.unitId ?? "", ...(p.dueDate ? { dueDate: p.dueDate.format("YYYY-MM-DD") } : {}) })),
+        ...withComment,
+      };
     case "REFUSE_REASSIGN":
       return { type, comment: v.comment ?? "" };
     case "INSTRUCT":
@@ -124,6 +133,8 @@ const DESCRIPTIONS: Partial<Record<AvailableAction["type"], string>> = {
   CLOSE_EVALUATION: "结束满意度测评：满意或基本满意则办结；不满意则重新办理。",
   ACKNOWLEDGE: "确认已收到催办通知或领导批示。",
   URGE: "向牵头单位发出催办提醒。",
+  SPLIT: "将任务分解给下级单位或责任单位办理。子任务由本单位审核；其完成时限不得晚于本任务。本任务的办结报告须待子任务完成（或免除）后提交。",
+  WAIVE_PART: "免除后，上级任务提交办结报告时不再等待此子任务。此操作记入审计日志。",
 };
 
 export function ActionModal({
@@ -143,16 +154,17 @@ export function ActionModal({
   const queryClient = useQueryClient();
   const { message } = App.useApp();
   const units = useUnits();
+  const today = useToday();
   const [form] = Form.useForm<Values>();
   const [error, setError] = useState<{ message: string; conflict: boolean } | null>(null);
   const type = action.type;
   const stage = detail.task.stage;
-  const still = detail.availableActions.some((a) => a.type === type);
+  const still = detail.availableActions.some((a) => a.type === type && !a.blocked);
 
   const transition = useMutation(
     trpc.task.transition.mutationOptions({
       onSuccess: async () => {
-        message.success(`${action.label}成功`);
+        message.success(EVENT_DONE_LABELS[action.type]);
         setError(null);
         onClose();
         await Promise.all([
@@ -190,6 +202,7 @@ export function ActionModal({
     ...(type === "RECORD_INSPECTION" ? { items: [] } : {}),
     ...((type === "RECTIFY" || type === "CLOSE_ITEM") && action.itemIds?.length === 1 ? { itemId: action.itemIds[0] } : {}),
     ...(type.endsWith("_CONTRIBUTION") && action.unitIds?.length === 1 ? { unitId: action.unitIds[0] } : {}),
+    ...(type === "SPLIT" ? { parts: [{}, {}] } : {}),
     ...(type === "REASSIGN" ? { leadUnitId: detail.task.leadUnit?.id, coUnitIds: detail.task.coUnits.map((u) => u.id) } : {}),
   };
 
@@ -287,6 +300,50 @@ export function ActionModal({
         return reason("改派理由");
       case "TERMINATE":
         return reason("终止理由");
+      case "WAIVE_PART":
+        return reason("免除理由");
+      case "SPLIT":
+        return (
+          <>
+            <Form.List name="parts">
+              {(list, { add, remove }) => (
+                <>
+                  {list.map((field, i) => (
+                    <fieldset key={field.key} style={{ border: "1px solid #f0f0f0", borderRadius: 6, padding: "8px 12px", marginBottom: 12 }}>
+                      <legend style={{ fontSize: 14, width: "auto", padding: "0 4px", margin: 0, border: 0 }}>
+                        {`子任务 ${i + 1}`}
+                        {list.length > 1 && (
+                          <Button type="text" size="small" icon={<MinusCircleOutlined />} aria-label={`删除子任务 ${i + 1}`} onClick={() => remove(field.name)} />
+                        )}
+                      </legend>
+                      <Form.Item label="承办单位" name={[field.name, "unitId"]} rules={[{ required: true, message: "请选择承办单位" }]}>
+                        <Select
+                          showSearch={{ optionFilterProp: "label" }}
+                          placeholder="下级单位或责任单位"
+                          options={detail.splittableUnits.map((u) => ({ value: u.id, label: u.name }))}
+                        />
+                      </Form.Item>
+                      <Form.Item label="任务内容" name={[field.name, "text"]} rules={required("请填写子任务内容")}>
+                        <Input.TextArea rows={2} maxLength={20000} />
+                      </Form.Item>
+                      <Form.Item
+                        label="完成时限"
+                        name={[field.name, "dueDate"]}
+                        extra={detail.task.dueDate ? `不填则与本任务相同（${detail.task.dueDate}），不得晚于此日期` : "不填则不设时限"}
+                      >
+                        <DatePicker style={{ width: 200 }} disabledDate={(d) => (detail.task.dueDate ? d.format("YYYY-MM-DD") > detail.task.dueDate : false)} />
+                      </Form.Item>
+                    </fieldset>
+                  ))}
+                  <Button type="dashed" icon={<PlusOutlined />} onClick={() => add({})} block style={{ marginBottom: 16 }}>
+                    添加子任务
+                  </Button>
+                </>
+              )}
+            </Form.List>
+            {comment("分解说明（可选）")}
+          </>
+        );
       case "REFUSE_REASSIGN":
         return (
           <Form.Item label="不同意改派的理由" name="comment" rules={required("请填写不同意改派的理由")}>
@@ -366,7 +423,7 @@ export function ActionModal({
         return (
           <>
             <Form.Item label="申请延期至" name="requestedDueDate" rules={[{ required: true, message: "请选择新的完成日期" }]} extra={detail.task.dueDate ? `当前完成时限：${detail.task.dueDate}` : undefined}>
-              <DatePicker style={{ width: 200 }} disabledDate={(d) => d.isBefore(dayjs(), "day")} />
+              <DatePicker style={{ width: 200 }} disabledDate={(d) => d.format("YYYY-MM-DD") < today} />
             </Form.Item>
             {reason("延期理由")}
           </>
@@ -442,7 +499,7 @@ export function ActionModal({
   })();
 
   const title = type === "SUBMIT" && stage in SUBMISSION_LABELS ? `提交${SUBMISSION_LABELS[stage as keyof typeof SUBMISSION_LABELS]}` : action.label;
-  const danger = type === "TERMINATE" || type === "RETURN" || type === "RETURN_CONTRIBUTION";
+  const danger = type === "TERMINATE" || type === "RETURN" || type === "RETURN_CONTRIBUTION" || type === "WAIVE_PART";
 
   return (
     <Modal

@@ -1,8 +1,7 @@
 // The full history of a task from its audit records: who, unit, role, when, what, from → to, why, files.
-import { EVENT_LABELS, ROLE_LABELS, type Role } from "@duban/workflow";
+import { EVENT_LABELS, ROLE_LABELS, stateChangeText, type Role } from "@duban/workflow/vocabulary";
 import { Timeline } from "antd";
 import { formatDateTime } from "../../../lib/format";
-import { stageLabel, statusLabel } from "../../../components/tags";
 import type { TaskDetail } from "./ActionModal";
 import { FileLinks } from "./FileUpload";
 
@@ -18,13 +17,6 @@ export function eventLabel(action: string): string {
     if (type in EVENT_LABELS) return EVENT_LABELS[type as keyof typeof EVENT_LABELS];
   }
   return OTHER_ACTIONS[action] ?? action;
-}
-
-/** "handle/drafting" → "办理 · 待提交". */
-export function stateLabel(state: string | null): string {
-  if (!state) return "—";
-  const [stage, status] = state.split("/");
-  return [stage ? stageLabel(stage) : null, status && status !== stage ? statusLabel(status) : null].filter(Boolean).join(" · ");
 }
 
 const COLORS: Record<string, string> = {
@@ -61,11 +53,7 @@ export function History({ detail }: { detail: TaskDetail }) {
                 {formatDateTime(h.at)}
               </time>
             </div>
-            {h.fromState !== h.toState && (
-              <div style={{ fontSize: 13 }}>
-                {stateLabel(h.fromState)} → {stateLabel(h.toState)}
-              </div>
-            )}
+            {h.fromState !== h.toState && <div style={{ fontSize: 13 }}>{stateChangeText(h.fromState, h.toState)}</div>}
             {h.comment && <div style={{ whiteSpace: "pre-wrap", marginTop: 4 }}>{h.comment}</div>}
             <FileLinks files={h.fileHashes.map((sha) => known.get(sha) ?? { sha256: sha, name: `附件 ${sha.slice(0, 8)}` })} />
           </div>

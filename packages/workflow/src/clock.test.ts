@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest";
+import { calendarDay, calendarMonth, DEFAULT_TIME_ZONE, isTimeZone } from "./clock";
+
+// Instants written in UTC; the comment gives Beijing time (UTC+8, no daylight saving).
+const cases: { at: string; beijing: string; day: string; month: string }[] = [
+  { at: "2026-12-04T15:30:00Z", beijing: "12-04 23:30", day: "2026-12-04", month: "2026-12" },
+  { at: "2026-12-04T16:30:00Z", beijing: "12-05 00:30", day: "2026-12-05", month: "2026-12" },
+  { at: "2026-11-30T15:59:59Z", beijing: "11-30 23:59", day: "2026-11-30", month: "2026-11" },
+  { at: "2026-11-30T16:00:00Z", beijing: "12-01 00:00", day: "2026-12-01", month: "2026-12" },
+  { at: "2026-11-30T23:30:00Z", beijing: "12-01 07:30", day: "2026-12-01", month: "2026-12" },
+  { at: "2026-12-31T16:30:00Z", beijing: "2027-01-01 00:30", day: "2027-01-01", month: "2027-01" },
+  { at: "2026-12-04T02:00:00Z", beijing: "12-04 10:00", day: "2026-12-04", month: "2026-12" },
+];
+
+describe("the one clock", () => {
+  it("defaults to Beijing time", () => {
+    expect(DEFAULT_TIME_ZONE).toBe("Asia/Shanghai");
+  });
+
+  it.each(cases)("$at is $day in Beijing ($beijing)", ({ at, day, month }) => {
+    expect(calendarDay(new Date(at))).toBe(day);
+    expect(calendarMonth(new Date(at))).toBe(month);
+    expect(calendarDay(new Date(at), "Asia/Shanghai")).toBe(day);
+  });
+
+  it("follows a configured zone", () => {
+    // 2026-11-30 23:30 UTC is still the 30th in UTC and in New York
+    expect(calendarDay(new Date("2026-11-30T23:30:00Z"), "UTC")).toBe("2026-11-30");
+    expect(calendarMonth(new Date("2026-12-01T03:00:00Z"), "America/New_York")).toBe("2026-11");
+  });
+
+  it("knows real zones and refuses made-up ones", () => {
+    expect(isTimeZone("Asia/Shanghai")).toBe(true);
+    expect(isTimeZone("Mars/Olympus")).toBe(false);
+    expect(() => calendarDay(new Date(), "Mars/Olympus")).toThrow(RangeError);
+  });
+});

@@ -1,0 +1,49 @@
+// The one clock rule: which calendar day and month an instant belongs to. The office works on
+// Beijing time, so "today", "this month", a deadline's day, a progress report's month and the daily
+// job's day are all read here, in the configured zone (Asia/Shanghai unless configured otherwise),
+// never from a UTC ISO string. Pure (Intl only): the server and the web both import it
+// (`@duban/workflow/clock` pulls in no XState).
+
+/** The zone the office works in, unless the deployment configures another (DUBAN_TIMEZONE). */
+export const DEFAULT_TIME_ZONE = "Asia/Shanghai";
+
+// Building an Intl.DateTimeFormat costs tens of microseconds; reading one costs about one.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterOf(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (f === undefined) {
+    // throws a RangeError for an unknown zone: a misconfiguration fails at start, not silently
+    f = new Intl.DateTimeFormat("en-US", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+/** True when the runtime knows this IANA zone name. */
+export function isTimeZone(timeZone: string): boolean {
+  try {
+    formatterOf(timeZone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The calendar day 'YYYY-MM-DD' of an instant in a zone. */
+export function calendarDay(at: Date, timeZone: string = DEFAULT_TIME_ZONE): string {
+  let year = "";
+  let month = "";
+  let day = "";
+  for (const part of formatterOf(timeZone).formatToParts(at)) {
+    if (part.type === "year") year = part.value;
+    else if (part.type === "month") month = part.value;
+    else if (part.type === "day") day = part.value;
+  }
+  return `${year.padStart(4, "0")}-${month}-${day}`;
+}
+
+/** The calendar month 'YYYY-MM' of an instant in a zone (a progress report counts for this month). */
+export function calendarMonth(at: Date, timeZone: string = DEFAULT_TIME_ZONE): string {
+  return calendarDay(at, timeZone).slice(0, 7);
+}
