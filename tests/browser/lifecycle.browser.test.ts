@@ -156,7 +156,7 @@ describe("the whole lifecycle in the browser", () => {
 
         // ---- 满意度测评: two 不满意 of three → back to handling, round 2
         // evaluator1 finds the task on 我的待办 (待测评).
-        await page.evaluator1.goto("/?tab=evaluate");
+        await page.evaluator1.goto("/?tab=rate");
         await page.evaluator1.locator(`#main-content a[href="/tasks/${taskId}"]`).click();
         await page.evaluator1.waitForURL(`**/tasks/${taskId}`);
         await act(page.evaluator1, "RATE", async (d) => {

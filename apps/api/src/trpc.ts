@@ -1,7 +1,7 @@
 // tRPC is initialised here and only here. Exports the router factory and the base procedures.
 import { initTRPC, TRPCError } from "@trpc/server";
-import type { Role } from "@duban/workflow";
 import { ZodError, z } from "zod";
+import { can, type Capability } from "./capabilities";
 import type { Context } from "./context";
 import { AppError, APP_ERROR_CODES, type AppErrorCode } from "./errors";
 import { refusals, requestDuration, transitions } from "./metrics";
@@ -130,10 +130,10 @@ export const authedProcedure = sessionProcedure.use(async ({ ctx, next }) => {
   return next();
 });
 
-/** Only the listed roles; everyone else gets FORBIDDEN (and the refusal is audited). */
-export function roleProcedure(...roles: Role[]) {
+/** Only roles with this capability (the one table, `capabilities.ts`); everyone else gets FORBIDDEN (and the refusal is audited). */
+export function capabilityProcedure(capability: Capability) {
   return authedProcedure.use(({ ctx, next }) => {
-    if (!roles.includes(ctx.session.user.role)) throw new AppError("FORBIDDEN", "您的角色无权执行此操作");
+    if (!can(ctx.session.user.role, capability)) throw new AppError("FORBIDDEN", "您的角色无权执行此操作");
     return next();
   });
 }

@@ -5,6 +5,7 @@ import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import type { IncomingMessage } from "node:http";
 import { dirname, join } from "node:path";
 import { getFile, inTransaction, saveFile } from "@duban/db";
+import { can } from "../capabilities";
 import type { Context, SessionUser } from "../context";
 import { AppError } from "../errors";
 import { canReadFile } from "../services/access";
@@ -42,10 +43,8 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
   return Buffer.concat(chunks);
 }
 
-const UPLOADERS = new Set(["liaison", "office", "leader"]);
-
 export async function storeUpload(ctx: Context & { session: SessionUser }, name: string, bytes: Buffer) {
-  if (!UPLOADERS.has(ctx.session.user.role)) throw new AppError("FORBIDDEN", "您的角色不能上传材料");
+  if (!can(ctx.session.user.role, "upload")) throw new AppError("FORBIDDEN", "您的角色不能上传材料");
   if (bytes.length === 0) throw new AppError("BAD_INPUT", "文件为空");
   // Path separators and control characters never reach a stored name.
   const cleanName = [...name].map((ch) => (ch === "/" || ch === "\\" || ch.charCodeAt(0) < 0x20 ? "_" : ch)).join("").slice(0, 200) || "file";

@@ -12,7 +12,7 @@ import {
 } from "../services/admin";
 import { resetTotp } from "../services/totp";
 import { importUnitTree, setUnitParent, unitTree } from "../services/unit-tree";
-import { authedProcedure, roleProcedure, router } from "../trpc";
+import { authedProcedure, capabilityProcedure, router } from "../trpc";
 
 const id = z.string().min(1).max(64);
 const name = z.string().trim().min(1, "请填写名称").max(100);
@@ -24,29 +24,29 @@ const phone = z.string().trim().regex(/^\+?[0-9][0-9 -]{4,19}$/, "电话号码�
 export const unitRouter = router({
   // Every signed-in user needs unit names to read tasks.
   list: authedProcedure.query(({ ctx }) => listUnitsWithGroups(ctx)),
-  create: roleProcedure("sysadmin")
+  create: capabilityProcedure("manageUnits")
     .input(z.object({ name, kind, aliases: aliases.default([]), parentId: id.nullish() }))
     .mutation(({ ctx, input }) => createUnitAudited(ctx, input)),
-  update: roleProcedure("sysadmin")
+  update: capabilityProcedure("manageUnits")
     .input(z.object({ unitId: id, name: name.optional(), kind: kind.optional(), aliases: aliases.optional() }))
     .mutation(({ ctx, input }) => updateUnitAudited(ctx, input)),
   /** The unit tree: move a unit under another (null: to the top); never a cycle. */
-  setParent: roleProcedure("sysadmin")
+  setParent: capabilityProcedure("manageUnits")
     .input(z.object({ unitId: id, parentId: id.nullable() }))
     .mutation(({ ctx, input }) => setUnitParent(ctx, input)),
   tree: authedProcedure.query(({ ctx }) => unitTree(ctx.db)),
   /** Imports the tree from an .xlsx sheet (columns 单位名称, 上级单位, optional 类型). */
-  importTree: roleProcedure("sysadmin")
+  importTree: capabilityProcedure("manageUnits")
     .input(z.object({ xlsxBase64: z.string().min(1).max(14_000_000) }))
     .mutation(({ ctx, input }) => importUnitTree(ctx, Buffer.from(input.xlsxBase64, "base64"))),
-  saveGroup: roleProcedure("sysadmin")
+  saveGroup: capabilityProcedure("manageUnits")
     .input(z.object({ groupId: id.optional(), name, aliases: aliases.default([]), memberIds: z.array(id).max(1000) }))
     .mutation(({ ctx, input }) => saveUnitGroup(ctx, input)),
 });
 
 export const userRouter = router({
-  list: roleProcedure("sysadmin", "secadmin").query(({ ctx }) => listUserViews(ctx)),
-  create: roleProcedure("sysadmin", "secadmin")
+  list: capabilityProcedure("manageUsers").query(({ ctx }) => listUserViews(ctx)),
+  create: capabilityProcedure("manageUsers")
     .input(
       z.object({
         username: z.string().trim().min(2, "用户名至少 2 个字符").max(64).regex(/^[A-Za-z0-9_.-]+$/, "用户名只能包含字母、数字、_ . -"),
@@ -58,7 +58,7 @@ export const userRouter = router({
       }),
     )
     .mutation(({ ctx, input }) => createUserAudited(ctx, input)),
-  update: roleProcedure("sysadmin")
+  update: capabilityProcedure("editUsers")
     .input(
       z.object({
         userId: id,
@@ -72,11 +72,11 @@ export const userRouter = router({
       }),
     )
     .mutation(({ ctx, input }) => updateUserAudited(ctx, input)),
-  grantRole: roleProcedure("secadmin")
+  grantRole: capabilityProcedure("grantRoles")
     .input(z.object({ userId: id, expectedVersion: z.number().int().min(0), role: z.enum(ROLES) }))
     .mutation(({ ctx, input }) => grantRole(ctx, input)),
   /** Lost authenticator: the security administrator clears the user's TOTP (audited). */
-  resetTotp: roleProcedure("secadmin")
+  resetTotp: capabilityProcedure("grantRoles")
     .input(z.object({ userId: id }))
     .mutation(({ ctx, input }) => resetTotp(ctx, input)),
 });

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { auditFilterOptions, exportAudit, findAuditTasks, listAuditPage, verifyAndRecord } from "../services/audit-views";
 import { listArchives, readArchivedRecords } from "../services/audit-archive";
 import { createCheckpoint, listCheckpoints, verifyCheckpointAudited } from "../services/checkpoints";
-import { roleProcedure, router } from "../trpc";
+import { capabilityProcedure, router } from "../trpc";
 
 const iso = z.string().datetime({ offset: true, message: "时间格式不正确" });
 const filters = z.object({
@@ -17,31 +17,31 @@ const filters = z.object({
 
 /** The log is read by the auditor (审计管理员) alone. */
 export const auditRouter = router({
-  list: roleProcedure("auditor")
+  list: capabilityProcedure("audit")
     .input(filters.extend({ cursor: z.number().int().nullish(), limit: z.number().int().min(1).max(500).default(100) }))
     .query(({ ctx, input }) => listAuditPage(ctx, input)),
   /** The people, units and events the filters pick from. */
-  filterOptions: roleProcedure("auditor").query(({ ctx }) => auditFilterOptions(ctx)),
+  filterOptions: capabilityProcedure("audit").query(({ ctx }) => auditFilterOptions(ctx)),
   /** Tasks by number or text, for the task filter. */
-  findTasks: roleProcedure("auditor")
+  findTasks: capabilityProcedure("audit")
     .input(z.object({ q: z.string().trim().min(1, "请输入任务序号或内容").max(100) }))
     .query(({ ctx, input }) => findAuditTasks(ctx, input.q)),
-  verify: roleProcedure("auditor").mutation(({ ctx }) => verifyAndRecord(ctx)),
-  export: roleProcedure("auditor")
+  verify: capabilityProcedure("audit").mutation(({ ctx }) => verifyAndRecord(ctx)),
+  export: capabilityProcedure("audit")
     .input(filters.extend({ format: z.enum(["csv", "xlsx"]) }))
     .mutation(({ ctx, input }) => {
       const { format, ...rest } = input;
       return exportAudit(ctx, rest, format);
     }),
   /** Signed checkpoints kept outside the database (issue 9): list, create one now, verify one. */
-  checkpoints: roleProcedure("auditor").query(({ ctx }) => listCheckpoints(ctx)),
-  createCheckpoint: roleProcedure("auditor").mutation(({ ctx }) => createCheckpoint(ctx, "manual")),
-  verifyCheckpoint: roleProcedure("auditor")
+  checkpoints: capabilityProcedure("audit").query(({ ctx }) => listCheckpoints(ctx)),
+  createCheckpoint: capabilityProcedure("audit").mutation(({ ctx }) => createCheckpoint(ctx, "manual")),
+  verifyCheckpoint: capabilityProcedure("audit")
     .input(z.object({ checkpoint: z.union([z.string().max(10_000), z.record(z.string(), z.unknown())]) }))
     .mutation(({ ctx, input }) => verifyCheckpointAudited(ctx, input.checkpoint)),
   /** Archived periods (issue 19): the signed archive files the register names, and their records. */
-  archives: roleProcedure("auditor").query(({ ctx }) => listArchives(ctx)),
-  archiveRecords: roleProcedure("auditor")
+  archives: capabilityProcedure("audit").query(({ ctx }) => listArchives(ctx)),
+  archiveRecords: capabilityProcedure("audit")
     .input(
       z.object({
         archiveSeq: z.number().int().min(1),

@@ -11,13 +11,13 @@ import { missingReports } from "../services/supervision/reports";
 import { computeStats } from "../services/supervision/stats";
 import { todayOf } from "../clock";
 import { urgeOverdue } from "../services/supervision/urge";
-import { authedProcedure, roleProcedure, router } from "../trpc";
+import { authedProcedure, capabilityProcedure, router } from "../trpc";
 
 const id = z.string().min(1).max(64);
 const period = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "月份格式应为 YYYY-MM");
 
-const readers = roleProcedure("office", "leader", "auditor", "liaison");
-const overseers = roleProcedure("office", "leader", "auditor");
+const readers = capabilityProcedure("supervise");
+const overseers = capabilityProcedure("oversee");
 
 export const supervisionRouter = router({
   /**
@@ -52,25 +52,25 @@ export const supervisionRouter = router({
   rows: readers.input(z.object({ taskIds: z.array(id).max(500) })).query(({ ctx, input }) => dashboardRows(ctx, input)),
 
   /** Urges every overdue open task the unit leads (each one a task.URGE move, plus one supervision.urgeOverdue record) → { unitId, overdue, urged, failed: [{taskId, message}], taskIds } */
-  urgeOverdue: roleProcedure("office")
+  urgeOverdue: capabilityProcedure("manageNotices")
     .input(z.object({ unitId: id, text: z.string().trim().max(2000).optional() }))
     .mutation(({ ctx, input }) => urgeOverdue(ctx, input)),
 
   /** Drafts 督办单 from today's marks → { created, updated, skipped, drafts: NoticeView[] } */
-  draftNotices: roleProcedure("office")
+  draftNotices: capabilityProcedure("manageNotices")
     .input(z.object({ planId: id.optional() }).default({}))
     .mutation(({ ctx, input }) => draftNotices(ctx, input)),
 
   /** Issues drafts in one action (numbers 督办〔year〕第N号, audited per task) → { issued, notices: NoticeView[] } */
-  issueNotices: roleProcedure("office")
+  issueNotices: capabilityProcedure("manageNotices")
     .input(z.object({ ids: z.array(id).min(1).max(500) }))
     .mutation(({ ctx, input }) => issueNotices(ctx, input)),
 
   /** Deletes a draft → { id } */
-  discardNotice: roleProcedure("office").input(z.object({ id })).mutation(({ ctx, input }) => discardNotice(ctx, input)),
+  discardNotice: capabilityProcedure("manageNotices").input(z.object({ id })).mutation(({ ctx, input }) => discardNotice(ctx, input)),
 
   /** The unit's liaison answers → NoticeView (late: true when after replyDue) */
-  answerNotice: roleProcedure("liaison")
+  answerNotice: capabilityProcedure("answerNotices")
     .input(z.object({ id, text: z.string().trim().min(1, "请填写答复内容").max(20000) }))
     .mutation(({ ctx, input }) => answerNotice(ctx, input)),
 
@@ -109,12 +109,12 @@ export const supervisionRouter = router({
   exportLedger: overseers.input(z.object({ planId: id })).mutation(({ ctx, input }) => exportLedger(ctx, input)),
 
   /** 季通报 as .docx → { filename, mime, base64 } */
-  exportBulletin: roleProcedure("office", "leader")
+  exportBulletin: capabilityProcedure("exportBulletin")
     .input(z.object({ planId: id, quarter: z.string().regex(/^\d{4}Q[1-4]$/, "季度格式应为 2026Q3") }))
     .mutation(({ ctx, input }) => exportBulletin(ctx, input)),
 
   /** Runs today's deadline warnings now (a no-op if they already ran today) → DailyJobResult */
-  runDailyJob: roleProcedure("office").mutation(({ ctx }) =>
+  runDailyJob: capabilityProcedure("manageNotices").mutation(({ ctx }) =>
     runDailyJobNow(ctx, ctx.config.webhookUrl ? createWebhookSender(ctx.config.webhookUrl) : null),
   ),
 });

@@ -1,7 +1,8 @@
 import { TASK_STAGES, TASK_STATUSES, ZTaskCommand } from "@duban/workflow";
 import { z } from "zod";
 import { getTaskDetail, listTasksFor, transitionTask } from "../services/tasks";
-import { authedProcedure, router } from "../trpc";
+import { TODO_TAB_KEYS, todoItems, todoTabs } from "../services/todo";
+import { authedProcedure, capabilityProcedure, router } from "../trpc";
 
 const stage = z.enum(TASK_STAGES);
 
@@ -34,6 +35,12 @@ export const taskRouter = router({
       }),
     )
     .query(({ ctx, input }) => listTasksFor(ctx, input)),
+  /** 我的待办: the user's tabs (from the lifecycle's permission table) with exact counts. */
+  todo: capabilityProcedure("todo").query(({ ctx }) => todoTabs(ctx)),
+  /** One page of a 我的待办 tab. */
+  todoItems: capabilityProcedure("todo")
+    .input(z.object({ tab: z.enum(TODO_TAB_KEYS), cursor: z.string().max(500).nullish(), limit: z.number().int().min(1).max(200).default(50) }))
+    .query(({ ctx, input }) => todoItems(ctx, input)),
   get: authedProcedure.input(z.object({ taskId: z.string().min(1).max(64) })).query(({ ctx, input }) => getTaskDetail(ctx, input.taskId)),
   /** The one mutation that moves a task; the server decides with the lifecycle package. */
   transition: authedProcedure

@@ -1,16 +1,14 @@
 // Who may read what. Moves are decided by the lifecycle package; reading is decided here.
 import { getFile, listTaskAncestors, listTaskUnits, type DbOrTrx, type UserRow } from "@duban/db";
-import type { Role } from "@duban/workflow";
+import { can } from "../capabilities";
 
-/** Roles that read every task. Liaisons read their unit's; the system and security admins none. */
-const READ_ALL_TASKS: readonly Role[] = ["office", "leader", "auditor", "evaluator"];
-
+/** Roles that read every task (the capability table). Liaisons read their unit's; the system and security admins none. */
 export function readsAllTasks(user: UserRow): boolean {
-  return READ_ALL_TASKS.includes(user.role);
+  return can(user.role, "readAllTasks");
 }
 
 export function readsAnyTask(user: UserRow): boolean {
-  return readsAllTasks(user) || (user.role === "liaison" && user.unit_id !== null);
+  return readsAllTasks(user) || (can(user.role, "readTasks") && user.unit_id !== null);
 }
 
 /**
@@ -20,7 +18,7 @@ export function readsAnyTask(user: UserRow): boolean {
  */
 export async function canReadTask(db: DbOrTrx, user: UserRow, taskId: string): Promise<boolean> {
   if (readsAllTasks(user)) return true;
-  if (user.role !== "liaison" || user.unit_id === null) return false;
+  if (!can(user.role, "readTasks") || user.unit_id === null) return false;
   if ((await listTaskUnits(db, taskId)).some((u) => u.unit_id === user.unit_id)) return true;
   const own = await db.selectFrom("tasks").select("supervisor_unit_id").where("id", "=", taskId).executeTakeFirst();
   if (own?.supervisor_unit_id === user.unit_id) return true;

@@ -14,6 +14,7 @@ import {
   updateUser,
   type UserRow,
 } from "@duban/db";
+import { capabilitiesOf, type Capability } from "../capabilities";
 import type { Context, InnerContext, SessionUser } from "../context";
 import { AppError } from "../errors";
 import { checkPasswordPolicy, DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from "../security/passwords";
@@ -40,6 +41,8 @@ export interface Me {
   totpSetupRequired: boolean;
   /** the office's zone (DUBAN_TIMEZONE): the web reads "today" in it, not in the browser's zone */
   timeZone: string;
+  /** the pages and procedures this user may use: their role's row of the one capability table */
+  can: Record<Capability, boolean>;
 }
 
 export async function describeUser(ctx: InnerContext, user: UserRow): Promise<Me> {
@@ -55,6 +58,7 @@ export async function describeUser(ctx: InnerContext, user: UserRow): Promise<Me
     totpEnabled: Boolean(user.totp_enabled),
     totpSetupRequired: await totpSetupRequired(ctx, user),
     timeZone: ctx.config.timeZone,
+    can: capabilitiesOf(user.role),
   };
 }
 

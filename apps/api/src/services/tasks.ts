@@ -13,6 +13,7 @@ import {
   listTasks,
   listTaskParts,
   listTaskUnits,
+  setContributionStatuses,
   updateTaskSnapshot,
   type DbOrTrx,
   type Task,
@@ -398,6 +399,11 @@ export async function transitionTask(
     if (version === null) throw new AppError("CONFLICT", "该任务刚刚已被他人处理，请查看最新状态后再操作");
     await recordMoveHistory(trx, task, decision.before, after, event);
     await applyTaskEffects(trx, task.id, event, before, decision.snapshot, month);
+    // 待协办 (task.todo) reads each co-unit's 协办意见 status from task_units: keep it equal to the snapshot's.
+    const changed = Object.entries(decision.snapshot.context.contributions).filter(
+      ([unitId, c]) => before.context.contributions[unitId]?.status !== c.status,
+    );
+    if (changed.length > 0) await setContributionStatuses(trx, task.id, Object.fromEntries(changed.map(([unitId, c]) => [unitId, c.status])));
     const created = input.event.type === "SPLIT" ? await createParts(trx, task, before, input.event, event.actor, at) : [];
     const { text: _t, reason: _r, comment: _c, fileHashes: _f, parts: _p, ...rest } = input.event as Record<string, unknown>;
     await recordAudit(ctx, trx, {

@@ -15,39 +15,40 @@ import {
   MenuOutlined,
   TeamOutlined,
 } from "@ant-design/icons";
-import { ROLE_LABELS, type Role } from "@duban/workflow/vocabulary";
+import { ROLE_LABELS } from "@duban/workflow/vocabulary";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { App, Badge, Button, Drawer, Dropdown, Grid, Layout, Menu, type MenuProps } from "antd";
 import { Suspense, useEffect, useRef, useState, type ReactNode } from "react";
 import { Link, Outlet, useLocation, useNavigate } from "react-router";
-import { useMe } from "../auth";
+import { useMe, type Me } from "../auth";
 import { PageLoading } from "../components/PageLoading";
 import { errorInfo } from "../lib/errors";
 import { useTRPC } from "../trpc";
 
 const { Header, Sider, Content } = Layout;
 
+type Capability = keyof Me["can"];
+
 interface NavItem {
   path: string;
   label: string;
   icon: ReactNode;
-  roles: readonly Role[];
+  /** The capability (auth.me's `can`, from the server's one table) the page needs; none: every signed-in user. */
+  needs?: Capability;
 }
 
-const ALL: readonly Role[] = ["liaison", "office", "leader", "evaluator", "auditor", "sysadmin", "secadmin"];
-
 const NAV: NavItem[] = [
-  { path: "/", label: "我的待办", icon: <HomeOutlined />, roles: ALL },
-  { path: "/plans", label: "工作方案", icon: <FileTextOutlined />, roles: ["liaison", "office", "leader", "evaluator", "auditor"] },
-  { path: "/dashboard", label: "督办看板", icon: <DashboardOutlined />, roles: ["office", "leader", "auditor", "liaison"] },
-  { path: "/notices", label: "督办单", icon: <FileDoneOutlined />, roles: ["office", "leader", "auditor", "liaison"] },
-  { path: "/reports/missing", label: "月报缺报", icon: <CalendarOutlined />, roles: ["office", "leader", "auditor", "liaison"] },
-  { path: "/inbox", label: "消息", icon: <BellOutlined />, roles: ALL },
-  { path: "/plans/import", label: "导入方案", icon: <ImportOutlined />, roles: ["office"] },
-  { path: "/audit", label: "审计日志", icon: <AuditOutlined />, roles: ["auditor"] },
-  { path: "/admin/units", label: "单位管理", icon: <ApartmentOutlined />, roles: ["sysadmin"] },
-  { path: "/admin/users", label: "用户管理", icon: <TeamOutlined />, roles: ["sysadmin", "secadmin"] },
-  { path: "/admin/security", label: "安全策略", icon: <SafetyOutlined />, roles: ["secadmin"] },
+  { path: "/", label: "我的待办", icon: <HomeOutlined /> },
+  { path: "/plans", label: "工作方案", icon: <FileTextOutlined />, needs: "readTasks" },
+  { path: "/dashboard", label: "督办看板", icon: <DashboardOutlined />, needs: "supervise" },
+  { path: "/notices", label: "督办单", icon: <FileDoneOutlined />, needs: "supervise" },
+  { path: "/reports/missing", label: "月报缺报", icon: <CalendarOutlined />, needs: "supervise" },
+  { path: "/inbox", label: "消息", icon: <BellOutlined /> },
+  { path: "/plans/import", label: "导入方案", icon: <ImportOutlined />, needs: "managePlans" },
+  { path: "/audit", label: "审计日志", icon: <AuditOutlined />, needs: "audit" },
+  { path: "/admin/units", label: "单位管理", icon: <ApartmentOutlined />, needs: "manageUnits" },
+  { path: "/admin/users", label: "用户管理", icon: <TeamOutlined />, needs: "manageUsers" },
+  { path: "/admin/security", label: "安全策略", icon: <SafetyOutlined />, needs: "grantRoles" },
 ];
 
 /** The menu key for the current path: the longest nav path it starts with. */
@@ -73,8 +74,8 @@ export function AppLayout() {
   const mainRef = useRef<HTMLElement>(null);
   const unread = useQuery({ ...trpc.inbox.unreadCount.queryOptions(), refetchInterval: 60_000 }).data?.unread ?? 0;
 
-  const administrative = me.role === "auditor" || me.role === "sysadmin" || me.role === "secadmin";
-  const items = NAV.filter((i) => i.roles.includes(me.role)).map((i) => (i.path === "/" && administrative ? { ...i, label: "工作台" } : i));
+  // Roles with no to-do list (the 三员) get a 工作台 of their pages instead.
+  const items = NAV.filter((i) => i.needs === undefined || me.can[i.needs]).map((i) => (i.path === "/" && !me.can.todo ? { ...i, label: "工作台" } : i));
   const menuItems: MenuProps["items"] = items.map((i) => ({
     key: i.path,
     icon: <span aria-hidden="true">{i.icon}</span>,

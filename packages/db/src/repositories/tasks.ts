@@ -88,13 +88,14 @@ export async function insertTasks(db: DbOrTrx, tasks: readonly NewTask[]): Promi
       const id = values[k]!.id;
       const seen = new Set<string>();
       if (t.lead_unit_id) {
-        unitRows.push({ task_id: id, unit_id: t.lead_unit_id, relation: 'lead' });
+        unitRows.push({ task_id: id, unit_id: t.lead_unit_id, relation: 'lead', contribution_status: null });
         seen.add(t.lead_unit_id);
       }
       for (const u of t.co_unit_ids ?? []) {
         if (seen.has(u)) continue;
         seen.add(u);
-        unitRows.push({ task_id: id, unit_id: u, relation: 'co' });
+        // a new task's co-units all owe their part (the lifecycle's initial context)
+        unitRows.push({ task_id: id, unit_id: u, relation: 'co', contribution_status: 'pending' });
       }
     });
     if (unitRows.length > 0) await db.insertInto('task_units').values(unitRows).execute();
@@ -141,11 +142,13 @@ export interface TaskFilters {
   /** tasks this unit leads */
   leadUnitId?: string;
   /** 分解: the parts this unit split and reviews */
-  supervisorUnitId?: string;
+  supervisorUnitId?: string | null;
   /** 分解: the parts of this task */
   parentId?: string;
   /** only a plan's own tasks, not the parts split from them */
   topLevel?: boolean;
+  /** tasks this unit co-handles, optionally only where its 协办意见 has one of these statuses */
+  coUnit?: { unitId: string; contributionStatus?: readonly string[] };
   /** open and past the current stage's due date (effective_due_date < today) */
   overdue?: boolean;
   /** 'YYYY-MM-DD', required by `overdue`: today in the office's zone (the API's clock.ts; the db reads no clock) */
@@ -168,21 +171,21 @@ export interface TaskPage {
   nextCursor: string | null;
 }
 
-/** Tasks in document order (plan_id, ordinal, id), keyset-paginated. */
-export async function listTasks(db: DbOrTrx, filters: TaskFilters): Promise<TaskPage> {
-  const limit = Math.max(1, Math.min(filters.limit, 1000));
-  let q = db.selectFrom('tasks').selectAll('tasks');
+/** The tasks matching the filters (no cursor, no order): shared by the list and its count. */
+function filteredTasks(db: DbOrTrx, filters: Omit<TaskFilters, 'limit' | 'cursor'>) {
+  let q = db.selectFrom('tasks');
   if (filters.planId !== undefined) q = q.where('tasks.plan_id', '=', filters.planId);
   if (filters.stage !== undefined) {
     const stages: TaskStage[] = typeof filters.stage === 'string' ? [filters.stage] : [...filters.stage];
-    if (stages.length === 0) return { items: [], nextCursor: null };
-    q = q.where('tasks.stage', 'in', stages);
+    q = stages.length === 0 ? q.where(sql<boolean>`1 = 0`) : q.where('tasks.stage', 'in', stages);
   }
   if (filters.status !== undefined) q = q.where('tasks.status', '=', filters.status);
   if (filters.leadUnitId !== undefined) q = q.where('tasks.lead_unit_id', '=', filters.leadUnitId);
-  if (filters.supervisorUnitId !== undefined) q = q.where('tasks.supervisor_unit_id', '=', filters.supervisorUnitId);
+  if (filters.supervisorUnitId === null) q = q.where('tasks.supervisor_unit_id', 'is', null);
+  else if (filters.supervisorUnitId !== undefined) q = q.where('tasks.supervisor_unit_id', '=', filters.supervisorUnitId);
   if (filters.parentId !== undefined) q = q.where('tasks.parent_id', '=', filters.parentId);
   if (filters.topLevel === true) q = q.where('tasks.parent_id', 'is', null);
+  else if (filters.topLevel === false) q = q.where('tasks.parent_id', 'is not', null);
   if (filters.unitId !== undefined) {
     const unitId = filters.unitId;
     q = q.where((eb) =>
@@ -194,6 +197,19 @@ export async function listTasks(db: DbOrTrx, filters: TaskFilters): Promise<Task
           .where('task_units.unit_id', '=', unitId),
       ),
     );
+  }
+  if (filters.coUnit !== undefined) {
+    const { unitId, contributionStatus } = filters.coUnit;
+    q = q.where((eb) => {
+      let rows = eb
+        .selectFrom('task_units')
+        .select('task_units.task_id')
+        .whereRef('task_units.task_id', '=', 'tasks.id')
+        .where('task_units.unit_id', '=', unitId)
+        .where('task_units.relation', '=', 'co');
+      if (contributionStatus !== undefined) rows = rows.where('task_units.contribution_status', 'in', [...contributionStatus]);
+      return eb.exists(rows);
+    });
   }
   if (filters.overdue === true) {
     // the deadline rule's date (null when closed), as the marks show it
@@ -218,6 +234,19 @@ export async function listTasks(db: DbOrTrx, filters: TaskFilters): Promise<Task
     const text = filters.text.trim();
     q = q.where((eb) => eb.or([likeContains('tasks.text', text), likeContains('tasks.heading', text)]));
   }
+  return q;
+}
+
+/** How many tasks match the filters, counted by the database. */
+export async function countTasks(db: DbOrTrx, filters: Omit<TaskFilters, 'limit' | 'cursor'>): Promise<number> {
+  const row = await filteredTasks(db, filters).select((eb) => eb.fn.countAll<number | string | bigint>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Tasks in document order (plan_id, ordinal, id), keyset-paginated. */
+export async function listTasks(db: DbOrTrx, filters: TaskFilters): Promise<TaskPage> {
+  const limit = Math.max(1, Math.min(filters.limit, 1000));
+  let q = filteredTasks(db, filters).selectAll('tasks');
   if (filters.cursor !== undefined && filters.cursor !== null) {
     const c = decodeTaskCursor(filters.cursor);
     q = q.where((eb) =>
@@ -321,6 +350,19 @@ export async function listTaskUnits(db: DbOrTrx, taskId: string): Promise<TaskUn
     .orderBy('relation', 'desc')
     .orderBy('unit_id')
     .execute();
+}
+
+/** Writes co-units' 协办意见 statuses (from the snapshot a move produced) onto their task_units rows. */
+export async function setContributionStatuses(db: DbOrTrx, taskId: string, statuses: Record<string, string>): Promise<void> {
+  for (const [unitId, status] of Object.entries(statuses)) {
+    await db
+      .updateTable('task_units')
+      .set({ contribution_status: status })
+      .where('task_id', '=', taskId)
+      .where('unit_id', '=', unitId)
+      .where('relation', '=', 'co')
+      .execute();
+  }
 }
 
 /** Adds a unit to a task or changes its relation. */

@@ -93,6 +93,8 @@ export interface TaskUnitsTable {
   task_id: string;
   unit_id: string;
   relation: TaskUnitRelation;
+  /** co rows: the unit's 协办意见 status in the snapshot (pending/submitted/accepted/returned/waived), written with every move; null on lead rows */
+  contribution_status: string | null;
 }
 
 export type TaskUnitRow = Selectable<TaskUnitsTable>;

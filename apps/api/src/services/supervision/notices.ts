@@ -17,6 +17,8 @@ import {
   type SupervisionNoticeRow,
   type SupervisionNoticeStatus,
 } from "@duban/db";
+import { can } from "../../capabilities";
+import type { SessionUser } from "../../context";
 import { AppError, notFound } from "../../errors";
 import { recordAudit } from "../audit";
 import { addWorkdays, chineseDate } from "./calendar";
@@ -45,6 +47,16 @@ function factsOf(task: { path: string[]; text: string }, m: TaskMarks, colour: N
   }
 }
 
+/** What a user may do with one 督办单: issue or discard a draft (the office), answer an issued one (its unit's liaison). */
+export type NoticeAction = "issue" | "discard" | "answer";
+
+/** The one rule for notice actions: the list sends it with every notice, and the procedures check it. */
+export function noticeActionsFor(user: SessionUser["user"], notice: Pick<SupervisionNoticeRow, "status" | "unit_id">): NoticeAction[] {
+  if (notice.status === "draft") return can(user.role, "manageNotices") ? ["issue", "discard"] : [];
+  if (notice.status === "issued" && can(user.role, "answerNotices") && notice.unit_id === user.unit_id) return ["answer"];
+  return [];
+}
+
 export interface NoticeView {
   id: string;
   number: string | null;
@@ -66,6 +78,8 @@ export interface NoticeView {
   late: boolean;
   /** the issuing office's full name, as the 督办单 is signed (领导小组办公室 in full) */
   officeName: string;
+  /** what the signed-in user may do with it (`noticeActionsFor`) */
+  actions: NoticeAction[];
 }
 
 /** The full name of the supervising office (the unit of kind `office`). */
@@ -100,6 +114,7 @@ async function toViews(ctx: Authed, rows: SupervisionNoticeRow[]): Promise<Notic
       answeredAt: r.answered_at,
       late: r.status === "answered" ? r.answered_at !== null && dayOfInstant(ctx, r.answered_at) > r.reply_due : r.status === "issued" && today > r.reply_due,
       officeName,
+      actions: noticeActionsFor(ctx.session.user, r),
     };
   });
 }
@@ -207,7 +222,7 @@ export async function answerNotice(ctx: Authed, input: { id: string; text: strin
   const row = await inTransaction(ctx.db, async (trx) => {
     const notice = await getNotice(trx, input.id);
     if (notice === undefined || notice.unit_id !== user.unit_id) throw notFound("督办单");
-    if (notice.status !== "issued") throw new AppError("CONFLICT", notice.status === "answered" ? "该督办单已答复" : "该督办单尚未签发");
+    if (!noticeActionsFor(user, notice).includes("answer")) throw new AppError("CONFLICT", notice.status === "answered" ? "该督办单已答复" : "该督办单尚未签发");
     const answered = await answerNoticeRow(trx, notice.id, { text: input.text, answered_by: user.id, at });
     if (answered === null) throw new AppError("CONFLICT", "该督办单已答复");
     const late = dayOfInstant(ctx, at) > notice.reply_due;
@@ -232,7 +247,8 @@ export async function answerNotice(ctx: Authed, input: { id: string; text: strin
 export async function discardNotice(ctx: Authed, input: { id: string }) {
   await inTransaction(ctx.db, async (trx) => {
     const notice = await getNotice(trx, input.id);
-    if (notice === undefined || !(await deleteNoticeDraft(trx, input.id))) throw new AppError("CONFLICT", "只能删除未签发的督办单草稿");
+    const allowed = notice !== undefined && noticeActionsFor(ctx.session.user, notice).includes("discard");
+    if (!allowed || !(await deleteNoticeDraft(trx, input.id))) throw new AppError("CONFLICT", "只能删除未签发的督办单草稿");
     await recordAudit(ctx, trx, {
       action: "supervision.discardNotice",
       object_type: "supervision_notice",
@@ -246,12 +262,13 @@ export async function discardNotice(ctx: Authed, input: { id: string }) {
 /** The office, leaders and auditors see every notice; a liaison only their unit's (never drafts). */
 export async function noticesFor(ctx: Authed, input: { status?: SupervisionNoticeStatus | undefined; unitId?: string | undefined; taskId?: string | undefined }) {
   const unitId = scopeUnit(ctx, input.unitId);
-  const liaison = ctx.session.user.role === "liaison";
-  if (liaison && input.status === "draft") return [];
+  // Drafts are the office's working copies: seen by those who oversee every unit, never by a unit.
+  const seesDrafts = can(ctx.session.user.role, "oversee");
+  if (!seesDrafts && input.status === "draft") return [];
   const rows = await listNotices(ctx.db, {
     ...(input.status ? { status: input.status } : {}),
     ...(unitId ? { unitId } : {}),
     ...(input.taskId ? { taskId: input.taskId } : {}),
   });
-  return toViews(ctx, liaison ? rows.filter((r) => r.status !== "draft") : rows);
+  return toViews(ctx, seesDrafts ? rows : rows.filter((r) => r.status !== "draft"));
 }

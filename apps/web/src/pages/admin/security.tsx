@@ -19,7 +19,7 @@ export function AdminSecurityPage() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const { message } = App.useApp();
-  const allowed = me.role === "secadmin";
+  const allowed = me.can.grantRoles;
   const policy = useQuery({ ...trpc.security.totpPolicy.queryOptions(), enabled: allowed });
   const users = useQuery({ ...trpc.user.list.queryOptions(), enabled: allowed });
   const setRequired = useMutation(

@@ -134,7 +134,7 @@ export function AdminUnitsPage() {
   const units = useUnits();
   const [editUnit, setEditUnit] = useState<Unit | null | undefined>(undefined);
   const [editGroup, setEditGroup] = useState<Group | null | undefined>(undefined);
-  if (me.role !== "sysadmin") return <Result status="403" title={<h1 className="page-title">无权管理单位</h1>} subTitle="单位管理仅系统管理员可以使用。" />;
+  if (!me.can.manageUnits) return <Result status="403" title={<h1 className="page-title">无权管理单位</h1>} subTitle="单位管理仅系统管理员可以使用。" />;
   return (
     <>
       <PageHeader

@@ -167,13 +167,13 @@ function RoleModal({ user, onClose }: { user: User; onClose: () => void }) {
 export function AdminUsersPage() {
   const me = useMe();
   const trpc = useTRPC();
-  const allowed = me.role === "sysadmin" || me.role === "secadmin";
+  const allowed = me.can.manageUsers;
   const users = useQuery({ ...trpc.user.list.queryOptions(), enabled: allowed });
   const [creating, setCreating] = useState(false);
   const [editing, setEditing] = useState<User | null>(null);
   const [granting, setGranting] = useState<User | null>(null);
   if (!allowed) return <Result status="403" title={<h1 className="page-title">无权管理用户</h1>} subTitle="用户管理仅系统管理员和安全管理员可以使用。" />;
-  const sys = me.role === "sysadmin";
+  const sys = me.can.editUsers;
   return (
     <>
       <PageHeader

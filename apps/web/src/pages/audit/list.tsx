@@ -150,7 +150,7 @@ export function AuditListPage() {
   const { message } = App.useApp();
   const [form] = Form.useForm<FormValues>();
   const [filters, setFilters] = useState<Filters>({});
-  const auditor = me.role === "auditor";
+  const auditor = me.can.audit;
   const options = useQuery({ ...trpc.audit.filterOptions.queryOptions(), enabled: auditor, staleTime: 5 * 60_000 });
   const list = useInfiniteQuery(
     trpc.audit.list.infiniteQueryOptions({ ...filters, limit: 100 }, { getNextPageParam: (last) => last.nextCursor ?? undefined, enabled: auditor }),

@@ -89,9 +89,10 @@ export function DashboardPage() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const { message, modal } = App.useApp();
-  const overseer = me.role === "office" || me.role === "leader" || me.role === "auditor";
-  const allowed = overseer || me.role === "liaison";
-  const isOffice = me.role === "office";
+  // From auth.me (the server's capability table): no role lists here.
+  const overseer = me.can.oversee;
+  const allowed = me.can.supervise;
+  const isOffice = me.can.manageNotices;
 
   const plans = useQuery({ ...trpc.plan.list.queryOptions(), enabled: allowed });
   const [choice, setChoice] = useState<string>();
@@ -263,7 +264,7 @@ export function DashboardPage() {
           导出台账
         </Button>
       )}
-      {(isOffice || me.role === "leader") && (
+      {me.can.exportBulletin && (
         <Button icon={<FileWordOutlined aria-hidden="true" />} disabled={!planId} title={planId ? undefined : "请先选择一个工作方案"} onClick={() => setBulletinOpen(true)}>
           生成季度通报
         </Button>
@@ -282,8 +283,8 @@ export function DashboardPage() {
         sub={
           <span style={{ color: "rgba(0,0,0,0.7)" }}>
             统计日期 {formatDate(d?.today ?? s?.today ?? null)}
-            {me.role === "liaison" ? ` · ${me.unitName ?? "本单位"}的任务` : ""}
-            {me.role === "auditor" || me.role === "leader" ? " · 只读" : ""}
+            {!overseer ? ` · ${me.unitName ?? "本单位"}的任务` : ""}
+            {overseer && !isOffice ? " · 只读" : ""}
           </span>
         }
       />

@@ -42,12 +42,13 @@ export function NoticeListPage() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const { message, modal } = App.useApp();
-  const isOffice = me.role === "office";
-  const isLiaison = me.role === "liaison";
-  const allowed = isOffice || isLiaison || me.role === "leader" || me.role === "auditor";
+  // Page-level rights from auth.me (the server's capability table); each notice carries its own actions.
+  const manages = me.can.manageNotices;
+  const answersForUnit = me.can.answerNotices;
+  const allowed = me.can.supervise;
 
   const isPhone = Grid.useBreakpoint().md === false;
-  const [tab, setTab] = useState<Status>(isOffice ? "draft" : "issued");
+  const [tab, setTab] = useState<Status>(manages ? "draft" : "issued");
   const [selected, setSelected] = useState<string[]>([]);
   const [answering, setAnswering] = useState<Notice | null>(null);
   const [answerForm] = Form.useForm<{ text: string }>();
@@ -167,33 +168,35 @@ export function NoticeListPage() {
           },
         ]
       : []),
-    ...(status === "draft" && isOffice
+    ...(byStatus(status).some((n) => n.actions.includes("discard"))
       ? [
           {
             title: "操作",
             key: "action",
             width: 90,
-            render: (_: unknown, n: Notice) => (
+            render: (_: unknown, n: Notice) =>
+              n.actions.includes("discard") && (
               <Popconfirm title="作废这份督办单草稿？" okText="作废" cancelText="取消" okButtonProps={{ danger: true }} onConfirm={() => discard.mutate({ id: n.id })}>
                 <Button size="small" danger aria-label={`作废 ${n.unitName} 的督办单草稿`}>
                   作废
                 </Button>
               </Popconfirm>
-            ),
+              ),
           },
         ]
       : []),
-    ...(status === "issued" && isLiaison
+    ...(byStatus(status).some((n) => n.actions.includes("answer"))
       ? [
           {
             title: "操作",
             key: "action",
             width: 90,
-            render: (_: unknown, n: Notice) => (
-              <Button size="small" type="primary" onClick={() => setAnswering(n)} aria-label={`反馈督办单 ${n.number ?? ""}`}>
-                反馈
-              </Button>
-            ),
+            render: (_: unknown, n: Notice) =>
+              n.actions.includes("answer") && (
+                <Button size="small" type="primary" onClick={() => setAnswering(n)} aria-label={`反馈督办单 ${n.number ?? ""}`}>
+                  反馈
+                </Button>
+              ),
           },
         ]
       : []),
@@ -211,7 +214,7 @@ export function NoticeListPage() {
         {rows.map((n) => (
           <li key={n.id} style={{ border: "1px solid #f0f0f0", borderRadius: 8, padding: 12, marginBottom: 12 }}>
             <div style={{ display: "flex", flexWrap: "wrap", alignItems: "center", gap: 4 }}>
-              {status === "draft" && isOffice && (
+              {n.actions.includes("issue") && (
                 <Checkbox
                   checked={selected.includes(n.id)}
                   onChange={(e) => setSelected((cur) => (e.target.checked ? [...cur, n.id] : cur.filter((id) => id !== n.id)))}
@@ -239,12 +242,12 @@ export function NoticeListPage() {
                 <div style={{ fontSize: 12, color: "rgba(0,0,0,0.7)" }}>{formatDateTime(n.answeredAt)}</div>
               </div>
             )}
-            {status === "issued" && isLiaison && (
+            {n.actions.includes("answer") && (
               <Button type="primary" size="small" style={{ marginTop: 8 }} onClick={() => setAnswering(n)} aria-label={`反馈督办单 ${n.number ?? ""}`}>
                 反馈
               </Button>
             )}
-            {status === "draft" && isOffice && (
+            {n.actions.includes("discard") && (
               <Popconfirm title="作废这份督办单草稿？" okText="作废" cancelText="取消" okButtonProps={{ danger: true }} onConfirm={() => discard.mutate({ id: n.id })}>
                 <Button size="small" danger style={{ marginTop: 8 }} aria-label={`作废 ${n.unitName} 的督办单草稿`}>
                   作废
@@ -271,8 +274,8 @@ export function NoticeListPage() {
         dataSource={rows}
         pagination={rows.length > 30 ? { pageSize: 30, showSizeChanger: false } : false}
         rowSelection={
-          status === "draft" && isOffice
-            ? { selectedRowKeys: selected, onChange: (keys) => setSelected(keys.map(String)), getCheckboxProps: (n) => ({ "aria-label": `选择 ${n.unitName} 的督办单` }) }
+          rows.some((n) => n.actions.includes("issue"))
+            ? { selectedRowKeys: selected, onChange: (keys) => setSelected(keys.map(String)), getCheckboxProps: (n) => ({ "aria-label": `选择 ${n.unitName} 的督办单`, disabled: !n.actions.includes("issue") }) }
             : undefined
         }
         locale={{ emptyText: emptyText(status) }}
@@ -293,7 +296,7 @@ export function NoticeListPage() {
   };
 
   const items = [
-    ...(isOffice
+    ...(manages
       ? [
           {
             key: "draft",
@@ -306,7 +309,7 @@ export function NoticeListPage() {
                       签发所选（{selected.length}）
                     </Button>
                   </Tooltip>
-                  <Button onClick={() => setSelected(byStatus("draft").map((n) => n.id))} disabled={byStatus("draft").length === 0}>
+                  <Button onClick={() => setSelected(byStatus("draft").filter((n) => n.actions.includes("issue")).map((n) => n.id))} disabled={byStatus("draft").length === 0}>
                     全选
                   </Button>
                 </Space>
@@ -316,7 +319,7 @@ export function NoticeListPage() {
           },
         ]
       : []),
-    { key: "issued", label: <span>{isLiaison ? "待答复" : "已签发待答复"}{count("issued", isLiaison)}</span>, children: table("issued", "已签发待答复的督办单") },
+    { key: "issued", label: <span>{answersForUnit ? "待答复" : "已签发待答复"}{count("issued", answersForUnit)}</span>, children: table("issued", "已签发待答复的督办单") },
     { key: "answered", label: <span>已答复{count("answered")}</span>, children: table("answered", "已答复的督办单") },
   ];
 
@@ -325,7 +328,7 @@ export function NoticeListPage() {
       <PageHeader
         title="督办单"
         extra={
-          isOffice && (
+          manages && (
             <Button type="primary" loading={draft.isPending} onClick={() => draft.mutate({})}>
               生成督办单草稿
             </Button>
@@ -333,7 +336,7 @@ export function NoticeListPage() {
         }
         sub={
           <span style={{ color: "rgba(0,0,0,0.7)" }}>
-            {isLiaison
+            {answersForUnit
               ? `${me.unitName ?? "本单位"}收到的督办单，请在答复期限前反馈。`
               : "蓝色：时限临近；黄色：进度滞后；红色：已逾期。"}
           </span>

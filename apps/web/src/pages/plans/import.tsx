@@ -467,7 +467,7 @@ export function PlanImportPage() {
   const me = useMe();
   const [preview, setPreview] = useState<Preview | null>(null);
   const crumbs = [{ title: "工作方案", to: "/plans" }, { title: "导入方案" }];
-  if (me.role !== "office") {
+  if (!me.can.managePlans) {
     return <Result status="403" title={<h1 className="page-title">无权导入方案</h1>} subTitle="只有领导小组办公室可以导入工作方案。" />;
   }
   return (

@@ -22,7 +22,7 @@ export function PlanListPage() {
       <PageHeader
         title="工作方案"
         extra={
-          me.role === "office" && (
+          me.can.managePlans && (
             <Button type="primary" icon={<ImportOutlined />} onClick={() => void navigate("/plans/import")}>
               导入方案
             </Button>

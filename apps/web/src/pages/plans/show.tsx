@@ -136,7 +136,7 @@ export function PlanShowPage() {
     limit: 500,
     // 分解: the plan's own tasks, each with its parts' roll-up (drill down on the task page); a
     // liaison sees the parts its unit holds, whose parents it may not read.
-    ...(me.role !== "liaison" && !filters.unitId && filters.stage.length === 0 && !filters.overdue && !filters.text.trim() ? { topLevel: true } : {}),
+    ...(me.can.readAllTasks && !filters.unitId && filters.stage.length === 0 && !filters.overdue && !filters.text.trim() ? { topLevel: true } : {}),
     ...(filters.stage.length > 0 ? { stage: filters.stage } : {}),
     ...(filters.unitId ? { unitId: filters.unitId } : {}),
     ...(filters.overdue ? { overdue: true } : {}),

@@ -19,7 +19,7 @@ export function MissingReportsPage() {
   const thisMonth = useThisMonth();
   const trpc = useTRPC();
   const [params, setParams] = useSearchParams();
-  const allowed = me.role === "office" || me.role === "leader" || me.role === "auditor" || me.role === "liaison";
+  const allowed = me.can.supervise;
   const asked = params.get("period") ?? "";
   const period = PERIOD.test(asked) ? asked : thisMonth;
   const planId = params.get("plan") ?? undefined;
@@ -45,7 +45,7 @@ export function MissingReportsPage() {
         title="月报缺报"
         sub={
           <span style={{ color: "rgba(0,0,0,0.7)" }}>
-            办理阶段的任务每月应报送进度；下列任务在所选月份尚无进度报告{me.role === "liaison" ? `（${me.unitName ?? "本单位"}）` : ""}。
+            办理阶段的任务每月应报送进度；下列任务在所选月份尚无进度报告{!me.can.oversee ? `（${me.unitName ?? "本单位"}）` : ""}。
           </span>
         }
       />
