@@ -6,10 +6,11 @@ import { dialectOf } from '../dialect.js';
 
 // A co-unit's 协办意见 status (pending / submitted / accepted / returned / waived) on its task_units
 // row, so 我的待办's 待协办 tab (tasks the unit may SUBMIT_CONTRIBUTION now) is filtered, paged and
-// counted by the database. Written with every move from the new snapshot (transitionTask); null on
-// lead rows. Backfilled here from the stored snapshots.
+// counted by the database. Written with every move from the new snapshot (transitionTask); a new
+// co-unit owes its part, hence the default. Meaningful on co rows only (every reader filters
+// relation = 'co'). Backfilled here from the stored snapshots.
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.alterTable('task_units').addColumn('contribution_status', 'text').execute();
+  await db.schema.alterTable('task_units').addColumn('contribution_status', 'text', (c) => c.notNull().defaultTo('pending')).execute();
   if (dialectOf(db) === 'postgres') {
     await sql`update task_units set contribution_status = coalesce(
         (select t.snapshot::jsonb -> 'context' -> 'contributions' -> task_units.unit_id ->> 'status' from tasks t where t.id = task_units.task_id),

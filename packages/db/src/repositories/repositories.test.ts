@@ -182,8 +182,9 @@ describe.each(DIALECTS)('repositories (%s)', (dialect) => {
       expect(got).toMatchObject({ path: ['一', '1'], targets: [{ value: 30, unit: '户', comparator: '>=' }], version: 1, round: 1 });
       expect(JSON.parse(got!.snapshot)).toEqual({ value: { deploy: 'drafting' }, context: { n: 1 } });
       expect(await listTaskUnits(t.db, task!.id)).toEqual([
-        { task_id: task!.id, unit_id: lead.id, relation: 'lead' },
-        { task_id: task!.id, unit_id: co.id, relation: 'co' },
+        // contribution_status: the co-unit owes its part (a lead row's value means nothing)
+        { task_id: task!.id, unit_id: lead.id, relation: 'lead', contribution_status: 'pending' },
+        { task_id: task!.id, unit_id: co.id, relation: 'co', contribution_status: 'pending' },
       ]);
       await setTaskUnit(t.db, task!.id, co.id, 'lead');
       expect(await getTaskUnitRelation(t.db, task!.id, co.id)).toBe('lead');
@@ -269,7 +270,7 @@ describe.each(DIALECTS)('repositories (%s)', (dialect) => {
       });
       expect(v3).toBe(3);
       expect(await getTask(t.db, task.id)).toMatchObject({ stage: 'handle', lead_unit_id: newLead.id, due_date: '2030-01-01' });
-      expect(await listTaskUnits(t.db, task.id)).toEqual([{ task_id: task.id, unit_id: newLead.id, relation: 'lead' }]);
+      expect(await listTaskUnits(t.db, task.id)).toEqual([{ task_id: task.id, unit_id: newLead.id, relation: 'lead', contribution_status: 'pending' }]);
     });
 
     it('lets exactly one of two concurrent writers with the same expected version win', async () => {

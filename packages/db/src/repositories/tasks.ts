@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { DbOrTrx } from '../executor.js';
 import { likeContains } from '../dialect.js';
 import { newId, nowIso, parseJson, toJson } from '../ids.js';
-import type { TaskRow, TaskStage, TaskUnitRelation, TaskUnitRow } from '../tables/index.js';
+import type { NewTaskUnitRow, TaskRow, TaskStage, TaskUnitRelation, TaskUnitRow } from '../tables/index.js';
 
 /** A task with its JSON columns parsed. `snapshot` stays the stored JSON text (rehydrate it yourself). */
 export type Task = Omit<TaskRow, 'path' | 'targets'> & { path: string[]; targets: unknown[] };
@@ -83,19 +83,19 @@ export async function insertTasks(db: DbOrTrx, tasks: readonly NewTask[]): Promi
     });
     const rows = await db.insertInto('tasks').values(values).returningAll().execute();
     const byId = new Map(rows.map((r) => [r.id, r]));
-    const unitRows: TaskUnitRow[] = [];
+    const unitRows: NewTaskUnitRow[] = [];
     chunk.forEach((t, k) => {
       const id = values[k]!.id;
       const seen = new Set<string>();
       if (t.lead_unit_id) {
-        unitRows.push({ task_id: id, unit_id: t.lead_unit_id, relation: 'lead', contribution_status: null });
+        unitRows.push({ task_id: id, unit_id: t.lead_unit_id, relation: 'lead' });
         seen.add(t.lead_unit_id);
       }
       for (const u of t.co_unit_ids ?? []) {
         if (seen.has(u)) continue;
         seen.add(u);
-        // a new task's co-units all owe their part (the lifecycle's initial context)
-        unitRows.push({ task_id: id, unit_id: u, relation: 'co', contribution_status: 'pending' });
+        // contribution_status defaults to pending: a new task's co-units all owe their part
+        unitRows.push({ task_id: id, unit_id: u, relation: 'co' });
       }
     });
     if (unitRows.length > 0) await db.insertInto('task_units').values(unitRows).execute();

@@ -93,8 +93,9 @@ export interface TaskUnitsTable {
   task_id: string;
   unit_id: string;
   relation: TaskUnitRelation;
-  /** co rows: the unit's 协办意见 status in the snapshot (pending/submitted/accepted/returned/waived), written with every move; null on lead rows */
-  contribution_status: string | null;
+  /** the co-unit's 协办意见 status in the snapshot (pending/submitted/accepted/returned/waived), written with every move; meaningful on co rows only */
+  contribution_status: Generated<string>;
 }
 
 export type TaskUnitRow = Selectable<TaskUnitsTable>;
+export type NewTaskUnitRow = Insertable<TaskUnitsTable>;
