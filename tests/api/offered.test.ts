@@ -25,7 +25,7 @@ type Action = TaskDetail["availableActions"][number];
 const DAY = 86_400_000;
 
 /** A command for an event: the offered action's first choice, else a plausible one. */
-function commandFor(type: TaskEventType, offered: Action | undefined, units: { lead: string; co: string; other: string }, withItem: boolean): TransitionEvent {
+function commandFor(type: TaskEventType, offered: Action | undefined, units: { lead: string; co: string; other: string }, withItem: boolean, currentLead: string | undefined): TransitionEvent {
   const text = "内容";
   switch (type) {
     case "RETURN":
@@ -43,7 +43,8 @@ function commandFor(type: TaskEventType, offered: Action | undefined, units: { l
     case "SUBMIT":
       return { type, text, resolutionClass: "A" };
     case "REASSIGN":
-      return { type, leadUnitId: units.other, coUnitIds: [units.co] };
+      // to a unit other than the current lead (the same one is refused: SAME_LEAD_UNIT)
+      return { type, leadUnitId: currentLead === units.other ? units.lead : units.other, coUnitIds: [units.co] };
     case "REQUEST_EXTENSION":
       return { type, requestedDueDate: "2199-12-31", reason: text };
     case "DECIDE_EXTENSION":
@@ -110,7 +111,7 @@ describe.each(DIALECTS)("offered = accepted (%s)", (dialect) => {
           const offered = "offered" in pick ? enabled[pick.offered % Math.max(enabled.length, 1)] : detail.availableActions.find((a) => a.type === pick.type);
           const type = "offered" in pick ? offered?.type : pick.type;
           if (type === undefined) continue;
-          const event = commandFor(type, offered, units, s.withItem);
+          const event = commandFor(type, offered, units, s.withItem, detail.task.leadUnit?.id);
           const outcome = await attempt(c[s.user].trpc.task.transition.mutate({ taskId: taskId!, expectedVersion: detail.task.version, event }));
           tried += 1;
           if (offered !== undefined && offered.blocked === undefined) {
