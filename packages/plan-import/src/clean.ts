@@ -63,7 +63,7 @@ const RADICALS: Record<string, string> = {
   "⺩": "王", "⻄": "西", "⻆": "角", "⻉": "贝", "⻋": "车", "⻣": "骨",
 };
 
-function normaliseRadicals(line: string): string {
+export function normaliseRadicals(line: string): string {
   return line.replace(/[\u2e80-\u2fdf\uf900-\ufaff]/g, (c) => RADICALS[c] ?? c.normalize("NFKC"));
 }
 

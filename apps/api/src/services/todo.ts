@@ -96,9 +96,17 @@ function filterOf(ctx: Authed, def: TodoTabDef, requirement: UnitRequirement): O
   }
 }
 
-/** The user's tabs with exact counts (one COUNT per tab). Roles with no tab (the 三员) get none. */
+/**
+ * The user's tabs with exact counts (one COUNT per tab). Roles with no tab (the 三员) get none. A
+ * liaison gets the reviewer's tabs (待审核, 督办的子任务 …) only once its unit has split a task:
+ * until then they could never hold anything.
+ */
 export async function todoTabs(ctx: Authed) {
-  const tabs = tabsOf(ctx.session.user).flatMap(({ def, requirement }) => {
+  const user = ctx.session.user;
+  const reviewsParts =
+    user.role === "liaison" && user.unit_id !== null && (await countTasks(ctx.db, { supervisorUnitId: user.unit_id })) > 0;
+  const tabs = tabsOf(user).flatMap(({ def, requirement }) => {
+    if (requirement === "supervises" && user.role === "liaison" && !reviewsParts) return [];
     const filter = filterOf(ctx, def, requirement);
     return filter === null ? [] : [{ def, filter }];
   });
