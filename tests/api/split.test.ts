@@ -16,6 +16,14 @@ describe.each(DIALECTS)("splitting a task at two levels (%s)", (dialect) => {
   let community: string; // 七雄社区 (qx)
   let otherCommunity: string; // 田园社区 (no liaison)
   const unitOf = (client: ApiClient) => client.me?.unitId ?? "";
+  /** 我的待办: a tab's task ids, or null when the user has no such tab. */
+  const todo = async (client: ApiClient, key: string): Promise<string[] | null> => {
+    const tab = (await client.trpc.task.todo.query()).find((t) => t.key === key);
+    if (tab === undefined) return null;
+    const items = (await client.trpc.task.todoItems.query({ tab: key, limit: 200 })).items.map((t) => t.id);
+    expect(tab.count).toBe(items.length);
+    return items;
+  };
 
   beforeAll(async () => {
     app = await startTestApp(dialect);
@@ -53,6 +61,9 @@ describe.each(DIALECTS)("splitting a task at two levels (%s)", (dialect) => {
     );
     expect(stale.appCode).toBe("CONFLICT");
 
+    // Before it splits anything, the 区局's 我的待办 has no reviewer's tabs.
+    expect(await todo(c.mzj, "supervising")).toBeNull();
+    expect(await todo(c.mzj, "submitted")).toBeNull();
     await move(c.mzj, top, {
       type: "SPLIT",
       comment: "按街道分解",
@@ -76,6 +87,12 @@ describe.each(DIALECTS)("splitting a task at two levels (%s)", (dialect) => {
   it("the splitter reviews its parts; the office and the part itself may not", async () => {
     await move(c.wjs, partA, { type: "SIGN" }, c.mzj);
     await move(c.wjs, partA, { type: "SUBMIT", text: "街道办理方案" }, c.mzj);
+    // 我的待办: the 区局 reviews the submitted part and supervises both; the office reviews neither.
+    expect(await todo(c.mzj, "submitted")).toEqual([partA]);
+    expect(await todo(c.mzj, "supervising")).toEqual(expect.arrayContaining([partA, partB]));
+    expect(await todo(c.office, "submitted")).not.toContain(partA);
+    expect(await todo(c.office, "supervising")).not.toContain(partA);
+    expect(await todo(c.wjs, "drafting")).not.toContain(partA);
     expect((await refusal(move(c.office, partA, { type: "APPROVE" }))).appCode).toBe("NOT_SUPERVISOR");
     expect((await refusal(move(c.wjs, partA, { type: "APPROVE" }))).appCode).toBe("NOT_SUPERVISOR");
     expect((await refusal(move(c.jjl, partA, { type: "APPROVE" }, c.mzj))).appCode).toBe("NOT_FOUND");
