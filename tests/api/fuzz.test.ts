@@ -87,8 +87,8 @@ function problemOf(got: Answer): string | null {
 // ---------------------------------------------------------------------------------------------
 // The fingerprint of the business tables
 
-/** Not business data: refusals are audited by design and every request touches its session. */
-const UNFINGERPRINTED = new Set(["audit_log", "audit_head", "sessions"]);
+/** Not business data: refusals are audited (and failed sign-ins counted) by design, every request touches its session. */
+const UNFINGERPRINTED = new Set(["audit_log", "audit_head", "sessions", "rate_limits"]);
 
 interface RawDb {
   introspection: { getTables(): Promise<{ name: string }[]> };

@@ -10,13 +10,14 @@ import {
   createAppServer,
   createLogger,
   DEMO_PASSWORD,
+  flushRefusalBursts,
   openApp,
   testConfig,
   type AppConfig,
   type AppRouter,
   type InnerContext,
 } from "@duban/api";
-import { createTestDatabase, testDialects, type DialectName } from "@duban/db";
+import { createTestDatabase, getAuditHead, listAudit, testDialects, type AuditFilters, type DialectName } from "@duban/db";
 import { createTRPCClient, httpLink, TRPCClientError, type TRPCClient } from "@trpc/client";
 import type { inferRouterOutputs } from "@trpc/server";
 
@@ -56,6 +57,10 @@ export interface TestApp {
 export interface StartOptions {
   clock?: () => Date;
   config?: Partial<AppConfig>;
+  /** A built web app to serve at / (none by default). */
+  webDist?: string;
+  /** Another app instance on the same database (a second server process sharing it): opened without demo data, closed without dropping the database. */
+  databaseUrl?: string;
 }
 
 const SESSION_COOKIE = "duban_session";
@@ -91,19 +96,20 @@ export function createClient(baseUrl: string): ApiClient {
 }
 
 export async function startTestApp(dialect: DialectName, options: StartOptions = {}): Promise<TestApp> {
-  const database = await createTestDatabase(dialect, { migrate: false });
+  const database = options.databaseUrl !== undefined ? { url: options.databaseUrl, cleanup: async () => {} } : await createTestDatabase(dialect, { migrate: false });
   const filesDir = mkdtempSync(join(tmpdir(), "duban-files-test-"));
   const config = testConfig({ filesDir, ...options.config });
   const app = await openApp({
     databaseUrl: database.url,
     config,
     logger: createLogger("silent"),
-    // the fixed scenario the suites count on (plan 000 as written); `pnpm start` shows the living one
-    demoData: "fixture",
+    // the fixed scenario the suites count on (plan 000 as written); `pnpm start` shows the living one.
+    // A second process on the same database seeds nothing.
+    demoData: options.databaseUrl === undefined ? "fixture" : false,
     sqliteSynchronous: "NORMAL",
     ...(options.clock ? { clock: options.clock } : {}),
   });
-  const server: Server = createAppServer(app.inner);
+  const server: Server = createAppServer(app.inner, { webDist: options.webDist ?? null });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -130,6 +136,24 @@ export async function startTestApp(dialect: DialectName, options: StartOptions =
       rmSync(filesDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The audit log's last sequence number: count what a test adds after it. */
+export async function auditSeq(app: TestApp): Promise<number> {
+  return (await getAuditHead(app.inner.db)).seq;
+}
+
+/**
+ * Refusals audited after `sinceSeq` that match `filters`, counted as they happened: a burst of the
+ * same refusal is one record plus one summary holding `detail.repeated` (services/audit.ts), so
+ * open bursts are flushed first and each summary counts for its repeats.
+ */
+export async function refusalsSince(app: TestApp, sinceSeq: number, filters: Omit<AuditFilters, "limit" | "cursor"> = {}, reasonCode?: string) {
+  await flushRefusalBursts(app.inner);
+  const page = await listAudit(app.inner.db, { ...filters, outcome: "refused", cursor: sinceSeq, order: "asc", limit: 1000 });
+  const records = page.items.filter((r) => reasonCode === undefined || r.reason_code === reasonCode);
+  const count = records.reduce((n, r) => n + ((JSON.parse(r.detail) as { repeated?: number }).repeated ?? 1), 0);
+  return { records, count };
 }
 
 /** Signs in each user once (sequentially: scrypt is CPU-bound) and returns the clients by name. */

@@ -3,6 +3,8 @@ import { createDatabase, migrateToLatest } from "@duban/db";
 import type { Logger } from "pino";
 import type { AppConfig } from "./config";
 import type { InnerContext } from "./context";
+import { stopLoginLimiter } from "./security/rate-limit";
+import { closeRefusalAudit } from "./services/audit";
 import { seedDemoData } from "./services/demo-seed";
 
 export interface OpenAppOptions {
@@ -33,5 +35,12 @@ export async function openApp(options: OpenAppOptions): Promise<{ inner: InnerCo
     const seeded = await seedDemoData(inner, options.demoData === "living" ? "living" : "fixture");
     if (seeded) options.logger.info({ plan: seeded.planId, tasks: seeded.taskCount }, "demo data loaded");
   }
-  return { inner, close: () => handle.close() };
+  return {
+    inner,
+    close: async () => {
+      await closeRefusalAudit(inner); // the summaries of open refusal bursts are written first
+      stopLoginLimiter(inner.db);
+      await handle.close();
+    },
+  };
 }

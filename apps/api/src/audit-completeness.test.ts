@@ -291,7 +291,7 @@ const CASES: Record<string, Case> = {
   },
   "user.create": {
     ok: async () => {
-      const a = await as("sysadmin");
+      const a = await as("secadmin");
       return { actor: a, call: () => a.caller.user.create({ username: `created${(userCounter += 1)}`, displayName: "新用户", password: "Created#2026pw", role: "leader", phone: "13800138000" }) };
     },
     refused: async () => { const a = await as("office"); return { actor: a, call: () => a.caller.user.create({ username: "nope", displayName: "x", password: "Created#2026pw", role: "leader" }) }; },
@@ -305,8 +305,8 @@ const CASES: Record<string, Case> = {
     refused: async () => { const u = await freshUser("leader"); const a = await as("sysadmin"); return { actor: a, call: () => a.caller.user.resetTotp({ userId: u.id }) }; },
   },
   "user.update": {
-    ok: async () => { const u = await freshUser("leader"); const a = await as("sysadmin"); return { actor: a, call: () => a.caller.user.update({ userId: u.id, expectedVersion: u.version, displayName: "改名", phone: "010-12345678" }) }; },
-    refused: async () => { const u = await freshUser("leader"); const a = await as("secadmin"); return { actor: a, call: () => a.caller.user.update({ userId: u.id, expectedVersion: u.version, displayName: "改名" }) }; },
+    ok: async () => { const u = await freshUser("leader"); const a = await as("secadmin"); return { actor: a, call: () => a.caller.user.update({ userId: u.id, expectedVersion: u.version, displayName: "改名", phone: "010-12345678" }) }; },
+    refused: async () => { const u = await freshUser("leader"); const a = await as("sysadmin"); return { actor: a, call: () => a.caller.user.update({ userId: u.id, expectedVersion: u.version, displayName: "改名" }) }; },
   },
 };
 

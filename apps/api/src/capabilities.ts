@@ -29,10 +29,10 @@ export const CAPABILITIES = {
   audit: ["auditor"],
   /** 单位管理. */
   manageUnits: ["sysadmin"],
-  /** 用户管理: list and create accounts. */
+  /** 用户管理: list accounts. */
   manageUsers: ["sysadmin", "secadmin"],
-  /** Edit, unlock, disable accounts and reset passwords. */
-  editUsers: ["sysadmin"],
+  /** 三员: create, edit, unlock, disable accounts and reset passwords — the security administrator alone (security/separation.ts). */
+  editUsers: ["secadmin"],
   /** Grant roles, reset TOTP, the per-role TOTP policy (安全策略). */
   grantRoles: ["secadmin"],
 } as const satisfies Record<string, readonly Role[]>;

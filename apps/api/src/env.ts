@@ -1,6 +1,7 @@
 // The only place that reads process.env. Everything else receives an AppConfig.
 import { isTimeZone } from "@duban/workflow/clock";
 import { z } from "zod";
+import { parseTrustProxy } from "./security/proxy";
 
 const ZEnv = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -46,6 +47,18 @@ const ZEnv = z.object({
   DUBAN_AUDIT_ONLINE_DAYS: z.coerce.number().int().min(184, "the audit log stays online for at least 184 days").default(184),
   /** API processes behind the one port: a number, or "auto" (one per core); default 1 */
   DUBAN_WORKERS: z.string().regex(/^(auto|[1-9][0-9]*)$/, 'a whole number or "auto"').optional(),
+  /** Reverse proxies in front: a hop count (`1`) or addresses/CIDRs (`127.0.0.1,10.0.0.0/8`); empty = none. */
+  DUBAN_TRUST_PROXY: z
+    .string()
+    .optional()
+    .refine((v) => {
+      try {
+        parseTrustProxy(v);
+        return true;
+      } catch {
+        return false;
+      }
+    }, "a hop count, or comma-separated IP addresses / CIDR ranges"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 export type Env = z.infer<typeof ZEnv>;

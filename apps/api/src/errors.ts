@@ -28,6 +28,17 @@ export const APP_ERROR_CODES = {
 } as const satisfies Record<string, TRPC_ERROR_CODE_KEY>;
 export type AppErrorCode = keyof typeof APP_ERROR_CODES;
 
+/**
+ * The audit reason code of an error tRPC raised itself (input validation, transport, an unexpected
+ * throw): the domain's name where it has one, else tRPC's own code (PARSE_ERROR, PAYLOAD_TOO_LARGE…).
+ */
+export function reasonOfTRPCCode(code: TRPC_ERROR_CODE_KEY): string {
+  if (code === "BAD_REQUEST") return "BAD_INPUT";
+  if (code === "INTERNAL_SERVER_ERROR") return "INTERNAL";
+  if (code === "TOO_MANY_REQUESTS") return "RATE_LIMITED";
+  return code;
+}
+
 export class AppError extends Error {
   override name = "AppError";
   /** Set when a service already wrote the audit record for this refusal. */

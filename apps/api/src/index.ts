@@ -11,5 +11,7 @@ export { createLogger } from "./logger";
 export { runCluster, workerCount, type ClusterRoles } from "./cluster";
 export { appRouter, createCaller, type AppRouter } from "./router";
 export { DEMO_PASSWORD, seedDemoData } from "./services/demo-seed";
+/** Writes the summaries of open refusal bursts now (they are otherwise written when a burst ends). */
+export { flushRefusalBursts } from "./services/audit";
 /** tRPC callers signed in through auth.login — for cross-package tests and the benchmark. */
 export { signIn, type Caller } from "./test-support";

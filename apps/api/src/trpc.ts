@@ -3,11 +3,14 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError, z } from "zod";
 import { can, type Capability } from "./capabilities";
 import type { Context } from "./context";
-import { AppError, APP_ERROR_CODES, type AppErrorCode } from "./errors";
+import { AppError, APP_ERROR_CODES, reasonOfTRPCCode, type AppErrorCode } from "./errors";
 import { refusals, requestDuration, transitions } from "./metrics";
 import { recordRefusal } from "./services/audit";
 import { authCacheOf } from "./services/auth-cache";
 import { totpSetupRequired } from "./services/totp";
+
+// Every validator message in Chinese, zod's own included (ours are written in Chinese already).
+z.config(z.locales.zhCN());
 
 const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error }) {
@@ -56,24 +59,30 @@ export function toTRPCError(error: AppError): TRPCError {
   return new TRPCError({ code: APP_ERROR_CODES[error.code], message: error.message, cause: error });
 }
 
-/** Turns domain errors into tRPC errors, logs the unexpected, and audits refused mutations. */
+/** Errors this boundary has audited; the HTTP layer audits the rest (errors raised before any procedure ran). */
+const auditedErrors = new WeakSet<object>();
+export const wasAudited = (error: object): boolean => auditedErrors.has(error);
+
+/**
+ * Turns domain errors into tRPC errors, logs the unexpected, and audits every refusal — of a query
+ * or a mutation, internal errors included (aggregated per burst: services/audit.ts auditRefusal).
+ */
 const errorBoundary = t.middleware(async (opts) => {
   const result = await opts.next();
   // A committed mutation may have revoked a session or changed a user: this process's next request re-checks.
   if (opts.type === "mutation") authCacheOf(opts.ctx.db).expire();
   if (result.ok) return result;
   const error = result.error;
+  const rawInput = () => opts.getRawInput().catch(() => undefined);
   if (error.cause instanceof AppError) {
     const mapped = toTRPCError(error.cause);
-    if (opts.type === "mutation") await recordRefusal(opts.ctx, opts.path, await opts.getRawInput().catch(() => undefined), error.cause.code, error.cause);
+    await recordRefusal(opts.ctx, opts.path, await rawInput(), error.cause.code, error.cause);
+    auditedErrors.add(mapped);
     return { ...result, error: mapped };
   }
-  if (error.code === "INTERNAL_SERVER_ERROR") {
-    opts.ctx.logger.error({ err: error.cause ?? error, path: opts.path }, "internal error");
-  } else if (opts.type === "mutation") {
-    const code: AppErrorCode = error.code === "BAD_REQUEST" ? "BAD_INPUT" : error.code === "UNAUTHORIZED" ? "UNAUTHORIZED" : "FORBIDDEN";
-    await recordRefusal(opts.ctx, opts.path, await opts.getRawInput().catch(() => undefined), code, null);
-  }
+  if (error.code === "INTERNAL_SERVER_ERROR") opts.ctx.logger.error({ err: error.cause ?? error, path: opts.path }, "internal error");
+  await recordRefusal(opts.ctx, opts.path, await rawInput(), reasonOfTRPCCode(error.code), null);
+  auditedErrors.add(error);
   return result;
 });
 

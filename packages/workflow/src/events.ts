@@ -10,12 +10,33 @@ import {
   type Actor,
 } from "./vocabulary";
 
+/** Characters that show nothing: zero-width spaces and joiners, BOM, soft hyphen, bidi controls. */
+const INVISIBLE = /[\s\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]/gu;
+/** Whether a text holds something a reader can see (a reason of zero-width spaces is no reason). */
+export const hasVisibleText = (value: string): boolean => value.replace(INVISIBLE, "") !== "";
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+/** Whether `YYYY-MM-DD` names a day that exists (2027-02-30 and 2026-13-01 do not). */
+export function isCalendarDate(value: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (match === null) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  if (year < 1 || month < 1 || month > 12 || day < 1) return false;
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return day <= (month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0));
+}
+
+/** A day of the calendar, as `YYYY-MM-DD`. */
+export const ZCalendarDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "日期格式应为 YYYY-MM-DD").refine(isCalendarDate, "日期不存在");
+/** A month of the calendar, as `YYYY-MM`. */
+export const ZCalendarMonth = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "月份应为 YYYY-MM，且在 01 至 12 月之间");
+
 const text = (max: number) => z.string().trim().max(max, { message: `不能超过 ${max} 个字符` });
 const requiredText = (max: number, what: string) =>
-  text(max).min(1, { message: `请填写${what}` });
+  text(max).min(1, { message: `请填写${what}` }).refine(hasVisibleText, { message: `请填写${what}` });
 const fileHashes = z.array(z.string().regex(/^[0-9a-f]{64}$/, "附件标识无效")).max(20).optional();
 const id = z.string().min(1).max(64);
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "日期格式应为 YYYY-MM-DD");
+const isoDate = ZCalendarDate;
 
 export const ZReturnReason = z.enum(RETURN_REASONS, { message: "请选择退回原因" });
 

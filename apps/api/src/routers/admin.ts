@@ -46,7 +46,8 @@ export const unitRouter = router({
 
 export const userRouter = router({
   list: capabilityProcedure("manageUsers").query(({ ctx }) => listUserViews(ctx)),
-  create: capabilityProcedure("manageUsers")
+  // 三员: only the security administrator manages accounts (services/admin.ts accountRefusal).
+  create: capabilityProcedure("editUsers")
     .input(
       z.object({
         username: z.string().trim().min(2, "用户名至少 2 个字符").max(64).regex(/^[A-Za-z0-9_.-]+$/, "用户名只能包含字母、数字、_ . -"),

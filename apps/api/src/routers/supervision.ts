@@ -1,6 +1,7 @@
 // Supervision (督查督办, issue 7): deadlines, dashboard marks, urging, 督办单, monthly reports,
 // statistics, exports, the daily job — and the in-app inbox. Procedures are thin: validate, call a
 // service in ../services/supervision/. Each procedure's output is described beside it.
+import { ZCalendarMonth } from "@duban/workflow";
 import { z } from "zod";
 import { answerNotice, discardNotice, draftNotices, issueNotices, noticesFor } from "../services/supervision/notices";
 import { dashboard, dashboardRows, taskDeadlines } from "../services/supervision/dashboard";
@@ -14,7 +15,7 @@ import { urgeOverdue } from "../services/supervision/urge";
 import { authedProcedure, capabilityProcedure, router } from "../trpc";
 
 const id = z.string().min(1).max(64);
-const period = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "月份格式应为 YYYY-MM");
+const period = ZCalendarMonth;
 
 const readers = capabilityProcedure("supervise");
 const overseers = capabilityProcedure("oversee");

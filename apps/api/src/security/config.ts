@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { findRepoRoot } from "@duban/db";
 import type { Env } from "../env";
+import { parseTrustProxy, TRUST_NO_PROXY, type TrustProxy } from "./proxy";
 
 export type FieldCipher = "sm4" | "aes-256-gcm";
 
@@ -18,12 +19,13 @@ export interface SecurityConfig {
   fieldKeysHex: string[] | null;
   /** Key file: one 64-hex-digit key per line, the first is current; created 0600 on first use. */
   fieldKeyFile: string;
-  /** Login attempts allowed per client address / per account name within the window. */
+  /** Failed sign-ins allowed per client address within the window (then refused until it ends). */
   loginPerAddress: number;
-  loginPerAccount: number;
   loginWindowMs: number;
   /** Issuer name shown in authenticator apps. */
   totpIssuer: string;
+  /** Which reverse proxies may name the client's address and scheme (X-Forwarded-For/-Proto). */
+  trustProxy: TrustProxy;
 }
 
 export function securityConfigFromEnv(env: Env): SecurityConfig {
@@ -36,9 +38,9 @@ export function securityConfigFromEnv(env: Env): SecurityConfig {
     fieldKeysHex: keys !== undefined && keys.length > 0 ? keys : null,
     fieldKeyFile: env.DUBAN_FIELD_KEY_FILE ?? join(data, "keys", "field.key"),
     loginPerAddress: env.DUBAN_LOGIN_PER_ADDRESS_PER_MINUTE,
-    loginPerAccount: env.DUBAN_LOGIN_PER_ACCOUNT_PER_MINUTE,
     loginWindowMs: 60_000,
     totpIssuer: "督查督办",
+    trustProxy: parseTrustProxy(env.DUBAN_TRUST_PROXY),
   };
 }
 
@@ -52,9 +54,9 @@ export function testSecurityConfig(overrides: Partial<SecurityConfig> = {}): Sec
     fieldKeysHex: ["00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"],
     fieldKeyFile: join(dir, "keys", "field.key"),
     loginPerAddress: 1000,
-    loginPerAccount: 1000,
     loginWindowMs: 60_000,
     totpIssuer: "督查督办",
+    trustProxy: TRUST_NO_PROXY,
     ...overrides,
   };
 }

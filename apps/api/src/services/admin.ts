@@ -1,5 +1,7 @@
-// Units, unit groups and user accounts. 三员分立: the system administrator manages units and
-// accounts, the security administrator grants roles; neither moves a task. Every change is audited.
+// Units, unit groups and user accounts. 三员分立: the system administrator manages units and unit
+// groups; the security administrator manages accounts and roles; the auditor reads the log; none
+// moves a task, and none of them touches an administrative account — another's or their own
+// (`accountRefusal`, the one rule). Every change is audited.
 import {
   createUnit,
   createUnitGroup,
@@ -26,12 +28,16 @@ import type { Context, SessionUser } from "../context";
 import { AppError, notFound } from "../errors";
 import { fieldCrypto, phoneContext } from "../security/fields";
 import { checkPasswordPolicy, hashPassword } from "../security/passwords";
+import { accountRefusal } from "../security/separation";
 import { recordAudit } from "./audit";
+import { loginLimiter } from "./auth";
 
 type Authed = Context & { session: SessionUser };
 
-/** Roles a system administrator may give when creating an account; the 三员 roles only the security administrator grants. */
-export const BUSINESS_ROLES: readonly Role[] = ["liaison", "office", "leader", "evaluator"];
+function checkAccountOperation(ctx: Authed, target: { id: string; role: Role } | null, newRole?: Role): void {
+  const refusal = accountRefusal(ctx.session.user, target, newRole);
+  if (refusal !== null) throw new AppError("FORBIDDEN", refusal);
+}
 
 export async function listUnitsWithGroups(ctx: Authed) {
   const units = await listUnits(ctx.db);
@@ -109,7 +115,10 @@ function readPhone(ctx: Authed, u: UserRow): string | null {
 
 const encryptPhone = (ctx: Authed, userId: string, phone: string) => fieldCrypto(ctx.config.security).encrypt(phone, phoneContext(userId));
 
-export function toUserView(ctx: Authed, u: UserRow) {
+/** Lower-cased names of the accounts locked (from some address) right now. */
+const lockedNames = (ctx: Authed) => loginLimiter(ctx).lockedAccounts();
+
+export function toUserView(ctx: Authed, u: UserRow, locked: ReadonlySet<string>) {
   return {
     id: u.id,
     username: u.username,
@@ -117,25 +126,26 @@ export function toUserView(ctx: Authed, u: UserRow) {
     role: u.role,
     unitId: u.unit_id,
     disabled: Boolean(u.disabled),
-    locked: u.locked_until !== null && u.locked_until > ctx.clock().toISOString(),
+    locked: locked.has(u.username.toLowerCase()),
     mustChangePassword: Boolean(u.must_change_password),
     phone: readPhone(ctx, u),
     totpEnabled: u.totp_secret_enc !== null && Boolean(u.totp_enabled),
     version: u.version,
+    /** whether the signed-in user may edit this account, change its role or reset its TOTP (三员: security/separation.ts) */
+    manageable: accountRefusal(ctx.session.user, u) === null,
   };
 }
 
 export async function listUserViews(ctx: Authed) {
-  return (await listUsers(ctx.db, { includeDisabled: true })).map((u) => toUserView(ctx, u));
+  const locked = await lockedNames(ctx);
+  return (await listUsers(ctx.db, { includeDisabled: true })).map((u) => toUserView(ctx, u, locked));
 }
 
 export async function createUserAudited(
   ctx: Authed,
   input: { username: string; displayName: string; password: string; role: Role; unitId?: string | null | undefined; phone?: string | undefined },
 ) {
-  if (!BUSINESS_ROLES.includes(input.role) && ctx.session.user.role !== "secadmin") {
-    throw new AppError("FORBIDDEN", "管理员类角色只能由安全管理员授予");
-  }
+  checkAccountOperation(ctx, null, input.role);
   const problem = checkPasswordPolicy(input.password, input.username);
   if (problem) throw new AppError("BAD_INPUT", problem, { fields: { password: problem } });
   if (input.role === "liaison" && !input.unitId) throw new AppError("BAD_INPUT", "联络员必须属于一个单位", { fields: { unitId: "请选择单位" } });
@@ -157,17 +167,18 @@ export async function createUserAudited(
       user.phone_enc = (await getUserById(trx, user.id))?.phone_enc ?? null;
     }
     await recordAudit(ctx, trx, { action: "user.create", object_type: "user", object_id: user.id, detail: { username: user.username, role: user.role, unitId: user.unit_id, phoneSet: input.phone !== undefined } });
-    return toUserView(ctx, user);
+    return toUserView(ctx, user, new Set());
   });
 }
 
-/** The system administrator edits an account: name, unit, disabled, unlock, password reset. */
+/** The security administrator edits a business account: name, unit, disabled, unlock, password reset. */
 export async function updateUserAudited(
   ctx: Authed,
   input: { userId: string; expectedVersion: number; displayName?: string | undefined; unitId?: string | null | undefined; disabled?: boolean | undefined; unlock?: boolean | undefined; resetPassword?: string | undefined; phone?: string | null | undefined },
 ) {
   const target = await getUserById(ctx.db, input.userId);
   if (target === undefined) throw notFound("用户");
+  checkAccountOperation(ctx, target);
   if (input.resetPassword !== undefined) {
     const problem = checkPasswordPolicy(input.resetPassword, target.username);
     if (problem) throw new AppError("BAD_INPUT", problem, { fields: { resetPassword: problem } });
@@ -184,6 +195,7 @@ export async function updateUserAudited(
     }, now);
     if (row === null) throw new AppError("CONFLICT", "该账号已被他人修改，请刷新后再试");
     if (input.unlock) await resetFailedLogins(trx, input.userId);
+    if (input.unlock) await loginLimiter(ctx).unlock(target.username);
     if (input.disabled || passwordHash !== undefined || input.unitId !== undefined) await revokeUserSessions(trx, input.userId, now);
     await recordAudit(ctx, trx, {
       action: "user.update",
@@ -191,16 +203,16 @@ export async function updateUserAudited(
       object_id: input.userId,
       detail: { displayName: input.displayName, unitId: input.unitId, disabled: input.disabled, unlock: input.unlock, passwordReset: passwordHash !== undefined, phoneChanged: input.phone !== undefined },
     });
-    return toUserView(ctx, row);
+    return toUserView(ctx, row, await lockedNames(ctx));
   });
 }
 
 /** The security administrator grants a role (权限变更). One person holds one role, so 三员 never combine. */
 export async function grantRole(ctx: Authed, input: { userId: string; expectedVersion: number; role: Role }) {
-  if (input.userId === ctx.session.user.id) throw new AppError("FORBIDDEN", "不能变更自己的角色");
   return inTransaction(ctx.db, async (trx) => {
     const target = await getUserById(trx, input.userId);
     if (target === undefined) throw notFound("用户");
+    checkAccountOperation(ctx, target, input.role);
     if (input.role === "liaison" && target.unit_id === null) throw new AppError("BAD_INPUT", "联络员必须属于一个单位，请先由系统管理员设置单位");
     const now = ctx.clock().toISOString();
     const row = await updateUser(trx, input.userId, input.expectedVersion, { role: input.role }, now);
@@ -212,6 +224,6 @@ export async function grantRole(ctx: Authed, input: { userId: string; expectedVe
       object_id: input.userId,
       detail: { from: target.role, to: input.role, administrative: ADMINISTRATIVE_ROLES.includes(input.role) },
     });
-    return toUserView(ctx, row);
+    return toUserView(ctx, row, await lockedNames(ctx));
   });
 }

@@ -1,4 +1,5 @@
-// Sign-in, sessions and passwords. Failures are audited and count towards a temporary lock.
+// Sign-in, sessions and passwords. Failures are audited and count towards the limits of
+// security/rate-limit.ts: per client address, and per account and address (the lock).
 import {
   createSession,
   getUnit,
@@ -6,8 +7,6 @@ import {
   getUserByUsername,
   getValidSession,
   inTransaction,
-  recordFailedLogin,
-  resetFailedLogins,
   revokeSession,
   revokeUserSessions,
   touchSession,
@@ -19,8 +18,8 @@ import type { Context, InnerContext, SessionUser } from "../context";
 import { AppError } from "../errors";
 import { checkPasswordPolicy, DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from "../security/passwords";
 import { newSessionToken, sessionIdOf } from "../security/tokens";
-import { loginLimiterFor } from "../security/rate-limit";
-import { recordAudit } from "./audit";
+import { loginLimiterOf } from "../security/rate-limit";
+import { auditRefusal, recordAudit } from "./audit";
 import { authCacheOf } from "./auth-cache";
 import { checkTotpCode, totpSetupRequired } from "./totp";
 
@@ -62,35 +61,41 @@ export async function describeUser(ctx: InnerContext, user: UserRow): Promise<Me
   };
 }
 
-async function refuseLogin(ctx: Context, user: UserRow | undefined, username: string, reason: string, extra: Record<string, unknown> = {}): Promise<never> {
-  const now = ctx.clock();
-  await inTransaction(ctx.db, async (trx) => {
-    let locked: string | null = null;
-    if (user !== undefined && (reason === "WRONG_PASSWORD" || reason === "WRONG_TOTP")) {
-      const result = await recordFailedLogin(trx, user.id, {
-        lockAfter: ctx.config.lockAfterFailures,
-        lockUntil: new Date(now.getTime() + ctx.config.lockMs).toISOString(),
-      });
-      locked = result?.locked_until ?? null;
-    }
-    await recordAudit({ ...ctx, session: null }, trx, {
+type LoginRefusalReason = "RATE_LIMITED" | "LOCKED" | "UNKNOWN_USER" | "DISABLED" | "WRONG_PASSWORD" | "TOTP_REQUIRED" | "WRONG_TOTP";
+
+/** The sign-in limiter of this app (security/rate-limit.ts), with its limits from the config. */
+export function loginLimiter(ctx: InnerContext) {
+  return loginLimiterOf(ctx.db, {
+    failuresPerAddress: ctx.config.security.loginPerAddress,
+    addressWindowMs: ctx.config.security.loginWindowMs,
+    lockAfterFailures: ctx.config.lockAfterFailures,
+    lockMs: ctx.config.lockMs,
+  });
+}
+
+/**
+ * Audits a refused sign-in (aggregated per burst: services/audit.ts) and answers it. A lock, an
+ * unknown name and a disabled account answer exactly like a wrong password: nothing to enumerate.
+ */
+async function refuseLogin(ctx: Context, user: UserRow | undefined, username: string, reason: LoginRefusalReason, detail: Record<string, unknown> = {}): Promise<never> {
+  const flood = reason === "RATE_LIMITED";
+  await auditRefusal(
+    { ...ctx, session: null },
+    {
       action: "auth.login",
-      outcome: "refused",
       reason_code: reason,
+      // A flood from one address is one burst whatever names it tries: the name goes in the detail.
+      actor_username: flood ? null : username,
       actor_user_id: user?.id ?? null,
-      actor_username: username.slice(0, 64),
       actor_role: user?.role ?? null,
       actor_unit_id: user?.unit_id ?? null,
       object_type: "user",
       object_id: user?.id ?? null,
-      detail: locked ? { ...extra, lockedUntil: locked } : extra,
-    });
-  });
-  if (reason === "LOCKED") {
-    throw new AppError("LOCKED", `登录失败次数过多，账号已临时锁定，请 ${Math.ceil(ctx.config.lockMs / 60_000)} 分钟后再试`).markAudited();
-  }
-  if (reason === "RATE_LIMITED") {
-    throw new AppError("RATE_LIMITED", `登录尝试过于频繁，请 ${Math.ceil(ctx.config.security.loginWindowMs / 60_000)} 分钟后再试`).markAudited();
+      detail: flood ? { ...detail, username: username.slice(0, 64) } : detail,
+    },
+  );
+  if (flood) {
+    throw new AppError("RATE_LIMITED", `登录失败次数过多，请 ${Math.ceil(ctx.config.security.loginWindowMs / 60_000)} 分钟后再试`).markAudited();
   }
   if (reason === "TOTP_REQUIRED") throw new AppError("TOTP_REQUIRED", "该账号已启用动态验证码，请输入验证器上的 6 位动态验证码", { fields: { totp: "请输入动态验证码" } }).markAudited();
   if (reason === "WRONG_TOTP") throw new AppError("TOTP_INVALID", "动态验证码错误或已使用，请输入验证器上最新的 6 位数字", { fields: { totp: "动态验证码错误" } }).markAudited();
@@ -99,32 +104,31 @@ async function refuseLogin(ctx: Context, user: UserRow | undefined, username: st
 
 export async function login(ctx: Context, input: { username: string; password: string; totp?: string | undefined }): Promise<Me> {
   const now = ctx.clock();
-  const { loginPerAddress, loginPerAccount, loginWindowMs } = ctx.config.security;
-  const limiter = loginLimiterFor(ctx.db, { perAddress: loginPerAddress, perAccount: loginPerAccount, windowMs: loginWindowMs });
-  const exceeded = limiter.check(ctx.request.clientIp, input.username, now.getTime());
-  if (exceeded !== null) {
-    // Not even the password is checked: no oracle and no cost for a flood.
-    return refuseLogin(ctx, await getUserByUsername(ctx.db, input.username), input.username, "RATE_LIMITED", { limit: exceeded });
-  }
+  const address = ctx.request.clientIp ?? "unknown";
+  const limiter = loginLimiter(ctx);
+  const { refusal, accountFailures } = await limiter.check(address, input.username);
+  // A flood from one address: not even the user is looked up — no oracle and no cost.
+  if (refusal === "RATE_LIMITED") return refuseLogin(ctx, undefined, input.username, "RATE_LIMITED");
   const user = await getUserByUsername(ctx.db, input.username);
-  if (user === undefined) {
-    await verifyPassword(input.password, await DUMMY_HASH_PROMISE); // same cost either way
-    return refuseLogin(ctx, undefined, input.username, "UNKNOWN_USER");
-  }
-  if (user.locked_until !== null && user.locked_until > now.toISOString()) return refuseLogin(ctx, user, input.username, "LOCKED");
+  // The password is checked whatever happens next: every refusal below takes the same time.
+  const passwordOk = await verifyPassword(input.password, user?.password_hash ?? (await DUMMY_HASH_PROMISE));
+  if (refusal === "LOCKED") return refuseLogin(ctx, user, input.username, "LOCKED");
+  const failed = async (reason: LoginRefusalReason) => {
+    const { locked } = await limiter.fail(address, input.username);
+    return refuseLogin(ctx, user, input.username, reason, locked ? { lockedNow: true } : {});
+  };
+  if (user === undefined) return failed("UNKNOWN_USER");
+  if (!passwordOk) return failed("WRONG_PASSWORD");
   if (user.disabled) return refuseLogin(ctx, user, input.username, "DISABLED");
-  if (!(await verifyPassword(input.password, user.password_hash))) {
-    return refuseLogin(ctx, user, input.username, "WRONG_PASSWORD");
-  }
   let totpStep: number | null = null;
   if (user.totp_enabled) {
     if (!input.totp) return refuseLogin(ctx, user, input.username, "TOTP_REQUIRED");
     totpStep = checkTotpCode(ctx, user, input.totp);
-    if (totpStep === null) return refuseLogin(ctx, user, input.username, "WRONG_TOTP");
+    if (totpStep === null) return failed("WRONG_TOTP");
   }
+  if (accountFailures > 0) await limiter.succeed(address, input.username);
   const token = newSessionToken();
   await inTransaction(ctx.db, async (trx) => {
-    await resetFailedLogins(trx, user.id);
     if (totpStep !== null) await trx.updateTable("users").set({ totp_last_step: totpStep }).where("id", "=", user.id).execute();
     await createSession(trx, {
       id: sessionIdOf(token),

@@ -13,7 +13,7 @@ import {
   type DbOrTrx,
 } from "@duban/db";
 import { parsePlanDocument, type ParsedPlan, type PlanDocument, type UnitRegistry } from "@duban/plan-import";
-import { describeTask, persistTask, startTask, WORK_STAGES } from "@duban/workflow";
+import { describeTask, hasVisibleText, persistTask, startTask, ZCalendarDate, ZCalendarMonth, WORK_STAGES } from "@duban/workflow";
 import { z } from "zod";
 import type { Context, InnerContext, SessionUser } from "../context";
 import { AppError, notFound } from "../errors";
@@ -24,13 +24,13 @@ import { effectiveDueDate, planDuesOf } from "./deadlines";
 
 type Authed = Context & { session: SessionUser };
 
-const month = z.string().regex(/^\d{4}-\d{2}$/, "月份格式应为 YYYY-MM");
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "日期格式应为 YYYY-MM-DD");
+const month = ZCalendarMonth;
+const date = ZCalendarDate;
 const stage = z.enum(WORK_STAGES);
 
 /** A plan as the office confirms it: every task assigned to concrete units. */
 export const ZPlanDraft = z.object({
-  title: z.string().trim().min(1, "请填写方案标题").max(300),
+  title: z.string().trim().min(1, "请填写方案标题").max(300).refine(hasVisibleText, "请填写方案标题"),
   docNumber: z.string().trim().max(100).nullish(),
   issuer: z.string().trim().max(200).nullish(),
   date: date.nullish(),
@@ -47,7 +47,7 @@ export const ZPlanDraft = z.object({
       z.object({
         path: z.array(z.string().max(20)).max(8),
         heading: z.string().max(500).nullish(),
-        text: z.string().trim().min(1, "任务内容不能为空").max(20_000),
+        text: z.string().trim().min(1, "任务内容不能为空").max(20_000).refine(hasVisibleText, "任务内容不能为空"),
         leadUnitId: z.string().min(1, "请为每项任务指定牵头单位").max(64),
         coUnitIds: z.array(z.string().min(1).max(64)).max(200),
         /** Unit groups (各街道办事处 …) whose current members become co-units when the task is assigned. */

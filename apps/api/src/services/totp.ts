@@ -6,6 +6,7 @@ import { Secret, TOTP } from "otpauth";
 import type { Context, InnerContext, SessionUser } from "../context";
 import { AppError } from "../errors";
 import { fieldCrypto, totpContext } from "../security/fields";
+import { accountRefusal } from "../security/separation";
 import { recordAudit } from "./audit";
 import { authCacheOf } from "./auth-cache";
 
@@ -94,10 +95,11 @@ export async function setTotpRequired(ctx: Authed, input: { role: UserRole; requ
 
 /** The security administrator resets a user's second factor (lost device): the user enrols again at next sign-in if required. */
 export async function resetTotp(ctx: Authed, input: { userId: string }): Promise<{ userId: string; reset: boolean }> {
-  if (input.userId === ctx.session.user.id) throw new AppError("FORBIDDEN", "不能重置自己的动态验证码");
   return inTransaction(ctx.db, async (trx) => {
     const target = await getUserById(trx, input.userId);
     if (target === undefined) throw new AppError("NOT_FOUND", "用户不存在");
+    const refusal = accountRefusal(ctx.session.user, target);
+    if (refusal !== null) throw new AppError("FORBIDDEN", refusal);
     await trx.updateTable("users").set({ totp_secret_enc: null, totp_enabled: 0, totp_last_step: null }).where("id", "=", input.userId).execute();
     await recordAudit(ctx, trx, { action: "user.reset_totp", object_type: "user", object_id: input.userId, detail: { wasEnabled: Boolean(target.totp_enabled) } });
     return { userId: input.userId, reset: Boolean(target.totp_enabled) || target.totp_secret_enc !== null };

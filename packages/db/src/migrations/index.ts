@@ -8,6 +8,7 @@ import * as m0500 from './2026_11_25_0500_task_flags.js';
 import * as m0600 from './2026_11_25_0600_plan_overdue_index.js';
 import * as m1201_0100 from './2026_12_04_0100_task_facts.js';
 import * as m0201 from './2026_12_04_0201_contribution_status.js';
+import * as m0401 from './2026_12_04_0401_rate_limits.js';
 import * as m050401 from './2026_12_04_0501_audit_archive.js';
 import * as m0601 from './2026_12_04_0601_auth_generation.js';
 import * as m0801 from './2026_12_04_0801_task_tree.js';
@@ -26,6 +27,7 @@ export const migrations: Record<string, Migration> = {
   '2026_11_25_0600_plan_overdue_index': m0600,
   '2026_12_04_0100_task_facts': m1201_0100,
   '2026_12_04_0201_contribution_status': m0201,
+  '2026_12_04_0401_rate_limits': m0401,
   '2026_12_04_0501_audit_archive': m050401,
   '2026_12_04_0601_auth_generation': m0601,
   '2026_12_04_0801_task_tree': m0801,

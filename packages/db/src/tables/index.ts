@@ -5,6 +5,7 @@ import type { AttachmentsTable, FilesTable } from './files.table.js';
 import type { PhasesTable } from './phases.table.js';
 import type { PlansTable } from './plans.table.js';
 import type { ProgressReportsTable } from './progress-reports.table.js';
+import type { RateLimitsTable } from './rate-limits.table.js';
 import type { RatingsTable } from './ratings.table.js';
 import type { RectificationItemsTable } from './rectification-items.table.js';
 import type { AuthGenerationTable, RoleSecurityTable } from './role-security.table.js';
@@ -42,6 +43,7 @@ export interface Database {
   audit_archives: AuditArchivesTable;
   role_security: RoleSecurityTable;
   auth_generation: AuthGenerationTable;
+  rate_limits: RateLimitsTable;
   notifications: NotificationsTable;
   job_runs: JobRunsTable;
   supervision_notices: SupervisionNoticesTable;
@@ -54,6 +56,7 @@ export interface Database {
 
 export type * from './audit-archives.table.js';
 export type * from './audit.table.js';
+export type * from './rate-limits.table.js';
 export type * from './extension-requests.table.js';
 export type * from './files.table.js';
 export type * from './phases.table.js';

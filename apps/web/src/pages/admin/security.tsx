@@ -110,9 +110,12 @@ export function AdminSecurityPage() {
               title: "操作",
               key: "ops",
               width: 110,
+              // Whose authenticator may be reset is the server's answer (三员: never an administrator's, never one's own).
               render: (_, u) =>
                 u.id === me.id ? (
                   <span>（本人）</span>
+                ) : !u.manageable ? (
+                  <span>（命令行管理）</span>
                 ) : (
                   <Popconfirm
                     title={`重置 ${u.displayName} 的动态验证码？`}

@@ -1,6 +1,8 @@
-// 用户管理: the system administrator creates and edits accounts; the security administrator changes roles.
+// 用户管理: the security administrator creates and edits business accounts and changes their roles;
+// the system administrator sees the list. Which rows can be managed is the server's answer
+// (`manageable`, 三员: apps/api/src/security/separation.ts); 三员 accounts are managed on the server's command line.
 import { EditOutlined, PlusOutlined, SwapOutlined } from "@ant-design/icons";
-import { ROLE_LABELS, ROLES, type Role } from "@duban/workflow/vocabulary";
+import { ROLE_LABELS, type Role } from "@duban/workflow/vocabulary";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Alert, App, Button, Card, Checkbox, Form, Input, Modal, Result, Select, Space, Switch } from "antd";
 import { useState } from "react";
@@ -153,11 +155,11 @@ function RoleModal({ user, onClose }: { user: User; onClose: () => void }) {
   );
   return (
     <Modal open title={`变更角色：${user.displayName}（${user.username}）`} onCancel={onClose} mask={{ closable: false }} okText="确认变更" cancelText="取消" confirmLoading={grant.isPending} onOk={() => form.submit()}>
-      <p>当前角色：{ROLE_LABELS[user.role]}。变更后该用户需重新登录。系统管理员、安全管理员、审计管理员（三员）互斥，一人只担任一种。</p>
+      <p>当前角色：{ROLE_LABELS[user.role]}。变更后该用户需重新登录。系统管理员、安全管理员、审计管理员（三员）只能在服务器上用命令行设置。</p>
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} role="alert" />}
       <Form form={form} layout="vertical" initialValues={{ role: user.role }} onFinish={(v) => grant.mutate({ userId: user.id, expectedVersion: user.version, role: v.role })}>
         <Form.Item label="新角色" name="role" rules={[{ required: true, message: "请选择角色" }]}>
-          <Select options={ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))} />
+          <Select options={BUSINESS_ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))} />
         </Form.Item>
       </Form>
     </Modal>
@@ -173,15 +175,17 @@ export function AdminUsersPage() {
   const [editing, setEditing] = useState<User | null>(null);
   const [granting, setGranting] = useState<User | null>(null);
   if (!allowed) return <Result status="403" title={<h1 className="page-title">无权管理用户</h1>} subTitle="用户管理仅系统管理员和安全管理员可以使用。" />;
-  const sys = me.can.editUsers;
+  const manager = me.can.editUsers;
   return (
     <>
       <PageHeader
-        title={sys ? "用户管理" : "用户角色管理"}
+        title={manager ? "用户管理" : "用户列表"}
         extra={
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
-            新建用户
-          </Button>
+          manager && (
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
+              新建用户
+            </Button>
+          )
         }
       />
       {users.isError && <Alert type="error" showIcon title="加载失败" description={errorInfo(users.error).message} style={{ marginBottom: 16 }} />}
@@ -207,25 +211,26 @@ export function AdminUsersPage() {
             {
               title: "操作",
               key: "ops",
-              width: 120,
+              width: 180,
               render: (_, u) => (
-                <Space>
-                  {sys ? (
+                u.manageable ? (
+                  <Space>
                     <Button size="small" icon={<EditOutlined />} onClick={() => setEditing(u)} aria-label={`编辑用户 ${u.displayName}`}>
                       编辑
                     </Button>
-                  ) : (
-                    <Button size="small" icon={<SwapOutlined />} onClick={() => setGranting(u)} disabled={u.id === me.id} aria-label={`变更 ${u.displayName} 的角色`}>
+                    <Button size="small" icon={<SwapOutlined />} onClick={() => setGranting(u)} aria-label={`变更 ${u.displayName} 的角色`}>
                       变更角色
                     </Button>
-                  )}
-                </Space>
+                  </Space>
+                ) : (
+                  "—"
+                )
               ),
             },
           ]}
         />
       </Card>
-      {creating && <CreateModal roles={sys ? BUSINESS_ROLES : [...ROLES]} onClose={() => setCreating(false)} />}
+      {creating && <CreateModal roles={BUSINESS_ROLES} onClose={() => setCreating(false)} />}
       {editing && <EditModal user={editing} onClose={() => setEditing(null)} />}
       {granting && <RoleModal user={granting} onClose={() => setGranting(null)} />}
     </>
