@@ -130,7 +130,7 @@ describe.each(DIALECTS)("HTTP hardening (%s)", (dialect) => {
       expect(got.status, path).toBe(400);
       expect(JSON.parse(got.body.toString()).error.message, path).toBe("请求地址格式不正确");
     }
-    const upload = await mzj.fetch("/api/files", { method: "POST", headers: { "x-file-name": "%E0%A4%A.pdf" }, body: samplePdf(unique("escape")) });
+    const upload = await mzj.fetch("/api/files", { method: "POST", headers: { "x-file-name": "%E0%A4%A.pdf" }, body: new Uint8Array(samplePdf(unique("escape"))) });
     expect(upload.status).toBe(400);
     expect(((await upload.json()) as { error: { message: string } }).error.message).toBe("文件名编码不正确");
     const urls = await refusalsSince(app, seq, { action: "http.request" }, "BAD_INPUT");
