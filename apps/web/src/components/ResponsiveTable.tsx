@@ -1,8 +1,8 @@
 // A list that is an antd Table on a wide screen and a column of cards on a phone (below antd's `md`,
 // 768 px): every row's essentials fit the screen, nothing scrolls sideways. While the first page of
 // data loads it shows a spinner alone; an empty answer says 暂无数据 (or the caller's words) alone.
-import { Empty, Grid, type TableProps } from "antd";
-import type { Key, ReactNode } from "react";
+import { Empty, Grid, type TableColumnType, type TableProps } from "antd";
+import { Fragment, type Key, type ReactNode } from "react";
 import { PageLoading } from "./PageLoading";
 import { ScrollTable } from "./ScrollTable";
 
@@ -14,7 +14,7 @@ export interface ResponsiveTableProps<T> extends Omit<TableProps<T>, "rowKey" | 
   /** The table's minimum width on a wide screen; narrower screens scroll it inside its region. */
   minWidth: number;
   /** One row as a card on a phone. */
-  card: (row: T) => ReactNode;
+  card: (row: T, index: number) => ReactNode;
   loading?: boolean;
   /** The words of an empty list. */
   empty?: string;
@@ -42,8 +42,8 @@ export function ResponsiveTable<T extends object>({ label, rowKey, dataSource, m
           <EmptyState text={empty} />
         ) : (
           <ul className="card-list" aria-label={label}>
-            {dataSource.map((row) => (
-              <li key={row[rowKey] as Key}>{card(row)}</li>
+            {dataSource.map((row, index) => (
+              <li key={row[rowKey] as Key}>{card(row, index)}</li>
             ))}
           </ul>
         )}
@@ -92,5 +92,32 @@ export function ListCard({ title, lead, tags, fields, extra }: { title: ReactNod
       )}
       {extra && <div className="list-card-extra">{extra}</div>}
     </article>
+  );
+}
+
+/**
+ * A phone card made from a table's own columns, for admin lists with no card of their own: the
+ * first column is the title, every other titled column a label–value pair, a column keyed
+ * `actions` the card's buttons. The table and its cards then never disagree on what a row shows.
+ */
+export function cardFromColumns<T extends object>(columns: readonly TableColumnType<T>[]): (row: T, index: number) => ReactNode {
+  const cell = (column: TableColumnType<T>, row: T, index: number): ReactNode => {
+    const dataIndex = column.dataIndex as keyof T | undefined;
+    const value = dataIndex !== undefined ? row[dataIndex] : undefined;
+    return column.render ? (column.render(value, row, index) as ReactNode) : (value as ReactNode);
+  };
+  const [first, ...rest] = columns;
+  return (row, index) => (
+    <ListCard
+      title={first ? cell(first, row, index) : null}
+      fields={rest
+        .filter((c) => c.key !== "actions" && typeof c.title === "string")
+        .map((c) => ({ label: c.title as string, value: cell(c, row, index) ?? "—" }))}
+      extra={rest
+        .filter((c) => c.key === "actions")
+        .map((c) => (
+          <Fragment key="actions">{cell(c, row, index)}</Fragment>
+        ))}
+    />
   );
 }

@@ -108,7 +108,7 @@ export function AdminSecurityPage() {
             },
             {
               title: "操作",
-              key: "ops",
+              key: "actions",
               width: 110,
               // Whose authenticator may be reset is the server's answer (三员: never an administrator's, never one's own).
               render: (_, u) =>

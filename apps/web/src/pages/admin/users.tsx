@@ -210,7 +210,7 @@ export function AdminUsersPage() {
             },
             {
               title: "操作",
-              key: "ops",
+              key: "actions",
               width: 180,
               render: (_, u) => (
                 u.manageable ? (

@@ -4,7 +4,7 @@ import { ROLE_LABELS } from "@duban/workflow/vocabulary";
 import { Input } from "antd";
 import type { ColumnsType } from "antd/es/table";
 import { useState } from "react";
-import { ScrollTable } from "../../../components/ScrollTable";
+import { cardFromColumns, ResponsiveTable } from "../../../components/ResponsiveTable";
 import { useUnits } from "../../../hooks/useUnits";
 import type { RouterOutputs } from "../../../trpc";
 
@@ -14,13 +14,20 @@ export function UserTable({ label, minWidth, users, loading, extraColumns }: { l
   const units = useUnits();
   const [text, setText] = useState("");
   const q = text.trim().toLowerCase();
+  const columns: ColumnsType<User> = [
+    { title: "用户名", dataIndex: "username", width: 130 },
+    { title: "姓名", dataIndex: "displayName", width: 150 },
+    { title: "角色", key: "role", width: 140, render: (_, u) => ROLE_LABELS[u.role] },
+    { title: "所属单位", key: "unit", render: (_, u) => (u.unitId ? units.nameOf(u.unitId) : "—") },
+    ...extraColumns,
+  ];
   const rows = users.filter((u) => q === "" || u.username.toLowerCase().includes(q) || u.displayName.toLowerCase().includes(q) || units.nameOf(u.unitId).includes(q));
   return (
     <>
       <div style={{ marginBottom: 16, maxWidth: 320 }}>
         <Input.Search aria-label="搜索用户（用户名、姓名或单位）" placeholder="搜索用户名、姓名或单位" allowClear value={text} onChange={(e) => setText(e.target.value)} />
       </div>
-      <ScrollTable<User>
+      <ResponsiveTable<User>
         label={label}
         minWidth={minWidth}
         rowKey="id"
@@ -28,13 +35,8 @@ export function UserTable({ label, minWidth, users, loading, extraColumns }: { l
         loading={loading}
         dataSource={rows}
         pagination={{ pageSize: 20, showSizeChanger: false }}
-        columns={[
-          { title: "用户名", dataIndex: "username", width: 130 },
-          { title: "姓名", dataIndex: "displayName", width: 150 },
-          { title: "角色", key: "role", width: 140, render: (_, u) => ROLE_LABELS[u.role] },
-          { title: "所属单位", key: "unit", render: (_, u) => (u.unitId ? units.nameOf(u.unitId) : "—") },
-          ...extraColumns,
-        ]}
+        columns={columns}
+        card={cardFromColumns(columns)}
       />
     </>
   );

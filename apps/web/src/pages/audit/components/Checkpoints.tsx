@@ -5,7 +5,8 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Alert, App, Button, Card, Space, Upload } from "antd";
 import dayjs from "dayjs";
 import { useState } from "react";
-import { ScrollTable } from "../../../components/ScrollTable";
+import type { ColumnsType } from "antd/es/table";
+import { cardFromColumns, ResponsiveTable } from "../../../components/ResponsiveTable";
 import { ToneTag } from "../../../components/tags";
 import { errorInfo } from "../../../lib/errors";
 import { type RouterOutputs, useTRPC } from "../../../trpc";
@@ -105,6 +106,72 @@ export function Checkpoints() {
   };
 
   const items: Item[] = list.data ?? [];
+  const columns: ColumnsType<Item> = [
+    {
+      title: "时间",
+      key: "at",
+      width: 170,
+      render: (_, r) => (r.checkpoint ? dayjs(r.checkpoint.at).format("YYYY-MM-DD HH:mm:ss") : "—"),
+    },
+    { title: "记录数", key: "count", width: 90, render: (_, r) => r.checkpoint?.count ?? "—" },
+    {
+      title: "链头哈希",
+      key: "head",
+      width: 170,
+      render: (_, r) => (r.checkpoint ? <code title={r.checkpoint.headHash}>{short(r.checkpoint.headHash)}</code> : "—"),
+    },
+    {
+      title: "密钥指纹",
+      key: "key",
+      width: 190,
+      render: (_, r) => (r.checkpoint ? <code title={r.checkpoint.keyFingerprint}>{short(r.checkpoint.keyFingerprint)}</code> : "—"),
+    },
+    {
+      title: "签名",
+      key: "sig",
+      width: 110,
+      render: (_, r) =>
+        r.signatureValid === true ? (
+          <ToneTag tone="green">有效</ToneTag>
+        ) : r.signatureValid === false ? (
+          <ToneTag tone="red">{SIGNATURE_PROBLEMS[r.problem ?? ""] ?? "无效"}</ToneTag>
+        ) : r.checkpoint === null ? (
+          <ToneTag tone="red">文件损坏</ToneTag>
+        ) : (
+          <ToneTag tone="gray">无法验证</ToneTag>
+        ),
+    },
+    {
+      title: "文件",
+      dataIndex: "file",
+      width: 150,
+      render: (f: string) => <span style={{ wordBreak: "break-all", fontSize: 12 }}>{f}</span>,
+    },
+    {
+      title: "操作",
+      key: "actions",
+      width: 170,
+      render: (_, r) =>
+        r.checkpoint ? (
+          <Space size={4} wrap>
+            <Button size="small" icon={<CloudDownloadOutlined />} aria-label={`下载检查点 ${r.file}`} onClick={() => downloadJson(r.file, r.checkpoint)}>
+              下载
+            </Button>
+            <Button
+              size="small"
+              icon={<SafetyCertificateOutlined />}
+              aria-label={`用检查点 ${r.file} 校验日志`}
+              loading={verify.isPending && source === `检查点 ${r.file}`}
+              onClick={() => check(JSON.stringify(r.checkpoint), `检查点 ${r.file}`)}
+            >
+              校验
+            </Button>
+          </Space>
+        ) : (
+          <span>{r.problem ?? "—"}</span>
+        ),
+    },
+  ];
 
   return (
     <Card
@@ -143,7 +210,7 @@ export function Checkpoints() {
         {verify.isError && <Alert type="error" showIcon role="alert" title="无法校验检查点" description={errorInfo(verify.error).message} />}
       </div>
       {list.isError && <Alert type="error" showIcon title="检查点加载失败" description={errorInfo(list.error).message} style={{ marginBottom: 12 }} />}
-      <ScrollTable<Item>
+      <ResponsiveTable<Item>
         label="检查点列表"
         minWidth={980}
         rowKey="file"
@@ -151,73 +218,9 @@ export function Checkpoints() {
         loading={list.isPending}
         dataSource={items}
         pagination={items.length > 10 ? { pageSize: 10, showSizeChanger: false } : false}
-        locale={{ emptyText: <span className="empty-text">还没有检查点</span> }}
-        columns={[
-          {
-            title: "时间",
-            key: "at",
-            width: 170,
-            render: (_, r) => (r.checkpoint ? dayjs(r.checkpoint.at).format("YYYY-MM-DD HH:mm:ss") : "—"),
-          },
-          { title: "记录数", key: "count", width: 90, render: (_, r) => r.checkpoint?.count ?? "—" },
-          {
-            title: "链头哈希",
-            key: "head",
-            width: 170,
-            render: (_, r) => (r.checkpoint ? <code title={r.checkpoint.headHash}>{short(r.checkpoint.headHash)}</code> : "—"),
-          },
-          {
-            title: "密钥指纹",
-            key: "key",
-            width: 190,
-            render: (_, r) => (r.checkpoint ? <code title={r.checkpoint.keyFingerprint}>{short(r.checkpoint.keyFingerprint)}</code> : "—"),
-          },
-          {
-            title: "签名",
-            key: "sig",
-            width: 110,
-            render: (_, r) =>
-              r.signatureValid === true ? (
-                <ToneTag tone="green">有效</ToneTag>
-              ) : r.signatureValid === false ? (
-                <ToneTag tone="red">{SIGNATURE_PROBLEMS[r.problem ?? ""] ?? "无效"}</ToneTag>
-              ) : r.checkpoint === null ? (
-                <ToneTag tone="red">文件损坏</ToneTag>
-              ) : (
-                <ToneTag tone="gray">无法验证</ToneTag>
-              ),
-          },
-          {
-            title: "文件",
-            dataIndex: "file",
-            width: 150,
-            render: (f: string) => <span style={{ wordBreak: "break-all", fontSize: 12 }}>{f}</span>,
-          },
-          {
-            title: "操作",
-            key: "actions",
-            width: 170,
-            render: (_, r) =>
-              r.checkpoint ? (
-                <Space size={4} wrap>
-                  <Button size="small" icon={<CloudDownloadOutlined />} aria-label={`下载检查点 ${r.file}`} onClick={() => downloadJson(r.file, r.checkpoint)}>
-                    下载
-                  </Button>
-                  <Button
-                    size="small"
-                    icon={<SafetyCertificateOutlined />}
-                    aria-label={`用检查点 ${r.file} 校验日志`}
-                    loading={verify.isPending && source === `检查点 ${r.file}`}
-                    onClick={() => check(JSON.stringify(r.checkpoint), `检查点 ${r.file}`)}
-                  >
-                    校验
-                  </Button>
-                </Space>
-              ) : (
-                <span>{r.problem ?? "—"}</span>
-              ),
-          },
-        ]}
+        empty="还没有检查点"
+        columns={columns}
+        card={cardFromColumns(columns)}
       />
     </Card>
   );
