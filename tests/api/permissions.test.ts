@@ -332,7 +332,7 @@ describe.each(DIALECTS)("permission matrix (%s)", (dialect) => {
       const ok = await c.auditor.trpc.audit.list.query({ taskId, outcome: "ok", limit: 500 });
       // Only the preparation moves succeeded on a shared task.
       expect(ok.items.every((r) => r.actorUsername !== "auditor" && r.actorRole !== "sysadmin" && r.actorRole !== "secadmin"), key).toBe(true);
-      const refusedLog = await refusalsSince(app, 0, { taskId });
+      const refusedLog = await refusalsSince(app, 0, { taskId, action: "task.transition" });
       expect(refusedLog.count, key).toBe(refused);
       for (const record of refusedLog.records) {
         expect(record, key).toMatchObject({ action: "task.transition", outcome: "refused", object_type: "task", object_id: taskId });

@@ -139,7 +139,12 @@ export async function startTestApp(dialect: DialectName, options: StartOptions =
 }
 
 /** The audit log's last sequence number: count what a test adds after it. */
+/**
+ * The audit log's head, after every open refusal burst is closed and written: refusals from before
+ * this point never fold into a burst (or a summary) that a later `refusalsSince(seq)` counts.
+ */
 export async function auditSeq(app: TestApp): Promise<number> {
+  await flushRefusalBursts(app.inner);
   return (await getAuditHead(app.inner.db)).seq;
 }
 
