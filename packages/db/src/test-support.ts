@@ -1,5 +1,6 @@
 // Shared by the *.test.ts files only (not exported from the package).
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import type { DbOrTrx } from './executor.js';
 import { createPlan } from './repositories/plans.js';
 import { insertTasks } from './repositories/tasks.js';
@@ -53,4 +54,25 @@ export async function seedPlanWithTasks(db: DbOrTrx, n: number, extra: (i: numbe
     Array.from({ length: n }, (_, i) => taskInput(plan.id, i + 1, extra(i + 1))),
   );
   return { plan, tasks };
+}
+
+/** The server process id of a PostgreSQL connection (e.g. that of a started transaction). */
+export async function backendPid(db: DbOrTrx): Promise<number> {
+  const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(db);
+  return Number(rows[0]!.pid);
+}
+
+/**
+ * Polls (over `observer`, a connection of its own) until the PostgreSQL backend `waiter` waits for a
+ * lock held by `blocker` (pg_blocking_pids), and fails after `timeoutMs`: a test that means to
+ * exercise a lock wait cannot then pass without one.
+ */
+export async function waitUntilBlockedBy(observer: DbOrTrx, waiter: number, blocker: number, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { rows } = await sql<{ blockers: number[] | null }>`select pg_blocking_pids(${waiter}) as blockers`.execute(observer);
+    if ((rows[0]?.blockers ?? []).map(Number).includes(blocker)) return;
+    if (Date.now() > deadline) throw new Error(`backend ${waiter} did not come to wait for a lock of backend ${blocker} within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
 }

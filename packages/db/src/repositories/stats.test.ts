@@ -9,7 +9,7 @@ import { createMigrator, migrateToLatest } from '../migrator.js';
 import type { TaskStage, TaskUnitRelation } from '../tables/index.js';
 import { createTestDatabase } from '../testing.js';
 import type { TestDatabase } from '../testing.js';
-import { DIALECTS, seedUnit, taskInput, uniq } from '../test-support.js';
+import { backendPid, DIALECTS, seedUnit, taskInput, uniq, waitUntilBlockedBy } from '../test-support.js';
 import { createPlan } from './plans.js';
 import { countTasksByPlan, countTasksByStage, countTasksByUnit, emptyStageCounts, TASK_STAGES } from './stats.js';
 import { insertTasks, removeTaskUnit, setTaskUnit, updateTaskSnapshot } from './tasks.js';
@@ -377,10 +377,13 @@ describe.each(DIALECTS)('task counters (%s)', (dialect) => {
         try {
           const stage = () => a.updateTable('tasks').set({ stage: 'handle' }).where('id', '=', task!.id).execute();
           const unit = () => b.insertInto('task_units').values({ task_id: task!.id, unit_id: w.unitIds[1]!, relation: 'co' }).execute();
-          const [first, second, firstTrx] = order === 'stage first' ? [stage, unit, a] : [unit, stage, b];
+          const [first, second, firstTrx, secondTrx] = order === 'stage first' ? [stage, unit, a, b] : [unit, stage, b, a];
+          const [firstPid, secondPid] = [await backendPid(firstTrx), await backendPid(secondTrx)];
           await first();
           const waiting = second(); // blocks on the task row until `first` commits
-          await new Promise((r) => setTimeout(r, 150));
+          waiting.catch(() => undefined); // (awaited below; not an unhandled rejection meanwhile)
+          // Commit only once the second really waits for the first's lock (else this would test nothing).
+          await waitUntilBlockedBy(t.db, secondPid, firstPid);
           await firstTrx.commit().execute();
           await waiting;
           await (firstTrx === a ? b : a).commit().execute();
