@@ -139,29 +139,49 @@ describe('SQLite transactions lock up front (BEGIN IMMEDIATE)', () => {
   it('a unit that reads, then writes while another process wants to write, waits its turn instead of failing', async () => {
     const t = await createTestDatabase('sqlite');
     // The other writer runs on its own thread, as another process would (its busy wait blocks only it).
+    // It first asks for the write lock without waiting and reports whether it was refused (SQLITE_BUSY),
+    // then waits for it and writes.
     const worker = new Worker(
       `const { parentPort, workerData } = require('node:worker_threads');
        const Database = require(workerData.driver);
        parentPort.once('message', () => {
          const db = new Database(workerData.file);
-         db.pragma('busy_timeout = 5000');
-         db.exec('begin immediate; create table if not exists side_write (x integer); insert into side_write values (1); commit');
+         db.pragma('busy_timeout = 0');
+         let first = 'acquired';
+         try {
+           db.exec('begin immediate');
+         } catch (e) {
+           if (e.code !== 'SQLITE_BUSY') throw e;
+           first = 'busy';
+         }
+         parentPort.postMessage(first);
+         if (first === 'busy') {
+           db.pragma('busy_timeout = 5000');
+           db.exec('begin immediate');
+         }
+         db.exec('create table if not exists side_write (x integer); insert into side_write values (1); commit');
          db.close();
          parentPort.postMessage('written');
        });`,
       { eval: true, workerData: { file: t.url, driver: createRequire(import.meta.url).resolve('better-sqlite3') } },
     );
+    const messages: unknown[] = [];
+    const waiters: ((m: unknown) => void)[] = [];
+    worker.on('message', (m) => (waiters.shift() ?? ((x: unknown) => messages.push(x)))(m));
+    const next = () => (messages.length > 0 ? Promise.resolve(messages.shift()) : new Promise((resolve) => waiters.push(resolve)));
+    const failed = new Promise((_, reject) => worker.once('error', reject));
     try {
-      const written = new Promise((resolve) => worker.once('message', resolve));
       const row = await inGroupCommit(t.db, async (trx) => {
         await trx.selectFrom('audit_head').selectAll().execute();
         worker.postMessage('go');
-        await new Promise((resolve) => setTimeout(resolve, 150));
+        // The other writer has asked for the lock while this unit holds it (it has only read so far).
+        expect(await Promise.race([next(), failed])).toBe('busy');
         return appendAudit(trx, { action: 'test.unit' });
       });
       expect(Number(row.seq)).toBe(1);
-      await written;
+      expect(await Promise.race([next(), failed])).toBe('written');
       expect(await verifyAuditChain(t.db)).toMatchObject({ ok: true, count: 1 });
+      expect(await sql`select x from side_write`.execute(t.db)).toMatchObject({ rows: [{ x: 1 }] });
     } finally {
       await worker.terminate();
       await t.cleanup();
