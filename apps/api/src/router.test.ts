@@ -1,17 +1,18 @@
-// Procedure tests through createCaller with the inner context, on an in-memory SQLite database.
+// Procedure tests through createCaller with the inner context, each on a fresh in-memory SQLite
+// database with the demo data (one test's moves are not seen by the next: each runs alone).
 import { listAudit, verifyAuditChain } from "@duban/db";
 import { TRPCError } from "@trpc/server";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { InnerContext } from "./context";
 import { openDemoApp, signIn } from "./test-support";
 
 let inner: InnerContext;
 let close: () => Promise<void>;
 
-beforeAll(async () => {
+beforeEach(async () => {
   ({ inner, close } = await openDemoApp());
 }, 60_000);
-afterAll(() => close());
+afterEach(() => close());
 
 async function callerFor(username: string) {
   return (await signIn(inner, username)).caller;
