@@ -3,7 +3,7 @@ import { availableActions, decide } from "./engine";
 import { describeTask } from "./describe";
 import { MACHINE_VERSION } from "./machine";
 import { persistTask, restoreTask, SnapshotError, upgradePersistedTask } from "./persistence";
-import { AT, cast, newTask, play, TO_INSPECT } from "./test-support";
+import { AT, cast, newTask, play, TO_HANDLE, TO_INSPECT } from "./test-support";
 
 describe("persisted snapshots", () => {
   it("survive JSON and answer the same questions after restore", () => {
@@ -24,11 +24,25 @@ describe("persisted snapshots", () => {
     expect(next.ok).toBe(true);
   });
 
-  it("does not run entry actions again on restore", () => {
-    const s = play(newTask(), [...TO_INSPECT, ["office", { type: "RECORD_INSPECTION", text: "x", items: [] }]]);
-    // Entering inspect resets `inspected`; a restore must keep the recorded inspection.
-    const restored = restoreTask(JSON.parse(JSON.stringify(persistTask(s))));
-    expect(restored.context.rectification.inspected).toBe(true);
+  it("restores a snapshot stored by machine version 1 (before 分解): no supervisor, parent or parts, and it moves on", () => {
+    const s = play(newTask(), [...TO_HANDLE, ["lead", { type: "REPORT_PROGRESS", text: "进展", percent: 40 }]]);
+    const current = JSON.parse(JSON.stringify(persistTask(s))) as { machineVersion: number; snapshot: { context: Record<string, unknown> } };
+    // What version 1 stored: the same snapshot without the five fields that 分解 added.
+    const { supervisorUnitId, parentTaskId, parentDueDate, partCount, waived, ...v1Context } = current.snapshot.context;
+    expect([supervisorUnitId, parentTaskId, parentDueDate, partCount, waived]).toEqual([null, null, null, 0, null]);
+    const v1 = { machineVersion: 1, snapshot: { ...current.snapshot, context: v1Context } };
+
+    const restored = restoreTask(v1);
+    expect(restored.context).toMatchObject({ supervisorUnitId: null, parentTaskId: null, parentDueDate: null, partCount: 0, waived: null });
+    expect(restored.context).toMatchObject({ lastProgressAt: AT, leadUnitId: "unit-lead", round: 1 });
+    expect(describeTask(restored)).toMatchObject({ stage: "handle" });
+    // The office supervises it as a task it assigned; the lead unit goes on reporting.
+    const next = decide(restored, { type: "REPORT_PROGRESS", text: "再报", percent: 60, actor: cast.lead, at: AT });
+    expect(next.ok).toBe(true);
+    expect(decide(restored, { type: "URGE", text: "请加快", actor: cast.office, at: AT }).ok).toBe(true);
+    expect(decide(restored, { type: "URGE", text: "请加快", actor: cast.outsider, at: AT }).ok).toBe(false);
+    // the stored version-1 snapshot itself is left as it was
+    expect(v1.snapshot.context).not.toHaveProperty("partCount");
   });
 
   it("fails loudly on a state that does not exist", () => {
