@@ -93,8 +93,8 @@ export * from './repositories/supervision.js';
 export * from './repositories/rate-limits.js';
 
 // Test support
-export { ALL_DIALECTS, createTestDatabase, testDialects, withAuditGuardsDropped } from './testing.js';
-export type { TestDatabase } from './testing.js';
+export { ALL_DIALECTS, createTestDatabase, templateOf, testDialects, withAuditGuardsDropped } from './testing.js';
+export type { TestDatabase, TestDatabaseTemplate } from './testing.js';
 
 // Backup and restore (SQLite)
 export { assertSqliteIntact, backupSqlite, restoreSqlite } from './backup.js';

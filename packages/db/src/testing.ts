@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
 import { createDatabase } from './database.js';
 import { createAuditGuards, dropAuditGuards } from './dialect.js';
@@ -56,12 +56,19 @@ export async function createTestDatabase(
     };
   }
 
+  const handle = await createPostgresTestDatabase(null);
+  if (migrate) await migrateToLatest(handle.db);
+  return handle;
+}
+
+/** CREATE DATABASE duban_test_<random> (a copy of `template` when given) on the TEST_DATABASE_URL server. */
+async function createPostgresTestDatabase(template: string | null): Promise<TestDatabase> {
   const serverUrl = readDbEnv().testDatabaseUrl;
   const name = `duban_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   try {
-    await admin.query(`create database ${name}`);
+    await admin.query(template === null ? `create database ${name}` : `create database ${name} template ${template}`);
   } finally {
     await admin.end();
   }
@@ -69,11 +76,10 @@ export async function createTestDatabase(
   u.pathname = `/${name}`;
   const url = u.toString();
   const handle = createDatabase({ url, pgPoolMax: 8 });
-  if (migrate) await migrateToLatest(handle.db);
   return {
     url,
     db: handle.db,
-    dialect,
+    dialect: 'postgres',
     cleanup: async () => {
       await handle.close();
       const a = new pg.Client({ connectionString: serverUrl });
@@ -85,6 +91,50 @@ export async function createTestDatabase(
       }
     },
   };
+}
+
+export interface TestDatabaseTemplate {
+  /** A new database of its own holding the template's rows (cleanup() deletes it). */
+  clone(): Promise<TestDatabase>;
+  /** Deletes the template. */
+  cleanup(): Promise<void>;
+}
+
+/**
+ * Freezes a test database (built once, e.g. a scenario) into a template that each test copies, so
+ * tests that write do not see one another and each can run alone. Takes `t` over: its connections
+ * are closed. SQLite: VACUUM INTO a file, copied per clone; PostgreSQL: the database itself, copied
+ * by CREATE DATABASE … TEMPLATE (cheaper than migrating and seeding again).
+ */
+export async function templateOf(t: TestDatabase): Promise<TestDatabaseTemplate> {
+  if (t.dialect === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'duban-db-template-'));
+    const file = join(dir, 'template.db');
+    await sql`vacuum into ${file}`.execute(t.db);
+    await t.cleanup();
+    return {
+      clone: async () => {
+        const cloneDir = mkdtempSync(join(tmpdir(), 'duban-db-test-'));
+        const url = join(cloneDir, 'test.db');
+        copyFileSync(file, url);
+        const handle = createDatabase({ url });
+        return {
+          url,
+          db: handle.db,
+          dialect: 'sqlite',
+          cleanup: async () => {
+            await handle.close();
+            rmSync(cloneDir, { recursive: true, force: true });
+          },
+        };
+      },
+      cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+    };
+  }
+  // A template database must have no other session while it is copied.
+  await t.db.destroy();
+  const name = new URL(t.url).pathname.slice(1);
+  return { clone: () => createPostgresTestDatabase(name), cleanup: () => t.cleanup() };
 }
 
 /**
