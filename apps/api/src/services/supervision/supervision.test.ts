@@ -1,11 +1,13 @@
-// Supervision through createCaller on in-memory SQLite (and on PostgreSQL), with a fixed (movable) clock in 2025 so
+// Supervision through createCaller on SQLite (and on PostgreSQL), with a fixed (movable) clock in 2025 so
 // that the National Day week (1–8 October off; Sunday 28 September and Saturday 11 October are
-// make-up working days) runs through the working-day arithmetic.
-import { createDatabase, createTestDatabase, createUnit, createUser, listAudit, migrateToLatest, testDialects, verifyAuditChain, type UserRow } from "@duban/db";
+// make-up working days) runs through the working-day arithmetic. The scenario is built once per
+// dialect into a template database; every test works on a copy of its own with a clock of its own
+// (26 September 2025 unless it moves it), so no test sees another's writes and each runs alone.
+import { createTestDatabase, createUnit, createUser, listAudit, templateOf, testDialects, verifyAuditChain, type DialectName, type TestDatabaseTemplate, type UserRow } from "@duban/db";
 import { TRPCError } from "@trpc/server";
 import ExcelJS from "exceljs";
 import mammoth from "mammoth";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { testConfig } from "../../config";
 import { detachedRequest, type Context, type InnerContext } from "../../context";
 import { createLogger } from "../../logger";
@@ -16,110 +18,124 @@ import { runDailyJob, type WebhookPayload } from "./job";
 import { computeStats } from "./stats";
 import { foldPlans } from "./summary";
 
-let now = new Date("2025-09-01T02:00:00.000Z");
-const at = (iso: string) => (now = new Date(`${iso}T02:00:00.000Z`));
-
-let inner: InnerContext;
-let close: () => Promise<void>;
-const users: Record<string, UserRow> = {};
-const units: Record<string, string> = {};
-let planId = "";
-const task: Record<string, { id: string }> = {};
-
-const caller = (name: string) => {
-  const user = users[name] as UserRow;
-  const ctx: Context = { ...inner, request: detachedRequest(), session: { sessionId: `s-${name}`, user } };
-  return createCaller(ctx);
-};
 const codeOf = (e: unknown) => (e instanceof TRPCError ? e.code : undefined);
+type TaskEvent = Parameters<ReturnType<typeof createCaller>["task"]["transition"]>[0]["event"];
 
-async function move(name: string, key: string, event: Parameters<ReturnType<typeof createCaller>["task"]["transition"]>[0]["event"]) {
-  const c = caller(name);
-  const detail = await c.task.get({ taskId: (task[key] as { id: string }).id });
-  return c.task.transition({ taskId: detail.task.id, expectedVersion: detail.task.version, event });
+/** The scenario's ids (the same in every copy of its database). */
+interface Scenario {
+  users: Record<string, UserRow>;
+  units: Record<string, string>;
+  planId: string;
+  task: Record<string, { id: string }>;
+}
+
+/** A database with the scenario's ids and a clock: callers per user, moves by task key, `at` moves the clock. */
+function worldOf(db: InnerContext["db"], dialect: DialectName, s: Scenario, start: string) {
+  let now = new Date(`${start}T02:00:00.000Z`);
+  const at = (iso: string) => (now = new Date(`${iso}T02:00:00.000Z`));
+  const inner: InnerContext = { db, dialect, config: testConfig(), clock: () => now, logger: createLogger("silent") };
+  const caller = (name: string) => {
+    const user = s.users[name] as UserRow;
+    const ctx: Context = { ...inner, request: detachedRequest(), session: { sessionId: `s-${name}`, user } };
+    return createCaller(ctx);
+  };
+  async function move(name: string, key: string, event: TaskEvent) {
+    const c = caller(name);
+    const detail = await c.task.get({ taskId: (s.task[key] as { id: string }).id });
+    return c.task.transition({ taskId: detail.task.id, expectedVersion: detail.task.version, event });
+  }
+  return { ...s, inner, at, caller, move };
+}
+
+/** Builds the scenario (units, users, a plan of seven tasks, moves from 1 to 9 September) into `db`. */
+async function buildScenario(db: InnerContext["db"], dialect: DialectName): Promise<Scenario> {
+  const scenario: Scenario = { users: {}, units: {}, planId: "", task: {} };
+  const { inner, at, caller, move } = worldOf(db, dialect, scenario, "2025-09-01");
+  const { users, units, task } = scenario;
+  const mk = async (key: string, name: string, kind: "office" | "department") => (units[key] = (await createUnit(inner.db, { name, kind })).id);
+  await mk("office", "测试区领导小组办公室", "office");
+  await mk("A", "测试区民政局", "department");
+  await mk("B", "测试区卫生健康局", "department");
+  await mk("C", "测试区财政局", "department");
+  const user = async (username: string, role: UserRow["role"], unit: string | null) =>
+    (users[username] = await createUser(inner.db, { username, display_name: username, password_hash: "x", role, unit_id: unit, must_change_password: false }));
+  await user("office", "office", units.office as string);
+  await user("leader", "leader", units.office as string);
+  await user("a", "liaison", units.A as string);
+  await user("b", "liaison", units.B as string);
+  await user("c", "liaison", units.C as string);
+  await user("sysadmin", "sysadmin", null);
+
+  const t = (path: string[], heading: string, text: string, lead: string, dueDate: string | null, co: string[] = []) => ({
+    path, heading, text, leadUnitId: units[lead] as string, coUnitIds: co.map((k) => units[k] as string), dueDate, deadlineText: null,
+  });
+  const plan = await createPlanFromDraft(
+    { ...inner, request: detachedRequest(), session: { sessionId: "s", user: users.office as UserRow } },
+    {
+      title: "测试区养老服务行动计划",
+      docNumber: "测政办〔2025〕1号",
+      phases: [
+        { name: "动员部署阶段", start: "2025-09", end: "2025-09", stage: "deploy" },
+        { name: "办理落实阶段", start: "2025-09", end: "2025-12", stage: "handle" },
+        { name: "督促检查阶段", start: "2025-10", end: "2025-10", stage: "inspect" },
+      ],
+      tasks: [
+        t(["一", "1"], "完善服务体系", "任务一：建设社区养老服务站", "A", "2025-10-08", ["B"]),
+        t(["一", "2"], "完善服务体系", "任务二：开展养老机构排查", "A", "2025-09-20"),
+        t(["一", "3"], "完善服务体系", "任务三：制定补贴办法", "A", null),
+        t(["二", "1"], "强化医养结合", "任务四：签约家庭医生", "B", "2025-12-31"),
+        t(["二", "2"], "强化医养结合", "任务五：培训护理人员", "B", "2025-09-10"),
+        t(["三", "1"], "加强保障", "任务六：安排专项资金", "C", "2025-12-31"),
+        t(["三", "2"], "加强保障", "任务七：绩效评价", "C", "2025-12-31"),
+      ],
+    },
+    "manual",
+  );
+  const list = await caller("office").task.list({ planId: plan.id, limit: 50 });
+  list.items.forEach((x) => (task[`T${x.ordinal}`] = { id: x.id }));
+
+  // 2 September: A signs its three tasks; B signs T4 and T5, T4's plan is approved
+  at("2025-09-02");
+  for (const k of ["T1", "T2", "T3"]) await move("a", k, { type: "SIGN" });
+  for (const k of ["T4", "T5"]) await move("b", k, { type: "SIGN" });
+  await move("b", "T4", { type: "SUBMIT", text: "方案" });
+  await move("office", "T4", { type: "APPROVE" });
+  // T5: returned once for incomplete materials, then through handling, completed on 9 September (due 10th)
+  await move("b", "T5", { type: "SUBMIT", text: "方案" });
+  await move("office", "T5", { type: "RETURN", toStage: "deploy", reason: "incomplete_materials", text: "缺少进度安排" });
+  at("2025-09-03");
+  await move("b", "T5", { type: "SUBMIT", text: "方案（补充进度安排）" });
+  await move("office", "T5", { type: "APPROVE" });
+  // C asks, within its window, to have T7 reassigned
+  await move("c", "T7", { type: "REQUEST_REASSIGN", reason: "不属于本单位职责" });
+  at("2025-09-08");
+  await move("b", "T5", { type: "REPORT_PROGRESS", text: "已培训 120 人", percent: 80 });
+  at("2025-09-09");
+  await move("b", "T5", { type: "SUBMIT", text: "已完成培训" });
+  await move("office", "T5", { type: "APPROVE" });
+  scenario.planId = plan.id;
+  return scenario;
 }
 
 describe.each(testDialects())("supervision (createCaller, %s, clock in September–October 2025)", (dialect) => {
+  let scenario: Scenario;
+  let template: TestDatabaseTemplate;
   beforeAll(async () => {
-    at("2025-09-01");
-    for (const k of Object.keys(users)) delete users[k];
-    if (dialect === "sqlite") {
-      const handle = createDatabase({ url: ":memory:" });
-      await migrateToLatest(handle.db);
-      inner = { db: handle.db, dialect: handle.dialect, config: testConfig(), clock: () => now, logger: createLogger("silent") };
-      close = () => handle.close();
-    } else {
-      const t = await createTestDatabase(dialect);
-      inner = { db: t.db, dialect, config: testConfig(), clock: () => now, logger: createLogger("silent") };
-      close = () => t.cleanup();
-    }
-    const mk = async (key: string, name: string, kind: "office" | "department") => (units[key] = (await createUnit(inner.db, { name, kind })).id);
-    await mk("office", "测试区领导小组办公室", "office");
-    await mk("A", "测试区民政局", "department");
-    await mk("B", "测试区卫生健康局", "department");
-    await mk("C", "测试区财政局", "department");
-    const user = async (username: string, role: UserRow["role"], unit: string | null) =>
-      (users[username] = await createUser(inner.db, { username, display_name: username, password_hash: "x", role, unit_id: unit, must_change_password: false }));
-    await user("office", "office", units.office as string);
-    await user("leader", "leader", units.office as string);
-    await user("a", "liaison", units.A as string);
-    await user("b", "liaison", units.B as string);
-    await user("c", "liaison", units.C as string);
-    await user("sysadmin", "sysadmin", null);
-
-    const t = (path: string[], heading: string, text: string, lead: string, dueDate: string | null, co: string[] = []) => ({
-      path, heading, text, leadUnitId: units[lead] as string, coUnitIds: co.map((k) => units[k] as string), dueDate, deadlineText: null,
-    });
-    const plan = await createPlanFromDraft(
-      { ...inner, request: detachedRequest(), session: { sessionId: "s", user: users.office as UserRow } },
-      {
-        title: "测试区养老服务行动计划",
-        docNumber: "测政办〔2025〕1号",
-        phases: [
-          { name: "动员部署阶段", start: "2025-09", end: "2025-09", stage: "deploy" },
-          { name: "办理落实阶段", start: "2025-09", end: "2025-12", stage: "handle" },
-          { name: "督促检查阶段", start: "2025-10", end: "2025-10", stage: "inspect" },
-        ],
-        tasks: [
-          t(["一", "1"], "完善服务体系", "任务一：建设社区养老服务站", "A", "2025-10-08", ["B"]),
-          t(["一", "2"], "完善服务体系", "任务二：开展养老机构排查", "A", "2025-09-20"),
-          t(["一", "3"], "完善服务体系", "任务三：制定补贴办法", "A", null),
-          t(["二", "1"], "强化医养结合", "任务四：签约家庭医生", "B", "2025-12-31"),
-          t(["二", "2"], "强化医养结合", "任务五：培训护理人员", "B", "2025-09-10"),
-          t(["三", "1"], "加强保障", "任务六：安排专项资金", "C", "2025-12-31"),
-          t(["三", "2"], "加强保障", "任务七：绩效评价", "C", "2025-12-31"),
-        ],
-      },
-      "manual",
-    );
-    planId = plan.id;
-    const list = await caller("office").task.list({ planId, limit: 50 });
-    list.items.forEach((x) => (task[`T${x.ordinal}`] = { id: x.id }));
-
-    // 2 September: A signs its three tasks; B signs T4 and T5, T4's plan is approved
-    at("2025-09-02");
-    for (const k of ["T1", "T2", "T3"]) await move("a", k, { type: "SIGN" });
-    for (const k of ["T4", "T5"]) await move("b", k, { type: "SIGN" });
-    await move("b", "T4", { type: "SUBMIT", text: "方案" });
-    await move("office", "T4", { type: "APPROVE" });
-    // T5: returned once for incomplete materials, then through handling, completed on 9 September (due 10th)
-    await move("b", "T5", { type: "SUBMIT", text: "方案" });
-    await move("office", "T5", { type: "RETURN", toStage: "deploy", reason: "incomplete_materials", text: "缺少进度安排" });
-    at("2025-09-03");
-    await move("b", "T5", { type: "SUBMIT", text: "方案（补充进度安排）" });
-    await move("office", "T5", { type: "APPROVE" });
-    // C asks, within its window, to have T7 reassigned
-    await move("c", "T7", { type: "REQUEST_REASSIGN", reason: "不属于本单位职责" });
-    at("2025-09-08");
-    await move("b", "T5", { type: "REPORT_PROGRESS", text: "已培训 120 人", percent: 80 });
-    at("2025-09-09");
-    await move("b", "T5", { type: "SUBMIT", text: "已完成培训" });
-    await move("office", "T5", { type: "APPROVE" });
-    at("2025-09-26");
+    const t = await createTestDatabase(dialect);
+    scenario = await buildScenario(t.db, dialect);
+    template = await templateOf(t);
   }, 60_000);
-  afterAll(() => close());
+  afterAll(() => template.cleanup());
+
+  /** The calling test's own copy of the scenario, deleted when the test ends; its clock at 26 September 2025. */
+  async function fresh() {
+    const t = await template.clone();
+    onTestFinished(() => t.cleanup());
+    return worldOf(t.db, dialect, scenario, "2025-09-26");
+  }
 
   it("task deadlines: working days across the National Day week, phase fallback, signing mark", async () => {
+    const { at, caller, task } = await fresh();
     const office = caller("office");
     const d1 = await office.supervision.taskDeadlines({ taskId: task.T1!.id });
     expect(d1.taskDue).toMatchObject({ due: "2025-10-08", source: "task" });
@@ -150,6 +166,7 @@ describe.each(testDialects())("supervision (createCaller, %s, clock in September
   });
 
   it("dashboard: buckets with drill-down filters and exact task ids; liaisons see their unit's", async () => {
+    const { caller, units, planId, task } = await fresh();
     const board = await caller("office").supervision.dashboard({ planId });
     const ids = (key: string) => board.buckets.find((b) => b.key === key)?.taskIds.sort();
     expect(ids("red")).toEqual([task.T2!.id]);
@@ -166,6 +183,7 @@ describe.each(testDialects())("supervision (createCaller, %s, clock in September
   });
 
   it("reassignment only within 7 working days of reaching the unit (shown disabled, refused, audited)", async () => {
+    const { inner, caller, move, task } = await fresh();
     const offered = (await caller("c").task.get({ taskId: task.T6!.id })).availableActions.find((a) => a.type === "REQUEST_REASSIGN");
     expect(offered?.blocked).toMatchObject({ guard: "REASSIGN_WINDOW_CLOSED" });
     const refused = await move("c", "T6", { type: "REQUEST_REASSIGN", reason: "不属于本单位职责" }).catch((e: unknown) => e);
@@ -179,6 +197,7 @@ describe.each(testDialects())("supervision (createCaller, %s, clock in September
   });
 
   it("missing monthly reports per unit, and a report clears it", async () => {
+    const { caller, units, planId } = await fresh();
     const office = caller("office");
     const r = await office.supervision.missingReports({ period: "2025-09", planId });
     expect(r.total).toBe(1);
@@ -187,6 +206,7 @@ describe.each(testDialects())("supervision (createCaller, %s, clock in September
   });
 
   it("statistics on the known dataset", async () => {
+    const { caller, units, planId, task } = await fresh();
     const s = await caller("leader").supervision.stats({ planId });
     expect(s.total).toBe(7);
     expect(Object.fromEntries(s.byStage.map((b) => [b.stage, b.count]))).toMatchObject({ deploy: 5, handle: 1, inspect: 1, done: 0 });
@@ -210,6 +230,7 @@ describe.each(testDialects())("supervision (createCaller, %s, clock in September
   });
 
   it("bounded lists: exact counts, the most urgent first, `truncated`; rows of given ids within the reader's scope", async () => {
+    const { inner, caller, users, planId, task } = await fresh();
     const ctx = { ...inner, request: detachedRequest(), session: { sessionId: "s-office", user: users.office as UserRow } };
     const full = await dashboard(ctx, { planId });
     const cut = await dashboard(ctx, { planId }, 1);
@@ -244,6 +265,7 @@ describe.each(testDialects())("supervision (createCaller, %s, clock in September
   });
 
   it("resolution classes are counted from the task column the summary's move writes", async () => {
+    const { inner, planId, task } = await fresh();
     await inner.db.updateTable("tasks").set({ resolution_class: "B" }).where("id", "=", task.T5!.id).execute();
     try {
       // a limit of its own: a part not cached before (a snapshot-only raw write changes no stage count)
@@ -256,6 +278,7 @@ describe.each(testDialects())("supervision (createCaller, %s, clock in September
   });
 
   it("a plan's cached part is recomputed after a write that bypassed the API (stage counts changed)", async () => {
+    const { inner, caller, task } = await fresh();
     const before = await caller("office").supervision.dashboard({});
     const t7 = await inner.db.selectFrom("tasks").select(["stage"]).where("id", "=", task.T7!.id).executeTakeFirstOrThrow();
     await inner.db.updateTable("tasks").set({ stage: "terminated" }).where("id", "=", task.T7!.id).execute();
@@ -270,6 +293,7 @@ describe.each(testDialects())("supervision (createCaller, %s, clock in September
   });
 
   it("the daily job runs once per day: a second run (or process) raises nothing; webhook injected", async () => {
+    const { inner, at, caller, units, task } = await fresh();
     const sent: WebhookPayload[] = [];
     const send = async (p: WebhookPayload) => void sent.push(p);
     const first = await runDailyJob(inner, { send });
@@ -300,6 +324,7 @@ describe.each(testDialects())("supervision (createCaller, %s, clock in September
   });
 
   it("urges all overdue tasks of a unit in one action: versioned, audited, in the history and the to-do list", async () => {
+    const { caller, units, task } = await fresh();
     const office = caller("office");
     const r = await office.supervision.urgeOverdue({ unitId: units.A as string, text: "请于本周内报送整改情况" });
     expect(r).toMatchObject({ overdue: 1, urged: 1, failed: [], taskIds: [task.T2!.id] });
@@ -312,6 +337,7 @@ describe.each(testDialects())("supervision (createCaller, %s, clock in September
   });
 
   it("督办单: drafted by colour, issued with yearly numbers (audited in the task history), answered by the unit", async () => {
+    const { inner, at, caller, planId, task } = await fresh();
     const office = caller("office");
     const drafted = await office.supervision.draftNotices({ planId });
     expect(drafted.created).toBe(6);
@@ -342,6 +368,7 @@ describe.each(testDialects())("supervision (createCaller, %s, clock in September
   });
 
   it("an extension moves the due date and clears the mark", async () => {
+    const { caller, move, task } = await fresh();
     await move("a", "T1", { type: "REQUEST_EXTENSION", requestedDueDate: "2025-11-28", reason: "场地改造延后" });
     await move("office", "T1", { type: "DECIDE_EXTENSION", granted: true });
     const d = await caller("office").supervision.taskDeadlines({ taskId: task.T1!.id });
@@ -350,6 +377,7 @@ describe.each(testDialects())("supervision (createCaller, %s, clock in September
   });
 
   it("a monthly report clears the missing report and the yellow 'behind'", async () => {
+    const { caller, move, planId, task } = await fresh();
     await move("b", "T4", { type: "REPORT_PROGRESS", text: "已签约 3000 户", percent: 30 });
     expect((await caller("office").supervision.missingReports({ period: "2025-09" })).total).toBe(0);
     expect((await caller("office").supervision.taskDeadlines({ taskId: task.T4!.id })).marks.behind).toBeNull();
@@ -358,6 +386,7 @@ describe.each(testDialects())("supervision (createCaller, %s, clock in September
   });
 
   it("exports the ledger as .xlsx (title, merged sections, frozen header, print setup, figures)", async () => {
+    const { caller, planId } = await fresh();
     const file = await caller("office").supervision.exportLedger({ planId });
     expect(file.mime).toContain("spreadsheetml");
     expect(file.filename).toMatch(/任务台账-2025-09-26\.xlsx$/);
@@ -386,6 +415,7 @@ describe.each(testDialects())("supervision (createCaller, %s, clock in September
   });
 
   it("exports the 季通报 as .docx with the quarter's figures, the unit table and the overdue list", async () => {
+    const { at, caller, planId } = await fresh();
     at("2025-10-10");
     const file = await caller("office").supervision.exportBulletin({ planId, quarter: "2025Q3" });
     at("2025-09-26");
@@ -402,8 +432,8 @@ describe.each(testDialects())("supervision (createCaller, %s, clock in September
     expect(codeOf(await caller("a").supervision.exportBulletin({ planId, quarter: "2025Q3" }).catch((e: unknown) => e))).toBe("FORBIDDEN");
   });
 
-  // last: its URGE notifies unit A
   it("a part read before a write that another call has already seen is not kept", async () => {
+    const { inner, move, planId } = await fresh();
     const key = { planId, today: "2025-09-26" };
     // call A reads the plan, then — before A stores its part — a write lands and call B processes it
     await foldPlans(inner.db, { ...key, key: "race-a" }, async () => {
