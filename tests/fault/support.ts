@@ -272,3 +272,38 @@ export async function driveTask(taskId: string, liaison: Client, office: Client,
     }
   }
 }
+
+/**
+ * The seed of a fault test's random choices: FAULT_SEED from the environment when set (to replay a
+ * failure), else a fresh one. The test prints it, and names it in its failure messages.
+ */
+export function faultSeed(): number {
+  const given = process.env.FAULT_SEED;
+  if (given !== undefined && given !== "") {
+    const n = Number(given);
+    if (!Number.isSafeInteger(n) || n < 0) throw new Error(`FAULT_SEED must be a non-negative integer, not ${given}`);
+    return n >>> 0;
+  }
+  return Math.floor(Math.random() * 2 ** 32) >>> 0;
+}
+
+/** A small seeded PRNG (mulberry32): the same seed gives the same sequence in [0, 1). */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Waits until `n` more transitions are acknowledged than `from`; fails after `timeoutMs` (naming `what`). */
+export async function waitForAcks(load: Load, from: number, n: number, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (load.acks.length < from + n) {
+    if (Date.now() > deadline) throw new Error(`${what}: only ${load.acks.length - from} of ${n} transitions acknowledged within ${timeoutMs} ms`);
+    await pause(10);
+  }
+}
