@@ -2,6 +2,8 @@
 // relates to the task. Each event is sent in a state where it is possible, so an allowed pair must
 // go through, and a disallowed pair must be refused for exactly the permission reason — or with
 // NOT_FOUND when the user may not even read the task. A refused move changes nothing and is audited.
+// The matrix's oracle reads EVENT_PERMISSIONS, so it proves the server obeys the table; the rows of
+// DOMAIN_ROWS, written by hand from DOMAIN.md, check that the table says what the domain says.
 import { EVENT_PERMISSIONS, TASK_EVENT_TYPES, type Role, type TaskEventType, type UnitRequirement } from "@duban/workflow";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -68,6 +70,72 @@ function expectedOutcome(actor: Actor, type: TaskEventType): "allowed" | "FORBID
     (requirement === "lead_or_co" && actor.relation !== "none");
   return fits ? "allowed" : "NOT_YOUR_UNIT";
 }
+
+type Outcome = ReturnType<typeof expectedOutcome>;
+
+/**
+ * Written by hand from DOMAIN.md (Roles; The lifecycle of a task), not from EVENT_PERMISSIONS. The
+ * tasks here are assigned by the office, so the office reviews them (`supervises`) and no liaison
+ * does; the parts a unit splits, which that unit's liaison reviews, are checked in split.test.ts.
+ */
+const DOMAIN_ROWS: { rule: string; user: User; type: TaskEventType; variant?: Variant; expect: Outcome }[] = [
+  // liaison of the lead unit: sign, submit, withdraw, report progress, ask for extension, fix items
+  { rule: "the lead unit's liaison signs for the task", user: "mzj", type: "SIGN", expect: "allowed" },
+  { rule: "the lead unit's liaison may ask for a reassignment", user: "mzj", type: "REQUEST_REASSIGN", expect: "allowed" },
+  { rule: "the lead unit's liaison submits its handling plan", user: "mzj", type: "SUBMIT", expect: "allowed" },
+  { rule: "the lead unit's liaison may withdraw before review", user: "mzj", type: "WITHDRAW", expect: "allowed" },
+  { rule: "the lead unit's liaison asks for an extension", user: "mzj", type: "REQUEST_EXTENSION", expect: "allowed" },
+  { rule: "the lead unit's liaison fixes rectification items", user: "mzj", type: "RECTIFY", expect: "allowed" },
+  { rule: "the lead unit's liaison may not approve (the office reviews what it assigned)", user: "mzj", type: "APPROVE", expect: "NOT_SUPERVISOR" },
+  { rule: "the lead unit's liaison may not close a rectification item (销号 is the office's)", user: "mzj", type: "CLOSE_ITEM", expect: "NOT_SUPERVISOR" },
+  { rule: "a liaison does not rate", user: "mzj", type: "RATE", expect: "FORBIDDEN_FOR_ROLE" },
+  // liaison of a co-unit: contributes and reports progress, nothing that belongs to the lead unit
+  { rule: "a co-unit's liaison sends its contribution", user: "wjj", type: "SUBMIT_CONTRIBUTION", expect: "allowed" },
+  { rule: "a co-unit's liaison reports progress", user: "wjj", type: "REPORT_PROGRESS", expect: "allowed" },
+  { rule: "a co-unit's liaison may not sign", user: "wjj", type: "SIGN", expect: "NOT_YOUR_UNIT" },
+  { rule: "a co-unit's liaison may not submit", user: "wjj", type: "SUBMIT", expect: "NOT_YOUR_UNIT" },
+  { rule: "a co-unit's liaison may not ask for an extension", user: "wjj", type: "REQUEST_EXTENSION", expect: "NOT_YOUR_UNIT" },
+  { rule: "a co-unit's liaison may not fix rectification items", user: "wjj", type: "RECTIFY", expect: "NOT_YOUR_UNIT" },
+  // a liaison of a unit without the task does not even see it
+  { rule: "a liaison of an unrelated unit cannot see the task to sign it", user: "ybj", type: "SIGN", expect: "NOT_FOUND" },
+  { rule: "a liaison of an unrelated unit cannot see the task to report on it", user: "ybj", type: "REPORT_PROGRESS", expect: "NOT_FOUND" },
+  // office: approve, return, urge, reassign, decide extensions, inspect, close items and evaluations, terminate
+  { rule: "the office approves", user: "office", type: "APPROVE", expect: "allowed" },
+  { rule: "the office returns", user: "office", type: "RETURN", expect: "allowed" },
+  { rule: "the office urges", user: "office", type: "URGE", expect: "allowed" },
+  { rule: "the office reassigns the lead unit", user: "office", type: "REASSIGN", expect: "allowed" },
+  { rule: "the office decides an extension request", user: "office", type: "DECIDE_EXTENSION", expect: "allowed" },
+  { rule: "the office records an inspection", user: "office", type: "RECORD_INSPECTION", expect: "allowed" },
+  { rule: "the office closes a rectification item (销号)", user: "office", type: "CLOSE_ITEM", expect: "allowed" },
+  { rule: "the office passes the inspection", user: "office", type: "PASS_INSPECTION", expect: "allowed" },
+  { rule: "the office closes the evaluation", user: "office", type: "CLOSE_EVALUATION", expect: "allowed" },
+  { rule: "the office terminates the task", user: "office", type: "TERMINATE", expect: "allowed" },
+  { rule: "the office does not sign for a unit", user: "office", type: "SIGN", expect: "FORBIDDEN_FOR_ROLE" },
+  { rule: "the office does not submit a unit's report", user: "office", type: "SUBMIT", expect: "FORBIDDEN_FOR_ROLE" },
+  { rule: "the office does not rate", user: "office", type: "RATE", expect: "FORBIDDEN_FOR_ROLE" },
+  { rule: "the office acts as the office even when its unit is a co-unit: no contribution", user: "office", type: "SUBMIT_CONTRIBUTION", variant: "officeHolds", expect: "FORBIDDEN_FOR_ROLE" },
+  // leader: sees everything, adds instructions, takes part in inspection
+  { rule: "a leader may record an inspection", user: "leader", type: "RECORD_INSPECTION", expect: "allowed" },
+  { rule: "a leader adds instructions (批示)", user: "leader", type: "INSTRUCT", expect: "allowed" },
+  { rule: "a leader does not approve", user: "leader", type: "APPROVE", expect: "FORBIDDEN_FOR_ROLE" },
+  { rule: "a leader does not close rectification items", user: "leader", type: "CLOSE_ITEM", expect: "FORBIDDEN_FOR_ROLE" },
+  { rule: "a leader does not rate", user: "leader", type: "RATE", expect: "FORBIDDEN_FOR_ROLE" },
+  { rule: "a leader whose unit is a co-unit still sends no contribution", user: "leader", type: "SUBMIT_CONTRIBUTION", variant: "officeHolds", expect: "FORBIDDEN_FOR_ROLE" },
+  // evaluator: rates, and only that
+  { rule: "an evaluator rates", user: "evaluator1", type: "RATE", expect: "allowed" },
+  ...TASK_EVENT_TYPES.filter((t) => t !== "RATE" && t !== "WAIVE_PART").map((type) => ({
+    rule: `an evaluator may only rate: not ${type}`,
+    user: "evaluator1" as const,
+    type,
+    expect: "FORBIDDEN_FOR_ROLE" as const,
+  })),
+  // 三员: no business actions; the auditor reads every task, the two administrators none
+  ...TASK_EVENT_TYPES.filter((t) => t !== "WAIVE_PART").flatMap((type) => [
+    { rule: `the auditor changes nothing: not ${type}`, user: "auditor" as const, type, expect: "FORBIDDEN_FOR_ROLE" as const },
+    { rule: `the system admin has no business actions: not ${type}`, user: "sysadmin" as const, type, expect: "NOT_FOUND" as const },
+    { rule: `the security admin has no business actions: not ${type}`, user: "secadmin" as const, type, expect: "NOT_FOUND" as const },
+  ]),
+];
 
 type State =
   | "signing"
@@ -321,6 +389,21 @@ describe.each(DIALECTS)("permission matrix (%s)", (dialect) => {
         target.refused += 1;
         expect(["FORBIDDEN_FOR_ROLE", "NOT_FOUND"], `${type} as ${user}`).toContain(result.appCode);
       }
+    }
+  });
+
+  it.each(DOMAIN_ROWS.map((row) => [row.rule, row] as const))("DOMAIN.md: %s", async (_rule, row) => {
+    const variant = row.variant ?? "plain";
+    const { state, event } = scenario(row.type, units);
+    if (row.expect === "allowed") {
+      const { taskId, version } = await prepare(variant, state);
+      const result = await attempt(c[row.user].trpc.task.transition.mutate({ taskId, expectedVersion: version, event }));
+      expect(result).toMatchObject({ ok: true, value: { version: version + 1 } });
+    } else {
+      const target = await sharedTask(variant, state);
+      const result = await refusal(c[row.user].trpc.task.transition.mutate({ taskId: target.taskId, expectedVersion: target.version, event }));
+      target.refused += 1;
+      expect({ appCode: result.appCode, httpStatus: result.httpStatus }).toEqual({ appCode: row.expect, httpStatus: row.expect === "NOT_FOUND" ? 404 : 403 });
     }
   });
 
