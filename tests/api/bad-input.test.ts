@@ -202,6 +202,16 @@ describe.each(DIALECTS)("malformed and oversized input (%s)", (dialect) => {
       expect(got.json?.error?.data?.appCode, name).toBe("BAD_INPUT");
       expectNoInternals(got.text, name);
     }
+    // A well-formed move naming a unit that does not exist: a clear 400, never a foreign-key 500.
+    for (const event of [
+      { type: "REASSIGN", leadUnitId: "no-such-unit", coUnitIds: [] },
+      { type: "SPLIT", parts: [{ text: "子任务", leadUnitId: "no-such-unit" }] },
+    ]) {
+      const got = await call(c.office, transition, { value: { taskId, expectedVersion: before, event } });
+      expect(got.status, event.type).toBe(400);
+      expect(got.json?.error?.data?.appCode, event.type).toBe("BAD_INPUT");
+      expect(got.json?.error?.message, event.type).toMatch(/单位不存在/);
+    }
     expect((await c.office.trpc.task.get.query({ taskId })).task.version).toBe(before);
     // Validation failures of mutations are audited as refusals too (one burst: a record and a summary).
     const refused = await refusalsSince(app, seq, { action: "task.transition", actorUserId: c.office.me?.id ?? "" }, "BAD_INPUT");

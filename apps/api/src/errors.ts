@@ -1,5 +1,6 @@
 // The domain's own errors. One table maps each code to a tRPC (and HTTP) code.
-import type { TRPC_ERROR_CODE_KEY } from "@trpc/server";
+import { TRPCError, type TRPC_ERROR_CODE_KEY } from "@trpc/server";
+import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import type { Refusal } from "@duban/workflow";
 
 export const APP_ERROR_CODES = {
@@ -27,6 +28,11 @@ export const APP_ERROR_CODES = {
   GUARD_FAILED: "PRECONDITION_FAILED",
 } as const satisfies Record<string, TRPC_ERROR_CODE_KEY>;
 export type AppErrorCode = keyof typeof APP_ERROR_CODES;
+
+/** The HTTP status of a domain error answered outside tRPC (uploads, files): tRPC's own for its code. */
+export function httpStatusOf(code: AppErrorCode): number {
+  return getHTTPStatusCodeFromError(new TRPCError({ code: APP_ERROR_CODES[code] }));
+}
 
 /**
  * The audit reason code of an error tRPC raised itself (input validation, transport, an unexpected

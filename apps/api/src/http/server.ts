@@ -8,7 +8,7 @@ import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import helmet from "helmet";
 import sirv from "sirv";
 import type { Context, InnerContext, RequestInfo, SessionUser } from "../context";
-import { AppError, APP_ERROR_CODES, reasonOfTRPCCode } from "../errors";
+import { AppError, httpStatusOf, reasonOfTRPCCode } from "../errors";
 import { appRouter } from "../router";
 import { resolveSession } from "../services/auth";
 import { auditRefusal } from "../services/audit";
@@ -17,17 +17,6 @@ import { SESSION_COOKIE } from "../security/tokens";
 import { wasAudited } from "../trpc";
 import { loadFile, readBody, storeUpload } from "./files";
 import { readiness } from "./ready";
-
-const STATUS_OF: Record<string, number> = {
-  BAD_REQUEST: 400,
-  UNAUTHORIZED: 401,
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  CONFLICT: 409,
-  PRECONDITION_FAILED: 412,
-  PAYLOAD_TOO_LARGE: 413,
-  TOO_MANY_REQUESTS: 429,
-};
 
 /** The largest tRPC request body (a plan import carries a document). */
 const MAX_BODY_BYTES = 32 * 1024 * 1024;
@@ -102,7 +91,7 @@ export function isCrossSite(req: IncomingMessage, allowedOrigins: readonly strin
 }
 
 function sendJsonError(res: ServerResponse, error: AppError) {
-  const status = STATUS_OF[APP_ERROR_CODES[error.code]] ?? 400;
+  const status = httpStatusOf(error.code);
   res.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
   res.end(JSON.stringify({ error: { code: error.code, message: error.message } }));
 }

@@ -184,7 +184,9 @@ export async function updateUserAudited(
     if (problem) throw new AppError("BAD_INPUT", problem, { fields: { resetPassword: problem } });
   }
   const passwordHash = input.resetPassword !== undefined ? await hashPassword(input.resetPassword) : undefined;
-  return inTransaction(ctx.db, async (trx) => {
+  // The sign-in limiter keeps its rows in the database on its own connection: it is asked only
+  // after the commit (inside the transaction it would wait for it — SQLite has one connection).
+  const row = await inTransaction(ctx.db, async (trx) => {
     const now = ctx.clock().toISOString();
     const row = await updateUser(trx, input.userId, input.expectedVersion, {
       ...(input.displayName !== undefined ? { display_name: input.displayName } : {}),
@@ -195,7 +197,6 @@ export async function updateUserAudited(
     }, now);
     if (row === null) throw new AppError("CONFLICT", "该账号已被他人修改，请刷新后再试");
     if (input.unlock) await resetFailedLogins(trx, input.userId);
-    if (input.unlock) await loginLimiter(ctx).unlock(target.username);
     if (input.disabled || passwordHash !== undefined || input.unitId !== undefined) await revokeUserSessions(trx, input.userId, now);
     await recordAudit(ctx, trx, {
       action: "user.update",
@@ -203,13 +204,15 @@ export async function updateUserAudited(
       object_id: input.userId,
       detail: { displayName: input.displayName, unitId: input.unitId, disabled: input.disabled, unlock: input.unlock, passwordReset: passwordHash !== undefined, phoneChanged: input.phone !== undefined },
     });
-    return toUserView(ctx, row, await lockedNames(ctx));
+    return row;
   });
+  if (input.unlock) await loginLimiter(ctx).unlock(target.username);
+  return toUserView(ctx, row, await lockedNames(ctx));
 }
 
 /** The security administrator grants a role (权限变更). One person holds one role, so 三员 never combine. */
 export async function grantRole(ctx: Authed, input: { userId: string; expectedVersion: number; role: Role }) {
-  return inTransaction(ctx.db, async (trx) => {
+  const row = await inTransaction(ctx.db, async (trx) => {
     const target = await getUserById(trx, input.userId);
     if (target === undefined) throw notFound("用户");
     checkAccountOperation(ctx, target, input.role);
@@ -224,6 +227,7 @@ export async function grantRole(ctx: Authed, input: { userId: string; expectedVe
       object_id: input.userId,
       detail: { from: target.role, to: input.role, administrative: ADMINISTRATIVE_ROLES.includes(input.role) },
     });
-    return toUserView(ctx, row, await lockedNames(ctx));
+    return row;
   });
+  return toUserView(ctx, row, await lockedNames(ctx));
 }

@@ -59,6 +59,14 @@ export async function splittableUnits(db: DbOrTrx, snapshot: TaskSnapshot): Prom
 }
 
 /** Refuses units a part may not go to, with the names of the offending units. */
+/** Every unit a move names exists: an unknown id is the caller's mistake (400), never a foreign-key error (500). */
+export async function checkUnitsExist(db: DbOrTrx, unitIds: readonly string[]): Promise<void> {
+  const ids = [...new Set(unitIds)];
+  const found = new Set((await getUnitsByIds(db, ids)).map((u) => u.id));
+  if (ids.every((id) => found.has(id))) return;
+  throw new AppError("BAD_INPUT", "所选单位不存在，请刷新页面后重新选择", { fields: { leadUnitId: "单位不存在" } });
+}
+
 export async function checkPartUnits(db: DbOrTrx, parent: TaskSnapshot, unitIds: readonly string[]): Promise<void> {
   const allowed = await splittableUnits(db, parent);
   const wrong = [...new Set(unitIds)].filter((id) => !allowed.has(id));

@@ -38,7 +38,7 @@ import { canReadTask, readsAllTasks, readsAnyTask } from "./access";
 import { recordAudit } from "./audit";
 import { deadlineMarks, type DeadlineFlag, type DeadlineMark } from "./deadlines";
 import { reassignWindowOf } from "./supervision/assignment";
-import { checkPartUnits, createParts, partFactsOf, rollupParts, splittableUnits, type PartsRollup } from "./parts";
+import { checkPartUnits, checkUnitsExist, createParts, partFactsOf, rollupParts, splittableUnits, type PartsRollup } from "./parts";
 import { applyTaskEffects, auditComment, checkFilesUsable, rectificationRowId } from "./task-effects";
 import { factsOfMove, recordMoveHistory } from "./task-facts";
 
@@ -367,6 +367,10 @@ export async function transitionTask(
     const before = snapshotOf(task);
     // 分解: parts go only to units below the task's lead unit or among its co-units (the unit tree
     // is data, not lifecycle); a part is re-assigned within its parent's reach the same way.
+    if (input.event.type === "SPLIT" || input.event.type === "REASSIGN") {
+      const named = input.event.type === "SPLIT" ? input.event.parts.flatMap((p) => [p.leadUnitId, ...(p.coUnitIds ?? [])]) : [input.event.leadUnitId, ...(input.event.coUnitIds ?? [])];
+      await checkUnitsExist(trx, named);
+    }
     if (input.event.type === "SPLIT") {
       await checkPartUnits(trx, before, input.event.parts.flatMap((p) => [p.leadUnitId, ...(p.coUnitIds ?? [])]));
     }
