@@ -1,25 +1,29 @@
-// 单位管理 (system administrator): units with aliases and kind; unit groups with members.
-import { EditOutlined, PlusOutlined } from "@ant-design/icons";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+// 单位管理 (system administrator): the unit tree (moves, import from .xlsx), units with aliases and
+// kind; unit groups with members.
+import { EditOutlined, PlusOutlined, UploadOutlined } from "@ant-design/icons";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Alert, App, Button, Card, Form, Input, Modal, Result, Select, Tag } from "antd";
-import { useState } from "react";
+import { useMemo, useState } from "react";
 import { useMe } from "../../auth";
 import { PageHeader } from "../../components/PageHeader";
-import { ScrollTable } from "../../components/ScrollTable";
+import type { ColumnsType } from "antd/es/table";
+import { cardFromColumns, ResponsiveTable } from "../../components/ResponsiveTable";
 import { useUnits } from "../../hooks/useUnits";
 import { applyFieldErrors, errorInfo } from "../../lib/errors";
 import { type RouterOutputs, useTRPC } from "../../trpc";
+import { flattenTree, KIND_LABELS, ParentSelect, TOP, UnitTreeCard } from "./components/UnitTree";
 
 type Unit = RouterOutputs["unit"]["list"]["units"][number];
 type Group = RouterOutputs["unit"]["list"]["groups"][number];
 type Kind = Unit["kind"];
 
-const KIND_LABELS: Record<Kind, string> = { office: "领导小组办公室", department: "政府部门", street: "街道办事处", company: "企业", other: "其他" };
 
 interface UnitValues {
   name: string;
   kind: Kind;
   aliases: string[];
+  /** only when creating: where the new unit sits in the tree */
+  parentId?: string;
 }
 interface GroupValues {
   name: string;
@@ -46,6 +50,8 @@ function UnitModal({ unit, onClose }: { unit: Unit | null; onClose: () => void }
   };
   const create = useMutation(trpc.unit.create.mutationOptions(opts));
   const update = useMutation(trpc.unit.update.mutationOptions(opts));
+  const tree = useQuery({ ...trpc.unit.tree.queryOptions(), enabled: unit === null });
+  const flat = useMemo(() => flattenTree(tree.data ?? []), [tree.data]);
   const pending = create.isPending || update.isPending;
   return (
     <Modal
@@ -62,11 +68,11 @@ function UnitModal({ unit, onClose }: { unit: Unit | null; onClose: () => void }
       <Form<UnitValues>
         form={form}
         layout="vertical"
-        initialValues={unit ? { name: unit.name, kind: unit.kind, aliases: unit.aliases } : { kind: "department", aliases: [] }}
+        initialValues={unit ? { name: unit.name, kind: unit.kind, aliases: unit.aliases } : { kind: "department", aliases: [], parentId: TOP }}
         onFinish={(v) => {
           setError(null);
           if (unit) update.mutate({ unitId: unit.id, name: v.name, kind: v.kind, aliases: v.aliases });
-          else create.mutate({ name: v.name, kind: v.kind, aliases: v.aliases });
+          else create.mutate({ name: v.name, kind: v.kind, aliases: v.aliases, parentId: v.parentId === undefined || v.parentId === TOP ? null : v.parentId });
         }}
       >
         <Form.Item label="单位名称" name="name" rules={[{ required: true, whitespace: true, message: "请填写单位名称" }]}>
@@ -78,6 +84,11 @@ function UnitModal({ unit, onClose }: { unit: Unit | null; onClose: () => void }
         <Form.Item label="别名" name="aliases" extra="方案中对该单位的其他写法，如简称。输入后按回车添加。">
           <Select mode="tags" tokenSeparators={[",", "，", "、"]} open={false} suffixIcon={null} placeholder="输入别名后按回车" />
         </Form.Item>
+        {unit === null && (
+          <Form.Item label="上级单位" name="parentId" htmlFor="new-unit-parent">
+            <ParentSelect id="new-unit-parent" flat={flat} />
+          </Form.Item>
+        )}
       </Form>
     </Modal>
   );
@@ -134,7 +145,24 @@ export function AdminUnitsPage() {
   const units = useUnits();
   const [editUnit, setEditUnit] = useState<Unit | null | undefined>(undefined);
   const [editGroup, setEditGroup] = useState<Group | null | undefined>(undefined);
+  const [importOpen, setImportOpen] = useState(false);
   if (!me.can.manageUnits) return <Result status="403" title={<h1 className="page-title">无权管理单位</h1>} subTitle="单位管理仅系统管理员可以使用。" />;
+  const aliasesOf = (id: string) => units.units.find((u) => u.id === id)?.aliases ?? [];
+  const groupColumns: ColumnsType<Group> = [
+    { title: "分组名称", dataIndex: "name", key: "name", width: 200 },
+    { title: "别名", key: "aliases", width: 200, render: (_, g) => (g.aliases.length ? g.aliases.map((a) => <Tag key={a}>{a}</Tag>) : "—") },
+    { title: "成员单位", key: "members", render: (_, g) => <span className="clamp-2">{`${g.memberIds.length} 个：${g.memberIds.map((id) => units.nameOf(id)).join("、")}`}</span> },
+    {
+      title: "操作",
+      key: "actions",
+      width: 90,
+      render: (_, g) => (
+        <Button size="small" icon={<EditOutlined />} onClick={() => setEditGroup(g)} aria-label={`编辑分组 ${g.name}`}>
+          编辑
+        </Button>
+      ),
+    },
+  ];
   return (
     <>
       <PageHeader
@@ -147,38 +175,21 @@ export function AdminUnitsPage() {
             <Button icon={<PlusOutlined />} onClick={() => setEditGroup(null)}>
               新建单位分组
             </Button>
+            <Button icon={<UploadOutlined />} onClick={() => setImportOpen(true)}>
+              导入单位层级
+            </Button>
           </>
         }
       />
       {units.isError && <Alert type="error" showIcon title="加载失败" description={errorInfo(units.error).message} style={{ marginBottom: 16 }} />}
-      <Card title={<h2 className="card-title">承办单位（{units.units.length}）</h2>} style={{ marginBottom: 16 }}>
-        <ScrollTable<Unit>
-          label="承办单位"
-          minWidth={720}
-          rowKey="id"
-          size="small"
-          loading={units.isPending}
-          dataSource={units.units}
-          pagination={{ pageSize: 20, showSizeChanger: false }}
-          columns={[
-            { title: "单位名称", dataIndex: "name" },
-            { title: "类型", dataIndex: "kind", width: 140, render: (k: Kind) => KIND_LABELS[k] ?? k },
-            { title: "别名", key: "aliases", render: (_, u) => (u.aliases.length ? u.aliases.map((a) => <Tag key={a}>{a}</Tag>) : "—") },
-            {
-              title: "操作",
-              key: "ops",
-              width: 90,
-              render: (_, u) => (
-                <Button size="small" icon={<EditOutlined />} onClick={() => setEditUnit(u)} aria-label={`编辑单位 ${u.name}`}>
-                  编辑
-                </Button>
-              ),
-            },
-          ]}
-        />
-      </Card>
+      <UnitTreeCard
+        onEdit={(id) => setEditUnit(units.units.find((u) => u.id === id) ?? undefined)}
+        aliasesOf={aliasesOf}
+        importOpen={importOpen}
+        onImportClose={() => setImportOpen(false)}
+      />
       <Card title={<h2 className="card-title">单位分组（{units.groups.length}）</h2>}>
-        <ScrollTable<Group>
+        <ResponsiveTable<Group>
           label="单位分组"
           minWidth={720}
           rowKey="id"
@@ -186,21 +197,8 @@ export function AdminUnitsPage() {
           loading={units.isPending}
           dataSource={units.groups}
           pagination={false}
-          columns={[
-            { title: "分组名称", dataIndex: "name", width: 200 },
-            { title: "别名", key: "aliases", width: 200, render: (_, g) => (g.aliases.length ? g.aliases.map((a) => <Tag key={a}>{a}</Tag>) : "—") },
-            { title: "成员单位", key: "members", render: (_, g) => <span className="clamp-2">{`${g.memberIds.length} 个：${g.memberIds.map((id) => units.nameOf(id)).join("、")}`}</span> },
-            {
-              title: "操作",
-              key: "ops",
-              width: 90,
-              render: (_, g) => (
-                <Button size="small" icon={<EditOutlined />} onClick={() => setEditGroup(g)} aria-label={`编辑分组 ${g.name}`}>
-                  编辑
-                </Button>
-              ),
-            },
-          ]}
+          columns={groupColumns}
+          card={cardFromColumns(groupColumns)}
         />
       </Card>
       {editUnit !== undefined && <UnitModal unit={editUnit} onClose={() => setEditUnit(undefined)} />}
