@@ -27,6 +27,7 @@ const NotFoundPage = lazy(() => import("./pages/not-found").then((m) => ({ defau
 const NoticeListPage = lazy(() => import("./pages/notices/list").then((m) => ({ default: m.NoticeListPage })));
 const NoticePrintPage = lazy(() => import("./pages/notices/print").then((m) => ({ default: m.NoticePrintPage })));
 const PlanImportPage = lazy(() => import("./pages/plans/import").then((m) => ({ default: m.PlanImportPage })));
+const PlanNewPage = lazy(() => import("./pages/plans/new").then((m) => ({ default: m.PlanNewPage })));
 const PlanListPage = lazy(() => import("./pages/plans/list").then((m) => ({ default: m.PlanListPage })));
 const PlanShowPage = lazy(() => import("./pages/plans/show").then((m) => ({ default: m.PlanShowPage })));
 const MissingReportsPage = lazy(() => import("./pages/reports/missing").then((m) => ({ default: m.MissingReportsPage })));
@@ -65,6 +66,7 @@ export function Root() {
                     <Route index element={<HomePage />} />
                     <Route path="plans" element={<PlanListPage />} />
                     <Route path="plans/import" element={<PlanImportPage />} />
+                    <Route path="plans/new" element={<PlanNewPage />} />
                     <Route path="plans/:planId" element={<PlanShowPage />} />
                     <Route path="tasks/:taskId" element={<TaskShowPage />} />
                     <Route path="dashboard" element={<DashboardPage />} />

@@ -1,4 +1,4 @@
-import { ImportOutlined } from "@ant-design/icons";
+import { FormOutlined, ImportOutlined } from "@ant-design/icons";
 import { useQuery } from "@tanstack/react-query";
 import { Alert, Button, Card } from "antd";
 import { Link, useNavigate } from "react-router";
@@ -23,9 +23,14 @@ export function PlanListPage() {
         title="工作方案"
         extra={
           me.can.managePlans && (
-            <Button type="primary" icon={<ImportOutlined />} onClick={() => void navigate("/plans/import")}>
-              导入方案
-            </Button>
+            <>
+              <Button type="primary" icon={<ImportOutlined />} onClick={() => void navigate("/plans/import")}>
+                导入方案
+              </Button>
+              <Button icon={<FormOutlined />} onClick={() => void navigate("/plans/new")}>
+                手工立项
+              </Button>
+            </>
           )
         }
       />

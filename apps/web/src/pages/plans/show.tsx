@@ -14,10 +14,9 @@ import { useUnits } from "../../hooks/useUnits";
 import { errorInfo } from "../../lib/errors";
 import { formatDate, formatMonth } from "../../lib/format";
 import { type RouterOutputs, useTRPC } from "../../trpc";
+import { PLAN_SOURCE_LABELS } from "./components/source";
 import { donePercent } from "./components/StageCounts";
 
-/** 立项来源: a plan document, or set up by hand from an instruction, a meeting decision or a proposal. */
-const PLAN_SOURCE_LABELS = { document: "工作方案文件", instruction: "领导批示", meeting: "会议议定事项", proposal: "建议提案" } as const;
 
 type PlanDetail = RouterOutputs["plan"]["get"];
 type Phase = PlanDetail["phases"][number];
