@@ -4,6 +4,7 @@ import type { TaskStage } from "@duban/db";
 import type { InnerContext } from "../../context";
 import { canReadTask } from "../access";
 import { workdaysLeft as workdaysLeftOf } from "../deadlines";
+import { rollupParts, type PartsRollup } from "../parts";
 import { notFound } from "../../errors";
 import { reassignWindowOf } from "./assignment";
 import { computeMarks, type TaskMarks } from "./marks";
@@ -34,6 +35,8 @@ export interface DashboardRow {
   status: string;
   version: number;
   marks: TaskMarks;
+  /** 分解: progress of the task's parts (the drill-down opens them); null when it has none */
+  parts: PartsRollup | null;
 }
 
 export async function taskDeadlines(ctx: Authed, taskId: string) {
@@ -66,7 +69,7 @@ function reassignWindow(ctx: Authed, task: Task, today: string) {
 }
 
 
-export function toRow(task: Task, marks: TaskMarks, names: Map<string, string>): DashboardRow {
+export function toRow(task: Task, marks: TaskMarks, names: Map<string, string>, parts: PartsRollup | null = null): DashboardRow {
   return {
     taskId: task.id,
     planId: task.plan_id,
@@ -80,6 +83,7 @@ export function toRow(task: Task, marks: TaskMarks, names: Map<string, string>):
     status: task.status,
     version: task.version,
     marks,
+    parts,
   };
 }
 
@@ -187,7 +191,8 @@ async function rowsOf(ctx: InnerContext, ids: readonly string[], today: string):
   tasks.sort((a, b) => (docOrder(a) < docOrder(b) ? -1 : 1));
   const marks = await computeMarks(ctx, tasks, today);
   const names = await unitNameMap(ctx.db, tasks.map((t) => t.lead_unit_id));
-  return tasks.map((t) => toRow(t, marks.get(t.id) as TaskMarks, names));
+  const rollups = await rollupParts(ctx.db, tasks.map((t) => t.id), today, ctx.config.yellowWithinWorkdays);
+  return tasks.map((t) => toRow(t, marks.get(t.id) as TaskMarks, names, rollups.get(t.id) ?? null));
 }
 
 /**

@@ -1,12 +1,16 @@
 // Drill-down: the tasks behind a figure of the dashboard — the dashboard's own rows (with marks),
 // the rows of a statistic's task ids (supervision.rows), or a task.list filter. The server returns at
 // most `rowLimit` tasks per figure (the most urgent first); when a figure has more, the drawer says
-// so ("显示前 N 项，共 M 项") and offers the figure's task.list filter for the rest.
+// so ("显示前 N 项，共 M 项") and offers the figure's task.list filter for the rest. A task split into
+// parts (分解) shows their roll-up and 查看子任务, which lists its parts in the same drawer (返回上一级
+// goes back), so the office reaches a returned or late part from any figure.
+import { ArrowLeftOutlined } from "@ant-design/icons";
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { Alert, Button, Drawer, Grid } from "antd";
 import type { ColumnsType } from "antd/es/table";
 import { useEffect, useState } from "react";
 import { Link } from "react-router";
+import { type PartsRollup, PartsRollupTags } from "../../../components/PartsRollup";
 import { ListCard, ResponsiveTable } from "../../../components/ResponsiveTable";
 import { MarkBadge, StageTag, StatusTag, stageLabel } from "../../../components/tags";
 import { errorInfo } from "../../../lib/errors";
@@ -37,17 +41,39 @@ interface DrillRow {
   status: string;
   due: string | null;
   mark: string;
+  parts: PartsRollup | null;
 }
 
-const columns: ColumnsType<DrillRow> = [
+/** The parts of a row's task, as a drill of their own. */
+function partsDrill(r: DrillRow): Drill {
+  return { kind: "query", title: `${r.number ? `${r.number} ` : ""}${r.unit} 的子任务`, filter: { parentId: r.id } };
+}
+
+/** A split task's roll-up and the button that lists its parts. */
+function PartsCell({ row, onParts }: { row: DrillRow; onParts: (d: Drill) => void }) {
+  if (row.parts === null) return null;
+  return (
+    <div style={{ display: "flex", flexWrap: "wrap", gap: 4, alignItems: "center", marginTop: 4 }}>
+      <PartsRollupTags parts={row.parts} />
+      <Button size="small" onClick={() => onParts(partsDrill(row))} aria-label={`查看子任务 ${row.number} ${row.unit}`}>
+        查看子任务
+      </Button>
+    </div>
+  );
+}
+
+const columnsOf = (onParts: (d: Drill) => void): ColumnsType<DrillRow> => [
   { title: "序号", dataIndex: "number", key: "number", width: 110, render: (v: string) => <span style={{ whiteSpace: "nowrap" }}>{v}</span> },
   {
     title: "任务内容",
     key: "text",
     render: (_, r) => (
-      <Link to={`/tasks/${r.id}`} title={r.text}>
-        <span className="clamp-2">{r.text}</span>
-      </Link>
+      <>
+        <Link to={`/tasks/${r.id}`} title={r.text}>
+          <span className="clamp-2">{r.text}</span>
+        </Link>
+        <PartsCell row={r} onParts={onParts} />
+      </>
     ),
   },
   { title: "牵头单位", dataIndex: "unit", key: "unit", width: 170 },
@@ -66,7 +92,7 @@ const columns: ColumnsType<DrillRow> = [
   },
 ];
 
-function drillCard(r: DrillRow) {
+const cardOf = (onParts: (d: Drill) => void) => (r: DrillRow) => {
   return (
     <ListCard
       lead={r.number ? `序号 ${r.number}` : undefined}
@@ -86,9 +112,10 @@ function drillCard(r: DrillRow) {
         { label: "牵头单位", value: r.unit },
         { label: "完成时限", value: r.due ? <span className="nowrap">{formatDate(r.due)}</span> : <span className="empty-text">未设时限</span> },
       ]}
+      extra={r.parts !== null ? <PartsCell row={r} onParts={onParts} /> : undefined}
     />
   );
-}
+};
 
 /** A filter that narrows beyond plan and unit (otherwise "all tasks of the plan" is no help). */
 function narrows(f: TaskListFilter): boolean {
@@ -115,16 +142,20 @@ function fromDashboard(r: DashboardRow): DrillRow {
     status: r.status,
     due: r.marks.due,
     mark: r.marks.deadline,
+    parts: r.parts,
   };
 }
 
 export function TaskDrawer({ drill: opened, onClose }: { drill: Drill | null; onClose: () => void }) {
   const trpc = useTRPC();
   const screens = Grid.useBreakpoint();
-  // "查看全部" turns a cut figure into its task.list filter
-  const [expanded, setExpanded] = useState<Drill | null>(null);
-  useEffect(() => setExpanded(null), [opened]);
-  const drill = expanded ?? opened;
+  // "按条件查看全部任务" (a cut figure's task.list filter) and "查看子任务" open a drill over the
+  // figure's; 返回上一级 goes back down the stack.
+  const [stack, setStack] = useState<Drill[]>([]);
+  useEffect(() => setStack([]), [opened]);
+  const drill = stack.at(-1) ?? opened;
+  const push = (d: Drill) => setStack((s) => [...s, d]);
+  const columns = columnsOf(push);
   const query = drill?.kind === "query" ? drill : null;
   const list = useInfiniteQuery(
     trpc.task.list.infiniteQueryOptions(
@@ -149,6 +180,7 @@ export function TaskDrawer({ drill: opened, onClose }: { drill: Drill | null; on
         status: t.status,
         due: t.dueDate,
         mark: t.mark,
+        parts: t.parts,
       }));
   }
   const loading = (query !== null && list.isPending) || (byIds !== null && byIds.ids.length > 0 && idRows.isPending);
@@ -165,6 +197,11 @@ export function TaskDrawer({ drill: opened, onClose }: { drill: Drill | null; on
       title={drill ? `${drill.title}（${count} 项）` : ""}
       destroyOnHidden
     >
+      {stack.length > 0 && (
+        <Button size="small" icon={<ArrowLeftOutlined aria-hidden="true" />} style={{ marginBottom: 12 }} onClick={() => setStack((s) => s.slice(0, -1))}>
+          返回上一级
+        </Button>
+      )}
       {error && <Alert type="error" showIcon title={errorInfo(error).message} style={{ marginBottom: 12 }} />}
       {cut && (
         <Alert
@@ -176,7 +213,7 @@ export function TaskDrawer({ drill: opened, onClose }: { drill: Drill | null; on
             cut.filter && narrows(cut.filter) ? (
               <>
                 <p style={{ margin: "0 0 8px" }}>其余任务可按任务列表的筛选条件查看（{describeFilter(cut.filter)}，可能多于上述 {cut.total ?? rows.length} 项）。</p>
-                <Button size="small" onClick={() => cut.filter && setExpanded({ kind: "query", title: `${cut.title}：${describeFilter(cut.filter)}`, filter: cut.filter })}>
+                <Button size="small" onClick={() => cut.filter && push({ kind: "query", title: `${cut.title}：${describeFilter(cut.filter)}`, filter: cut.filter })}>
                   按条件查看全部任务
                 </Button>
               </>
@@ -188,7 +225,7 @@ export function TaskDrawer({ drill: opened, onClose }: { drill: Drill | null; on
       )}
       <ResponsiveTable<DrillRow>
         label={drill ? `${drill.title}的任务` : "任务"}
-        card={drillCard}
+        card={cardOf(push)}
         minWidth={760}
         rowKey="id"
         size="small"
