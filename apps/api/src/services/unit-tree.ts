@@ -103,7 +103,8 @@ export async function readUnitTreeSheet(xlsx: Buffer): Promise<UnitTreeRow[]> {
 
 /**
  * Imports the unit tree from a spreadsheet, all or nothing: units are matched by name (or alias)
- * and created when new; each one's parent is set as the sheet says. A parent named nowhere, or a
+ * and created when new; each one's parent is set as the sheet says (`moved` counts the units that
+ * existed before and changed parent). A parent named nowhere, or a
  * cycle, refuses the whole sheet with the row number.
  */
 export async function importUnitTree(ctx: Authed, xlsx: Buffer) {
@@ -113,12 +114,12 @@ export async function importUnitTree(ctx: Authed, xlsx: Buffer) {
     const units = await listUnits(trx);
     const byName = new Map<string, string>();
     for (const u of units) for (const n of [u.name, ...u.aliases, ...(u.short_name ? [u.short_name] : [])]) if (!byName.has(n)) byName.set(n, u.id);
-    let created = 0;
+    const created = new Set<string>();
     for (const row of rows) {
       if (byName.has(row.name)) continue;
       const unit = await createUnit(trx, { name: row.name, kind: kindOf(row.kind, row.name), aliases: [], created_at: at });
       byName.set(row.name, unit.id);
-      created++;
+      created.add(unit.id);
     }
     let moved = 0;
     for (const row of rows) {
@@ -134,11 +135,12 @@ export async function importUnitTree(ctx: Authed, xlsx: Buffer) {
       const current = units.find((u) => u.id === unitId)?.parent_id ?? null;
       if (current !== parentId) {
         await updateUnit(trx, unitId, { parent_id: parentId });
-        moved++;
+        // a unit the sheet created is placed, not moved
+        if (!created.has(unitId)) moved++;
       }
     }
-    await recordAudit(ctx, trx, { action: "unit.import_tree", object_type: "unit", object_id: null, detail: { rows: rows.length, created, moved } });
-    return { rows: rows.length, created, moved };
+    await recordAudit(ctx, trx, { action: "unit.import_tree", object_type: "unit", object_id: null, detail: { rows: rows.length, created: created.size, moved } });
+    return { rows: rows.length, created: created.size, moved };
   });
 }
 

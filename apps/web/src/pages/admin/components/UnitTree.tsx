@@ -175,7 +175,7 @@ function ImportTreeModal({ onClose }: { onClose: () => void }) {
           showIcon
           role="status"
           title="导入完成"
-          description={`共 ${result.rows} 行：新建 ${result.created} 个单位，调整了 ${result.moved} 个单位的上级单位。`}
+          description={`共 ${result.rows} 行：新建 ${result.created} 个单位，调整了 ${result.moved} 个已有单位的上级单位。`}
         />
       )}
     </Modal>
@@ -232,7 +232,7 @@ export function UnitTreeCard({ onEdit, aliasesOf, importOpen, onImportClose }: {
             return (
               <span className="unit-node">
                 <span className="unit-node-name">
-                  {node.title}
+                  <span>{node.title}</span>
                   {aliases.length > 0 && <span className="unit-node-aliases">（{aliases.join("、")}）</span>}
                 </span>
                 <Tag className="unit-node-kind">{KIND_LABELS[node.kind] ?? node.kind}</Tag>
