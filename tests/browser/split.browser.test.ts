@@ -9,7 +9,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   act,
   actionsCard,
-  choose,
   expectTaskState,
   openTask,
   pageOverflowsHorizontally,
@@ -22,19 +21,25 @@ import { createPlan, move, unique, type ApiClient } from "../support/server";
 
 /** Types into an antd Select with search inside `scope` and picks the option showing `option`. */
 async function search(page: Page, scope: Locator, label: string, text: string, option = text): Promise<void> {
+  const open = page.locator(".ant-select-dropdown:visible");
+  await expect.poll(() => open.count()).toBe(0);
   await scope.getByLabel(label, { exact: true }).click();
   await page.keyboard.type(text);
-  await page.locator(".ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option").filter({ hasText: option }).first().click();
+  await open.locator(".ant-select-item-option").filter({ hasText: option }).first().click();
 }
 
 /**
- * `choose` made sure: picks the option, then checks the select shows it, trying again if a click
- * landed while the modal or the dropdown was still moving (a busy machine).
+ * Picks `option` in the antd Select labelled `label` inside `scope`, once any other dropdown has
+ * closed (a closing one still lists its options), and checks the select shows it — trying again
+ * if a click landed while the modal or the dropdown was still moving (a busy machine).
  */
 async function pick(page: Page, scope: Locator, label: string, option: string): Promise<void> {
   const select = scope.locator(".ant-select").filter({ has: page.getByLabel(label, { exact: true }) });
+  const open = page.locator(".ant-select-dropdown:visible");
   for (let attempt = 1; ; attempt++) {
-    await choose(page, scope, label, option);
+    await expect.poll(() => open.count()).toBe(0);
+    await scope.getByLabel(label, { exact: true }).click();
+    await open.locator(".ant-select-item-option").filter({ hasText: option }).first().click();
     if ((await select.filter({ hasText: option }).count()) > 0) return;
     if (attempt === 3) throw new Error(`could not pick ${option} in ${label}`);
     await page.keyboard.press("Escape");
@@ -141,7 +146,7 @@ describe("层层分解 in the browser", () => {
         const o = page.office;
         await o.goto("/dashboard");
         await o.getByRole("heading", { name: "督办看板", level: 1 }).waitFor();
-        await choose(o, o.locator("#main-content"), "选择工作方案", planTitle);
+        await pick(o, o.locator("#main-content"), "选择工作方案", planTitle);
         const handle = o.getByRole("button", { name: "办理 1 项，查看任务" });
         await handle.waitFor();
         await handle.click();
@@ -168,7 +173,7 @@ describe("层层分解 in the browser", () => {
         // ---- The same drill-down on a phone: cards, nothing scrolls sideways
         const phone = await h.signIn("office", { viewport: PHONE });
         await phone.goto("/dashboard");
-        await choose(phone, phone.locator("#main-content"), "选择工作方案", planTitle);
+        await pick(phone, phone.locator("#main-content"), "选择工作方案", planTitle);
         await phone.getByRole("button", { name: "办理 1 项，查看任务" }).click();
         await phone.getByRole("dialog").getByRole("button", { name: /^查看子任务 / }).click();
         await phone.getByRole("dialog").getByRole("list", { name: /的子任务的任务$/ }).waitFor();
@@ -178,7 +183,7 @@ describe("层层分解 in the browser", () => {
   );
 
   it(
-    "手工立项: a plan from a 领导批示 with one task; a missing field keeps what was typed; the plan page shows 立项来源",
+    "手工立项: a plan from a 领导批示 with one task; a missing field and a server refusal keep what was typed; the plan page shows 立项来源",
     { timeout: 120_000 },
     () =>
       h.run("hand-made-plan", async () => {
@@ -206,6 +211,13 @@ describe("层层分解 in the browser", () => {
         expect(await task.getByLabel("任务内容", { exact: true }).inputValue()).toBe("年内完成 300 户困难老年人家庭适老化改造。");
         await search(o, task, "牵头单位", "区住房和城乡建设局", "东西湖区住房和城乡建设局");
         expect(await seriousAxeFindings(o)).toEqual([]);
+        // A title of invisible characters passes the form but not the server: its words are shown.
+        await o.getByLabel("标题", { exact: true }).fill("\u200b\u200b");
+        await o.getByRole("button", { name: "立项", exact: true }).click();
+        await o.getByRole("alert").filter({ hasText: "立项失败" }).filter({ hasText: "请填写方案标题" }).waitFor();
+        expect(await task.getByLabel("任务内容", { exact: true }).inputValue()).toBe("年内完成 300 户困难老年人家庭适老化改造。");
+        expect(new URL(o.url()).pathname).toBe("/plans/new");
+        await o.getByLabel("标题", { exact: true }).fill(title);
         await h.screenshot(o, "04-hand-made-plan-form");
         await o.getByRole("button", { name: "立项", exact: true }).click();
         await o.waitForURL(/\/plans\/(?!new)[^/]+$/);
