@@ -15,3 +15,5 @@ export { DEMO_PASSWORD, seedDemoData } from "./services/demo-seed";
 export { flushRefusalBursts } from "./services/audit";
 /** tRPC callers signed in through auth.login — for cross-package tests and the benchmark. */
 export { signIn, type Caller } from "./test-support";
+/** Moves audit records older than the online window into signed archive files (tests that need archived periods). */
+export { archiveAuditLog } from "./services/audit-archive";

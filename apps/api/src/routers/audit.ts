@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { auditFilterOptions, exportAudit, findAuditTasks, listAuditPage, verifyAndRecord } from "../services/audit-views";
+import { auditFilterOptions, exportAudit, findAuditTasks, listAuditPage, toAuditViews, verifyAndRecord } from "../services/audit-views";
 import { listArchives, readArchivedRecords } from "../services/audit-archive";
 import { createCheckpoint, listCheckpoints, verifyCheckpointAudited } from "../services/checkpoints";
 import { capabilityProcedure, router } from "../trpc";
@@ -52,5 +52,9 @@ export const auditRouter = router({
         limit: z.number().int().min(1).max(500).default(100),
       }),
     )
-    .query(({ ctx, input }) => readArchivedRecords(ctx, input)),
+    // read like the live log: names, units, tasks and events in words (the same view as `list`)
+    .query(async ({ ctx, input }) => {
+      const page = await readArchivedRecords(ctx, input);
+      return { ...page, items: await toAuditViews(ctx.db, page.items) };
+    }),
 });

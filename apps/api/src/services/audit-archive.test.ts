@@ -136,6 +136,8 @@ describe.each(testDialects())("audit archive (%s)", (dialect: DialectName) => {
     const page = await caller.audit.archiveRecords({ archiveSeq: oldest.archiveSeq, limit: 10 });
     expect(page.items).toHaveLength(10);
     expect(page.items[0]?.seq).toBe(oldest.lastSeq);
+    // the same register view as the live log: names and events in words
+    expect(page.items[0]).toMatchObject({ actorName: "system", action: "test.record", actionLabel: "test.record", outcomeLabel: "成功", stateChange: "" });
     const next = await caller.audit.archiveRecords({ archiveSeq: oldest.archiveSeq, limit: 10, cursor: page.nextCursor });
     expect(next.items[0]?.seq).toBe(oldest.lastSeq - 10);
     expect((await caller.audit.verify()).ok).toBe(true);
