@@ -5,19 +5,18 @@ import { CheckCircleOutlined, DownloadOutlined, SafetyCertificateOutlined } from
 import { useInfiniteQuery, useMutation, useQuery } from "@tanstack/react-query";
 import { Alert, App, Button, Card, DatePicker, Form, Result, Select, Space } from "antd";
 import type { Dayjs } from "dayjs";
-import { cloneElement, useDeferredValue, useState } from "react";
-import { Link } from "react-router";
+import { useState } from "react";
 import { useMe } from "../../auth";
 import { PageHeader } from "../../components/PageHeader";
-import { ListCard, ResponsiveTable } from "../../components/ResponsiveTable";
-import { ToneTag } from "../../components/tags";
+import { ResponsiveTable } from "../../components/ResponsiveTable";
 import { downloadFile } from "../../lib/download";
 import { errorInfo } from "../../lib/errors";
-import { formatDateTime } from "../../lib/format";
 import { type RouterInputs, type RouterOutputs, useTRPC } from "../../trpc";
+import { Archives } from "./components/Archives";
+import { type AuditRow, auditCard, auditColumns } from "./components/AuditRows";
 import { Checkpoints } from "./components/Checkpoints";
+import { ControlWidth, TaskPicker } from "./components/Filters";
 
-type AuditRow = RouterOutputs["audit"]["list"]["items"][number];
 type Filters = Omit<RouterInputs["audit"]["list"], "cursor" | "limit">;
 type Verify = RouterOutputs["audit"]["verify"];
 
@@ -49,97 +48,6 @@ function VerifyResult({ result }: { result: Verify }) {
       role="alert"
       title="校验未通过：审计日志可能被篡改"
       description={`问题出现在序号 ${broken.seq} 的记录：${PROBLEMS[problem] ?? (problem || "哈希链断裂")}。`}
-    />
-  );
-}
-
-/** Gives a form control its width while passing the Form.Item's value and onChange through. */
-function ControlWidth({ width, children, ...props }: { width: number; children: React.ReactElement<Record<string, unknown>> }) {
-  // The control keeps its own id: the Form.Item's label points at it by htmlFor.
-  return cloneElement(children, { ...props, id: children.props.id ?? (props as { id?: unknown }).id, style: { width, maxWidth: "100%" } });
-}
-
-/** The task filter: type a number or words, pick the task from the matches. */
-function TaskPicker({ value, onChange, style }: { value?: string; onChange?: (v: string | undefined) => void; style?: React.CSSProperties }) {
-  const trpc = useTRPC();
-  const [q, setQ] = useState("");
-  const query = useDeferredValue(q.trim());
-  const found = useQuery({ ...trpc.audit.findTasks.queryOptions({ q: query }), enabled: query.length > 0 });
-  const [picked, setPicked] = useState<{ value: string; label: string } | null>(null);
-  const options = (found.data ?? []).map((t) => ({ value: t.id, label: `${t.number}\u3000${t.text}` }));
-  if (picked && !options.some((o) => o.value === picked.value)) options.unshift(picked);
-  return (
-    <Select
-      id="audit-taskId"
-      allowClear
-      showSearch={{ filterOption: false, onSearch: setQ }}
-      value={value}
-      onChange={(v: string | undefined) => {
-        setPicked(options.find((o) => o.value === v) ?? null);
-        onChange?.(v);
-      }}
-      placeholder="输入序号或内容查找"
-      notFoundContent={query.length === 0 ? "输入序号或内容" : found.isFetching ? "正在查找…" : "暂无数据"}
-      options={options}
-      popupMatchSelectWidth={false}
-      style={style}
-    />
-  );
-}
-
-function Who({ r }: { r: AuditRow }) {
-  return (
-    <span>
-      {r.actorName ?? <span className="empty-text">未登录用户</span>}
-      {(r.actorUnitName || r.actorRoleLabel) && <span style={{ display: "block", fontSize: 12, color: "rgba(0,0,0,0.65)" }}>{r.actorUnitName ?? r.actorRoleLabel}</span>}
-    </span>
-  );
-}
-
-function What({ r }: { r: AuditRow }) {
-  return (
-    <span>
-      {r.actionLabel}
-      {r.outcome !== "ok" && (
-        <span style={{ display: "block" }}>
-          <ToneTag tone="red">{r.outcomeLabel}</ToneTag>
-        </span>
-      )}
-    </span>
-  );
-}
-
-function TaskRef({ r }: { r: AuditRow }) {
-  if (!r.taskId) return null;
-  return (
-    <Link to={`/tasks/${r.taskId}`} title={r.taskText ?? undefined}>
-      <span className="clamp-2">
-        {r.taskNumber ? `${r.taskNumber}\u3000` : ""}
-        {r.taskText ?? "任务"}
-      </span>
-    </Link>
-  );
-}
-
-/** The record's note: the comment, or a refusal's reason. */
-const noteOf = (r: AuditRow) => r.comment ?? (r.reasonText || null);
-
-function auditCard(r: AuditRow) {
-  return (
-    <ListCard
-      lead={<span className="nowrap">{formatDateTime(r.at)}</span>}
-      title={
-        <span>
-          {r.actionLabel}
-          {r.outcome !== "ok" && <ToneTag tone="red">{r.outcomeLabel}</ToneTag>}
-        </span>
-      }
-      fields={[
-        { label: "人员", value: `${r.actorName ?? "未登录用户"}${r.actorUnitName ? `（${r.actorUnitName}）` : ""}` },
-        ...(r.taskId ? [{ label: "任务", value: <TaskRef r={r} /> }] : []),
-        ...(r.stateChange ? [{ label: "状态变化", value: r.stateChange }] : []),
-        ...(noteOf(r) ? [{ label: "说明", value: <span className="clamp-2">{noteOf(r)}</span> }] : []),
-      ]}
     />
   );
 }
@@ -225,7 +133,7 @@ export function AuditListPage() {
         <Form<FormValues> form={form} layout="inline" onFinish={apply} aria-label="筛选" style={{ rowGap: 0 }}>
           {field("人员", "actorUserId", <Select id="audit-actorUserId" allowClear showSearch={{ optionFilterProp: "label" }} options={people} placeholder="全部人员" popupMatchSelectWidth={false} />)}
           {field("单位", "unitId", <Select id="audit-unitId" allowClear showSearch={{ optionFilterProp: "label" }} options={units} placeholder="全部单位" popupMatchSelectWidth={false} />)}
-          {field("任务", "taskId", <TaskPicker />, 240)}
+          {field("任务", "taskId", <TaskPicker id="audit-taskId" />, 240)}
           {field("事件", "action", <Select id="audit-action" allowClear showSearch={{ optionFilterProp: "label" }} options={events} placeholder="全部事件" popupMatchSelectWidth={false} />, 170)}
           {field("结果", "outcome", <Select id="audit-outcome" allowClear placeholder="全部" options={Object.entries(OUTCOMES).map(([value, label]) => ({ value, label }))} />, 130)}
           {field("日期", "range", <DatePicker.RangePicker id={{ start: "audit-range" }} />, 260)}
@@ -258,31 +166,14 @@ export function AuditListPage() {
           pagination={false}
           card={auditCard}
           tableLayout="fixed"
-          columns={[
-            { title: "序号", dataIndex: "seq", width: 64 },
-            {
-              title: "时间",
-              key: "at",
-              width: 140,
-              render: (_, r) => (
-                <span>
-                  <span className="nowrap">{formatDateTime(r.at)}</span>
-                  {r.clientIp && <span style={{ display: "block", fontSize: 12, color: "rgba(0,0,0,0.65)" }}>{r.clientIp}</span>}
-                </span>
-              ),
-            },
-            { title: "人员", key: "who", width: 180, render: (_, r) => <Who r={r} /> },
-            { title: "事件", key: "what", width: 110, render: (_, r) => <What r={r} /> },
-            { title: "任务", key: "task", render: (_, r) => <TaskRef r={r} /> },
-            { title: "状态变化", key: "state", width: 170, render: (_, r) => r.stateChange },
-            { title: "说明", key: "note", width: 200, render: (_, r) => <span className="clamp-2" title={noteOf(r) ?? undefined}>{noteOf(r)}</span> },
-          ]}
+          columns={auditColumns}
         />
         <div style={{ marginTop: 12, display: "flex", gap: 12, alignItems: "center", flexWrap: "wrap" }}>
           {!list.isPending && <span aria-live="polite">已加载 {rows.length} 条</span>}
           {more}
         </div>
       </Card>
+      <Archives />
       <Checkpoints />
     </>
   );
