@@ -50,6 +50,7 @@ const ACTION_LABELS: Record<string, string> = {
   "audit.createCheckpoint": "生成检查点",
   "audit.verify_checkpoint": "校验检查点",
   "audit.verifyCheckpoint": "校验检查点",
+  "audit.archive": "归档审计日志",
   "keys.rotate": "轮换字段密钥",
   "keys.prune": "清理旧字段密钥",
   "inbox.markRead": "标记消息已读",
