@@ -8,7 +8,7 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createAppServer, createLogger, DEMO_PASSWORD, openApp, testConfig, type AppConfig } from "@duban/api";
+import { createAppServer, createLogger, DEMO_PASSWORD, openApp, testConfig, type AppConfig, type InnerContext } from "@duban/api";
 import { createTestDatabase, findRepoRoot } from "@duban/db";
 import { EVENT_DONE_LABELS, EVENT_LABELS, STAGE_LABELS, STATUS_LABELS, type StageOrTerminated, type TaskEventType, type TaskStatus } from "@duban/workflow";
 import { AxeBuilder } from "@axe-core/playwright";
@@ -89,6 +89,11 @@ export interface SignInOptions {
 export interface BrowserHarness {
   readonly baseUrl: string;
   readonly browser: Browser;
+  /**
+   * The app's own context (database, config, clock) — for preparing what no page can, such as
+   * records old enough to archive; never for the moves under test.
+   */
+  readonly inner: InnerContext;
   /** An API client signed in as a demo user — for looking up ids, never for the moves under test. */
   api(username: string): Promise<ApiClient>;
   /** A page in a new browser context with no session. */
@@ -114,17 +119,30 @@ function safeName(name: string): string {
 
 /**
  * Starts the app (demo data, fresh SQLite file) with the built web app and one Chromium. The demo is
- * the tests' fixed scenario unless `demo: "living"` asks for the one `pnpm start` shows.
+ * the tests' fixed scenario unless `demo: "living"` asks for the one `pnpm start` shows. `clock` is
+ * the app's clock (the demo is seeded at its time): a test that needs old records starts it in the
+ * past and moves it on. The audit archives and the checkpoint key live in the harness's own folder.
  */
-export async function startBrowserHarness(prefix: string, options: { config?: Partial<AppConfig>; demo?: "fixture" | "living" } = {}): Promise<BrowserHarness> {
+export async function startBrowserHarness(
+  prefix: string,
+  options: { config?: Partial<AppConfig>; demo?: "fixture" | "living"; clock?: () => Date } = {},
+): Promise<BrowserHarness> {
   await ensureWebBuilt();
   mkdirSync(SCREENSHOTS, { recursive: true });
   const database = await createTestDatabase("sqlite", { migrate: false });
   const filesDir = mkdtempSync(join(tmpdir(), "duban-files-browser-"));
+  const opsDir = mkdtempSync(join(tmpdir(), "duban-ops-browser-"));
+  const base = testConfig({ filesDir });
   const app = await openApp({
     databaseUrl: database.url,
-    config: testConfig({ filesDir, ...options.config }),
+    config: testConfig({
+      filesDir,
+      ops: { ...base.ops, archiveDir: join(opsDir, "audit-archive") },
+      security: { ...base.security, checkpointKeyFile: join(opsDir, "keys", "checkpoint-ed25519.pem"), checkpointDir: join(opsDir, "checkpoints") },
+      ...options.config,
+    }),
     logger: createLogger("silent"),
+    ...(options.clock ? { clock: options.clock } : {}),
     demoData: options.demo ?? "fixture",
     sqliteSynchronous: "NORMAL",
   });
@@ -157,6 +175,7 @@ export async function startBrowserHarness(prefix: string, options: { config?: Pa
   const harness: BrowserHarness = {
     baseUrl,
     browser,
+    inner: app.inner,
     api: async (username) => {
       const client = createClient(baseUrl);
       client.me = await client.trpc.auth.login.mutate({ username, password: DEMO_PASSWORD });
@@ -207,6 +226,7 @@ export async function startBrowserHarness(prefix: string, options: { config?: Pa
       await app.close();
       await database.cleanup();
       rmSync(filesDir, { recursive: true, force: true });
+      rmSync(opsDir, { recursive: true, force: true });
     },
   };
   return harness;
