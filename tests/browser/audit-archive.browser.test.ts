@@ -9,11 +9,13 @@ import { archiveAuditLog, signIn } from "@duban/api";
 import { EVENT_LABELS } from "@duban/workflow";
 import type { Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { choose, pageOverflowsHorizontally, PHONE, startBrowserHarness, type BrowserHarness } from "../support/browser";
+import { choose, pageOverflowsHorizontally, PHONE, seriousAxeFindings, startBrowserHarness, type BrowserHarness } from "../support/browser";
 
 const DAY = 86_400_000;
 /** The demo's RETURN of task 3 (demo-seed.ts): office sends the plan back with this text. */
 const RETURN_TEXT = "请细化宣贯的时间、对象和考核方式。";
+/** 校验审计日志 runs in the newest archived month: more records than one page (100). */
+const VERIFIES = 110;
 
 describe("the auditor reads archived periods", () => {
   let h: BrowserHarness;
@@ -28,6 +30,9 @@ describe("the auditor reads archived periods", () => {
       past = new Date(Date.now() - daysAgo * DAY);
       await signIn(h.inner, "mzj");
     }
+    // …and the auditor checks the log more often than one page holds (加载更多).
+    const { caller } = await signIn(h.inner, "auditor");
+    for (let i = 0; i < VERIFIES; i++) await caller.audit.verify();
     past = null;
     const result = await archiveAuditLog(h.inner);
     archiveFiles = result.archives.map((a) => a.fileName);
@@ -92,6 +97,25 @@ describe("the auditor reads archived periods", () => {
       for (const text of await body.allInnerTexts()) expect(text).toContain(EVENT_LABELS.SIGN);
       await expect.poll(async () => records.getByText(/^已加载 \d+ 条$/).innerText()).toBe(`已加载 ${await body.count()} 条`);
       await shot(page, "03-desktop-filtered-sign");
+      expect(await seriousAxeFindings(page)).toEqual([]);
+    })(),
+  );
+
+  it("a period longer than a page reads on with 加载更多", { timeout: 120_000 }, () =>
+    h.run("more", async () => {
+      const page = await h.signIn("auditor");
+      const archives = await openArchives(page);
+      // newest first: the month of the auditor's checks (their logins and 110 checks)
+      await archives.getByRole("button", { name: /^查看 .* 的归档记录$/ }).first().click();
+      const records = archives.getByRole("region", { name: /的归档记录$/ });
+      const loaded = records.getByText(/^已加载 \d+ 条$/);
+      await expect.poll(() => loaded.innerText().catch(() => ""), { timeout: 15_000 }).toBe("已加载 100 条");
+      const total = VERIFIES + 2;
+      await records.getByRole("button", { name: "加载更多" }).click();
+      await expect.poll(() => loaded.innerText(), { timeout: 15_000 }).toBe(`已加载 ${total} 条`);
+      expect(await records.locator("tbody tr.ant-table-row").count()).toBe(total);
+      expect(await records.getByRole("button", { name: "加载更多" }).count()).toBe(0);
+      expect(await records.locator("tbody tr.ant-table-row").filter({ hasText: "校验审计日志" }).count()).toBe(VERIFIES);
     })(),
   );
 
@@ -110,6 +134,7 @@ describe("the auditor reads archived periods", () => {
       const list = records.getByRole("list", { name: "归档记录" });
       await list.getByRole("listitem").filter({ hasText: RETURN_TEXT }).first().waitFor();
       expect(await pageOverflowsHorizontally(page)).toBeNull();
+      expect(await seriousAxeFindings(page)).toEqual([]);
       await shot(page, "05-phone-oldest-period");
       // what the phone shows: the opened period's heading, its filters and the first records
       await records.getByRole("heading").first().scrollIntoViewIfNeeded();
