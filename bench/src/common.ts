@@ -202,7 +202,17 @@ export interface CannonResult {
 }
 
 /** Load from autocannon (cheap HTTP/1.1 clients, keep-alive, one request in flight per connection) in this process. */
-export async function cannon(url: string, options: { connections: number; durationMs: number; headers?: Record<string, string> }): Promise<CannonResult> {
-  const r = await autocannon({ url, connections: options.connections, duration: options.durationMs / 1000, headers: options.headers ?? {} });
+export async function cannon(
+  url: string,
+  options: { connections: number; durationMs: number; headers?: Record<string, string>; method?: "GET" | "POST"; body?: string },
+): Promise<CannonResult> {
+  const r = await autocannon({
+    url,
+    connections: options.connections,
+    duration: options.durationMs / 1000,
+    headers: options.headers ?? {},
+    ...(options.method !== undefined ? { method: options.method } : {}),
+    ...(options.body !== undefined ? { body: options.body } : {}),
+  });
   return { rate: r["2xx"] / (options.durationMs / 1000), p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors };
 }

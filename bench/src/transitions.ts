@@ -238,6 +238,26 @@ export async function transitionsBench(opts: TransitionOptions): Promise<Transit
       record({ section, metric: `signed-in auth.me requests/s, ${n} connections (autocannon)`, value: me.rate, unit: "/s", note: `p99 ${me.p99} ms, ${me.non2xx} non-2xx, ${me.errors} errors` });
       record({ section, metric: "signed-in auth.me / floor", value: ratio, unit: "×", target: "≥ 0.25×", pass: ratio >= 0.25 && me.non2xx === 0 });
     }
+    {
+      // A refused sign-in (issue 17): one address floods a wrong password. The first failures pay
+      // for scrypt; once the address is locked the limiter answers from memory, no query, no hash.
+      // Signed-in users are served alongside: their auth.me latency under the flood is the cost.
+      const ms = opts.durationMs / 2;
+      const [flood, others] = await Promise.all([
+        cannon(`${baseUrl}/trpc/auth.login`, {
+          connections: 32,
+          durationMs: ms,
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ username: "mzj", password: "wrong-password" }),
+        }),
+        cannon(`${baseUrl}/trpc/auth.me`, { connections: 4, durationMs: ms, headers: { cookie: office.cookie } }),
+      ]);
+      const refused = flood.non2xx / (ms / 1000);
+      record({ section, metric: "refused sign-ins/s, one address flooding a wrong password, 32 connections", value: refused, unit: "/s", note: `p99 ${flood.p99} ms, ${flood.rate.toFixed(0)}/s accepted (must be 0), ${flood.errors} errors` });
+      record({ section, metric: "server time per refused sign-in at saturation (1 s ÷ rate)", value: refused > 0 ? 1_000_000 / refused : 0, unit: "µs" });
+      record({ section, metric: "signed-in auth.me p99 during the flood, 4 connections", value: others.p99, unit: "ms", target: "≤ 100 ms", pass: others.p99 <= 100 && flood.rate === 0 });
+    }
     await server.stop();
 
     if (opts.dialect === "sqlite") {

@@ -2,10 +2,11 @@
 // (WAL, synchronous=FULL, demo data on first start), listens on 127.0.0.1, port 0, and prints
 // "LISTENING <port>" once it accepts connections. The tests SIGKILL it at random moments.
 // With DUBAN_WORKERS=N it is a cluster (apps/api/src/cluster.ts): the primary prepares the database,
-// N workers serve the one port, each printing "WORKER <pid>" when it listens.
+// N workers serve the one port, each printing "WORKER <pid>" when it listens. With DUBAN_TEST_METRICS=1
+// the primary also serves /metrics (summed over the workers) on a port of its own: "METRICS <port>".
 import cluster from "node:cluster";
 import type { AddressInfo } from "node:net";
-import { createAppServer, createLogger, openApp, runCluster, testConfig, workerCount } from "@duban/api";
+import { createAppServer, createLogger, openApp, runCluster, serveMetrics, testConfig, workerCount } from "@duban/api";
 
 const [dbPath, filesDir] = process.argv.slice(2);
 if (!dbPath || !filesDir) {
@@ -23,7 +24,12 @@ await runCluster({
   primary: async () => {
     const app = await open(true);
     primaryApp = app;
-    return () => app.close();
+    const metrics = process.env.DUBAN_TEST_METRICS === "1" ? serveMetrics(0, "127.0.0.1") : null;
+    metrics?.on("listening", () => process.stdout.write(`METRICS ${(metrics.address() as AddressInfo).port}\n`));
+    return async () => {
+      metrics?.close();
+      await app.close();
+    };
   },
   worker: async () => {
     const app = primaryApp ?? (await open(false));

@@ -9,6 +9,8 @@ export { APP_ERROR_CODES, type AppErrorCode } from "./errors";
 export { createAppServer, type ServerOptions } from "./http/server";
 export { createLogger } from "./logger";
 export { runCluster, workerCount, type ClusterRoles } from "./cluster";
+/** Prometheus /metrics on a listener of its own (with DUBAN_WORKERS > 1, the primary sums the workers). */
+export { serveMetrics } from "./metrics";
 export { appRouter, createCaller, type AppRouter } from "./router";
 export { DEMO_PASSWORD, seedDemoData } from "./services/demo-seed";
 /** Writes the summaries of open refusal bursts now (they are otherwise written when a burst ends). */

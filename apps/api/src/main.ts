@@ -48,7 +48,7 @@ await runCluster({
     // Scheduled online backup of the SQLite database with retention (PostgreSQL: its own tools, README).
     const stopBackups = startScheduledBackups(app.inner, env.DATABASE_URL);
     // Prometheus metrics on a listener of their own, not the public port (metrics.ts says why).
-    // With DUBAN_WORKERS > 1 they are the primary's process only.
+    // With DUBAN_WORKERS > 1 the primary sums every worker's (metrics.ts metricsText).
     const metricsServer = env.DUBAN_METRICS_PORT === undefined ? null : serveMetrics(env.DUBAN_METRICS_PORT, env.DUBAN_METRICS_HOST);
     metricsServer?.on("listening", () => {
       const address = metricsServer.address();

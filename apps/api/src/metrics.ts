@@ -2,9 +2,12 @@
 // its own (DUBAN_METRICS_PORT, bound to DUBAN_METRICS_HOST = 127.0.0.1 by default), never on the
 // public port: procedure names, refusal counts and batch sizes are internal figures, and a
 // listener of its own needs no token handling in the app and cannot be reached through the proxy.
+// With DUBAN_WORKERS > 1 the primary answers for the whole cluster: it asks every live worker for
+// its registry over the cluster's IPC channel and sums them with its own (AggregatorRegistry).
+import cluster, { type Worker } from "node:cluster";
 import { createServer, type Server } from "node:http";
 import { onGroupCommit } from "@duban/db";
-import { collectDefaultMetrics, Counter, Histogram, Registry } from "prom-client";
+import { AggregatorRegistry, collectDefaultMetrics, Counter, Histogram, Registry, type MetricObjectWithValues, type MetricValue } from "prom-client";
 
 export const registry = new Registry();
 collectDefaultMetrics({ register: registry, prefix: "duban_" });
@@ -51,6 +54,48 @@ export const jobRuns = new Counter({
   registers: [registry],
 });
 
+type MetricsJson = MetricObjectWithValues<MetricValue<string>>[];
+const METRICS_REQUEST = "duban:metrics-request";
+const METRICS_ANSWER = "duban:metrics-answer";
+/** How long the primary waits for a worker's answer; a worker that does not answer is left out. */
+const WORKER_ANSWER_MS = 2_000;
+
+if (cluster.isWorker) {
+  process.on("message", (message: { type?: unknown; id?: unknown }) => {
+    if (message?.type !== METRICS_REQUEST) return;
+    void registry.getMetricsAsJSON().then((metrics) => process.send?.({ type: METRICS_ANSWER, id: message.id, metrics }));
+  });
+}
+
+let requestCounter = 0;
+
+function askWorker(worker: Worker, id: number): Promise<MetricsJson | null> {
+  return new Promise((resolve) => {
+    const onMessage = (message: { type?: unknown; id?: unknown; metrics?: MetricsJson }) => {
+      if (message?.type !== METRICS_ANSWER || message.id !== id) return;
+      clearTimeout(timer);
+      worker.off("message", onMessage);
+      resolve(message.metrics ?? null);
+    };
+    const timer = setTimeout(() => {
+      worker.off("message", onMessage);
+      resolve(null);
+    }, WORKER_ANSWER_MS);
+    worker.on("message", onMessage);
+    worker.send({ type: METRICS_REQUEST, id });
+  });
+}
+
+/** This process's metrics; in the primary of a cluster, its own and every live worker's, summed. */
+export async function metricsText(): Promise<string> {
+  const workers = cluster.isPrimary ? Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined && w.isConnected()) : [];
+  if (workers.length === 0) return registry.metrics();
+  const id = (requestCounter += 1);
+  const answers = await Promise.all(workers.map((w) => askWorker(w, id)));
+  const all = [await registry.getMetricsAsJSON(), ...answers.filter((a): a is MetricsJson => a !== null)];
+  return AggregatorRegistry.aggregate(all).metrics();
+}
+
 /** A separate listener answering GET /metrics in the Prometheus text format. */
 export function serveMetrics(port: number, host: string): Server {
   const server = createServer((req, res) => {
@@ -58,7 +103,7 @@ export function serveMetrics(port: number, host: string): Server {
       res.writeHead(404).end();
       return;
     }
-    registry.metrics().then(
+    metricsText().then(
       (text) => res.writeHead(200, { "content-type": registry.contentType }).end(text),
       () => res.writeHead(500).end(),
     );

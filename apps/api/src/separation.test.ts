@@ -72,11 +72,13 @@ describe("三员分立: the 403 matrix", () => {
     expect(items[0]).toMatchObject({ actor_role: role, actor_username: role, client_ip: "10.3.3.3", outcome: expected === "OK" ? "ok" : "refused" });
   });
 
-  it("the security administrator alone gives the 三员 roles; the system administrator cannot create one", async () => {
-    const refused = await callers.sysadmin.caller.user
-      .create({ username: `sepadm${(n += 1)}`, displayName: "x", password: "Created#2026pw", role: "auditor" })
-      .catch((e: unknown) => (e instanceof TRPCError ? e.code : e));
-    expect(refused).toBe("FORBIDDEN");
-    await expect(callers.secadmin.caller.user.create({ username: `sepadm${(n += 1)}`, displayName: "x", password: "Created#2026pw", role: "auditor" })).resolves.toMatchObject({ role: "auditor" });
+  it("no 三员 account is created through the web, not even by the security administrator (the server's CLI sets them up)", async () => {
+    for (const admin of ["sysadmin", "secadmin"] as const) {
+      const refused = await callers[admin].caller.user
+        .create({ username: `sepadm${(n += 1)}`, displayName: "x", password: "Created#2026pw", role: "auditor" })
+        .catch((e: unknown) => (e instanceof TRPCError ? e.code : e));
+      expect(refused, admin).toBe("FORBIDDEN");
+    }
+    await expect(callers.secadmin.caller.user.create({ username: `sepbiz${(n += 1)}`, displayName: "x", password: "Created#2026pw", role: "leader" })).resolves.toMatchObject({ role: "leader" });
   });
 });
