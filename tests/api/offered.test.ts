@@ -55,7 +55,11 @@ function commandFor(type: TaskEventType, offered: Action | undefined, units: { l
       return { type, rating: "satisfied" };
     case "REQUEST_REASSIGN":
     case "TERMINATE":
+    case "WAIVE_PART":
       return { type, reason: text };
+    case "SPLIT":
+      // one part for the co-unit (always among the task's units, whoever leads after a REASSIGN)
+      return { type, parts: [{ text: "子任务内容", leadUnitId: units.co }] };
     case "REFUSE_REASSIGN":
       return { type, comment: text };
     case "REPORT_PROGRESS":

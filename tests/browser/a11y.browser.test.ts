@@ -112,7 +112,7 @@ describe("accessibility of the main pages", () => {
         await office.getByRole("button", { name: "打开导航菜单" }).click();
         const nav = office.getByRole("navigation", { name: "主导航" });
         await nav.waitFor();
-        expect(await nav.getByRole("link").allInnerTexts()).toEqual(["我的待办", "工作方案", "督办看板", "督办单", "月报缺报", "消息", "导入方案"]);
+        expect(await nav.getByRole("link").allInnerTexts()).toEqual(["我的待办", "工作方案", "督办看板", "督办单", "月报缺报", "消息", "导入方案", "手工立项"]);
         await office.keyboard.press("Escape");
         await nav.waitFor({ state: "hidden" });
         await h.screenshot(office, `zoom200-${name}`, { fullPage: false });

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   act,
   actionsCard,
+  choose,
   expectTaskState,
   openTask,
   pageOverflowsHorizontally,
@@ -33,18 +34,6 @@ async function search(page: Page, scope: Locator, label: string, text: string, o
  * closed (a closing one still lists its options), and checks the select shows it — trying again
  * if a click landed while the modal or the dropdown was still moving (a busy machine).
  */
-async function pick(page: Page, scope: Locator, label: string, option: string): Promise<void> {
-  const select = scope.locator(".ant-select").filter({ has: page.getByLabel(label, { exact: true }) });
-  const open = page.locator(".ant-select-dropdown:visible");
-  for (let attempt = 1; ; attempt++) {
-    await expect.poll(() => open.count()).toBe(0);
-    await scope.getByLabel(label, { exact: true }).click();
-    await open.locator(".ant-select-item-option").filter({ hasText: option }).first().click();
-    if ((await select.filter({ hasText: option }).count()) > 0) return;
-    if (attempt === 3) throw new Error(`could not pick ${option} in ${label}`);
-    await page.keyboard.press("Escape");
-  }
-}
 
 async function xlsx(rows: string[][]): Promise<Buffer> {
   const book = new ExcelJS.Workbook();
@@ -89,10 +78,10 @@ describe("层层分解 in the browser", () => {
         await openTask(page.mzj, top);
         await act(page.mzj, "SPLIT", async (d) => {
           const first = d.getByRole("group", { name: /^子任务 1/ });
-          await pick(page.mzj, first, "承办单位", "吴家山街道");
+          await choose(page.mzj, first, "承办单位", "吴家山街道");
           await first.getByLabel("任务内容", { exact: true }).fill("吴家山街道：建成社区老年食堂 2 个。");
           const second = d.getByRole("group", { name: /^子任务 2/ });
-          await pick(page.mzj, second, "承办单位", "将军路街道");
+          await choose(page.mzj, second, "承办单位", "将军路街道");
           await second.getByLabel("任务内容", { exact: true }).fill("将军路街道：建成社区老年食堂 1 个。");
           await d.getByLabel("分解说明（可选）", { exact: true }).fill("按街道分解");
         });
@@ -123,7 +112,7 @@ describe("层层分解 in the browser", () => {
         const returnText = unique("请明确选址和开办时间");
         await openTask(page.mzj, partB);
         await act(page.mzj, "RETURN", async (d) => {
-          await pick(page.mzj, d, "退回原因", "措施不具体");
+          await choose(page.mzj, d, "退回原因", "措施不具体");
           await d.getByLabel("退回说明", { exact: true }).fill(returnText);
         });
         await expectTaskState(page.mzj, "deploy", "returned");
@@ -146,7 +135,7 @@ describe("层层分解 in the browser", () => {
         const o = page.office;
         await o.goto("/dashboard");
         await o.getByRole("heading", { name: "督办看板", level: 1 }).waitFor();
-        await pick(o, o.locator("#main-content"), "选择工作方案", planTitle);
+        await choose(o, o.locator("#main-content"), "选择工作方案", planTitle);
         const handle = o.getByRole("button", { name: "办理 1 项，查看任务" });
         await handle.waitFor();
         await handle.click();
@@ -173,7 +162,7 @@ describe("层层分解 in the browser", () => {
         // ---- The same drill-down on a phone: cards, nothing scrolls sideways
         const phone = await h.signIn("office", { viewport: PHONE });
         await phone.goto("/dashboard");
-        await pick(phone, phone.locator("#main-content"), "选择工作方案", planTitle);
+        await choose(phone, phone.locator("#main-content"), "选择工作方案", planTitle);
         await phone.getByRole("button", { name: "办理 1 项，查看任务" }).click();
         await phone.getByRole("dialog").getByRole("button", { name: /^查看子任务 / }).click();
         await phone.getByRole("dialog").getByRole("list", { name: /的子任务的任务$/ }).waitFor();

@@ -341,9 +341,18 @@ export async function act(page: Page, type: TaskEventType, fill?: (dialog: Locat
 
 /** Picks an option of an antd Select inside `scope` by its label text. */
 export async function choose(page: Page, scope: Locator, label: string, option: string): Promise<void> {
-  await scope.getByLabel(label, { exact: true }).click();
-  const item = page.locator(".ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option").filter({ hasText: option });
-  await item.first().click();
+  // A dropdown that is closing still lists its options: wait until none is visible, pick from the
+  // visible one, and check the select shows the choice (a click that landed on a closing list is retried).
+  const select = scope.locator(".ant-select").filter({ has: page.getByLabel(label, { exact: true }) });
+  const open = page.locator(".ant-select-dropdown:visible");
+  for (let attempt = 1; ; attempt++) {
+    await expect.poll(() => open.count()).toBe(0);
+    await scope.getByLabel(label, { exact: true }).click();
+    await open.locator(".ant-select-item-option").filter({ hasText: option }).first().click();
+    if ((await select.filter({ hasText: option }).count()) > 0) return;
+    if (attempt === 3) throw new Error(`could not choose ${option} in ${label}`);
+    await page.keyboard.press("Escape");
+  }
 }
 
 /** The stage and status tags under the task page's title. */
