@@ -1,6 +1,7 @@
 // 层层分解 over HTTP at two levels: the office → 区民政局 (mzj) → two streets (wjs, jjl) → a
 // community (qx). Each level reviews the parts it split; each move by the wrong level is refused;
 // no unit sees a task outside its subtree; the parent waits for its unwaived parts.
+import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { attempt, DIALECTS, loginAll, move, refusal, startTestApp, unique, versionOf, type ApiClient, type TestApp } from "../support/server";
 
@@ -180,5 +181,23 @@ describe.each(DIALECTS)("splitting a task at two levels (%s)", (dialect) => {
     const waiver = (await c.auditor.trpc.audit.list.query({ taskId: partB, outcome: "ok", limit: 50 })).items.find((r) => r.action === "task.WAIVE_PART");
     expect(waiver).toMatchObject({ comment: "将军路街道并入片区统一建设" });
     expect(await c.auditor.trpc.audit.verify.mutate()).toMatchObject({ ok: true });
+  });
+  it("the 台账 lists each task with its parts under it, indented and numbered by level", async () => {
+    const file = await c.office.trpc.supervision.exportLedger.mutate({ planId });
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(Buffer.from(file.base64, "base64") as unknown as ArrayBuffer);
+    const sheet = book.worksheets[0]!;
+    const rows: { number: string; text: string; indent: number }[] = [];
+    sheet.eachRow((row, i) => {
+      if (i <= 2) return;
+      const number = String(row.getCell(1).value ?? "");
+      if (!/^\d/.test(number)) return; // section headings
+      rows.push({ number, text: String(row.getCell(2).value ?? ""), indent: row.getCell(2).alignment?.indent ?? 0 });
+    });
+    // the top task, its two street parts, and the street's community parts, depth-first
+    expect(rows.map((r) => r.number)).toEqual(["1", "1-1", "1-1-1", "1-1-2", "1-2"]);
+    expect(rows.map((r) => r.indent)).toEqual([0, 2, 4, 4, 2]);
+    expect(rows[1]?.text).toContain("吴家山街道");
+    expect(rows[4]?.text).toContain("将军路街道");
   });
 });

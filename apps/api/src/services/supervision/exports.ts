@@ -120,14 +120,27 @@ export async function exportLedger(ctx: Authed, input: { planId: string }): Prom
     cell.border = border;
   });
 
+  // 层层分解: each task is followed by its parts (and theirs), indented one step per level and
+  // numbered under it (3, 3-1, 3-1-2); a part whose parent is not in the plan's list stands alone.
+  const ids = new Set(tasks.map((t) => t.id));
+  const partsOf = new Map<string, Task[]>();
+  for (const t of tasks) {
+    if (t.parent_id !== null && ids.has(t.parent_id)) partsOf.set(t.parent_id, [...(partsOf.get(t.parent_id) ?? []), t]);
+  }
   const sections = new Map<string, Task[]>();
   for (const t of tasks) {
+    if (t.parent_id !== null && ids.has(t.parent_id)) continue;
     const key = t.path[0] ?? "";
     sections.set(key, [...(sections.get(key) ?? []), t]);
   }
+  const withParts = (t: Task, number: string, level: number): { task: Task; number: string; level: number }[] => [
+    { task: t, number, level },
+    ...(partsOf.get(t.id) ?? []).flatMap((part, k) => withParts(part, `${number}-${k + 1}`, level + 1)),
+  ];
   let n = 0;
   for (const [section, list] of sections) {
-    if (section !== "") {
+    // A heading row for a chapter (一、…) whose tasks sit below it — not for a flat plan's own items.
+    if (section !== "" && list.some((t) => t.path.length > 1)) {
       const heading = list.find((t) => t.path.length > 1 && t.heading)?.heading ?? "";
       const sectionTitle = /^[一二三四五六七八九十]+$/.test(section) ? `${section}、${heading}` : `${section} ${heading}`;
       const row = sheet.addRow([sectionTitle.trim()]);
@@ -136,16 +149,15 @@ export async function exportLedger(ctx: Authed, input: { planId: string }): Prom
       row.getCell(1).alignment = { vertical: "middle" };
       row.getCell(1).border = border;
     }
-    for (const t of list) {
-      n += 1;
+    for (const { task: t, number, level } of list.flatMap((top) => withParts(top, String((n += 1)), 0))) {
       const m = marks.get(t.id);
       const co = (links.get(t.id) ?? []).map((id) => names.get(id) ?? id).join("、");
       const text = latest.get(t.id)?.text;
       const progress = text ? `${t.latest_percent !== null ? `【${t.latest_percent}%】` : ""}${text}` : "";
       const due = m?.stageDues.find((d) => d.stage === "handle");
       const row = sheet.addRow([
-        n,
-        `${pathLabel(t.path)} ${t.text}${targetsLine(t)}`,
+        level === 0 ? Number(number) : number,
+        `${level > 0 ? "子任务 " : ""}${pathLabel(t.path)} ${t.text}${targetsLine(t)}`,
         t.lead_unit_id ? (names.get(t.lead_unit_id) ?? "") : "",
         co,
         t.deadline_text ?? (due?.due ? chineseDate(due.due) : ""),
@@ -157,7 +169,7 @@ export async function exportLedger(ctx: Authed, input: { planId: string }): Prom
       row.eachCell({ includeEmpty: true }, (cell, col) => {
         cell.border = border;
         cell.font = { name: "仿宋_GB2312", size: 11 };
-        cell.alignment = { vertical: "middle", wrapText: true, horizontal: col === 1 || (col >= 5 && col <= 7) ? "center" : "left" };
+        cell.alignment = { vertical: "middle", wrapText: true, horizontal: col === 1 || (col >= 5 && col <= 7) ? "center" : "left", ...(col === 2 && level > 0 ? { indent: level * 2 } : {}) };
       });
       const colour = m?.colour === "red" ? "FFFFC7CE" : m?.colour === "yellow" || m?.colour === "blue" ? "FFFFEB9C" : null;
       if (colour) row.getCell(ncol).fill = { type: "pattern", pattern: "solid", fgColor: { argb: colour } };
