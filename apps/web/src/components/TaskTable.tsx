@@ -49,8 +49,12 @@ function groupRows(tasks: TaskSummary[]): Row[] {
 }
 
 /** The task's 完成时限: the plan's words, and the date that drives the marks under them. */
-export function Deadline({ task }: { task: Pick<TaskSummary, "deadlineText" | "dueDate"> }) {
-  if (!task.deadlineText && !task.dueDate) return <span className="empty-text">未设时限</span>;
+export function Deadline({ task }: { task: Pick<TaskSummary, "deadlineText" | "dueDate"> & Partial<Pick<TaskSummary, "effectiveDueDate">> }) {
+  if (!task.deadlineText && !task.dueDate) {
+    // No 完成时限 of its own: the plan's phase date is what the marks count from — say so.
+    if (task.effectiveDueDate) return <span className="nowrap">{formatDate(task.effectiveDueDate)}（按方案阶段）</span>;
+    return <span className="empty-text">未设时限</span>;
+  }
   return (
     <span>
       {task.deadlineText}
@@ -75,7 +79,9 @@ function StatusNotes({ task }: { task: TaskSummary }) {
 
 /** One task as a card on a phone: number, text, stage and status, units, deadline and mark. */
 function TaskCard({ task }: { task: TaskSummary }) {
-  const deadline = task.dueDate ? formatDate(task.dueDate) : task.deadlineText;
+  const deadline = task.dueDate
+    ? formatDate(task.dueDate)
+    : task.deadlineText || (task.effectiveDueDate ? `${formatDate(task.effectiveDueDate)}（按方案阶段）` : null);
   return (
     <ListCard
       lead={task.path.length > 0 ? `序号 ${taskNumber(task.path)}` : undefined}
