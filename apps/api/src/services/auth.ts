@@ -112,11 +112,16 @@ export async function login(ctx: Context, input: { username: string; password: s
   const user = await getUserByUsername(ctx.db, input.username);
   // The password is checked whatever happens next: every refusal below takes the same time.
   const passwordOk = await verifyPassword(input.password, user?.password_hash ?? (await DUMMY_HASH_PROMISE));
-  if (refusal === "LOCKED") return refuseLogin(ctx, user, input.username, "LOCKED");
   const failed = async (reason: LoginRefusalReason) => {
     const { locked } = await limiter.fail(address, input.username);
     return refuseLogin(ctx, user, input.username, reason, locked ? { lockedNow: true } : {});
   };
+  // A locked account still counts against its address: a flood of one name ends in the address
+  // block, answered from memory, instead of costing scrypt per attempt for ever.
+  if (refusal === "LOCKED") {
+    await limiter.fail(address, input.username);
+    return refuseLogin(ctx, user, input.username, "LOCKED");
+  }
   if (user === undefined) return failed("UNKNOWN_USER");
   if (!passwordOk) return failed("WRONG_PASSWORD");
   if (user.disabled) return refuseLogin(ctx, user, input.username, "DISABLED");

@@ -162,6 +162,25 @@ describe("login rate limits", () => {
     }
   });
 
+  it("a flood of one locked account from one address ends in the address block (answered from memory), not in a password check per attempt", async () => {
+    const { ctx, close: done } = await open({ loginPerAddress: 6 });
+    const locking = { ...ctx, config: { ...ctx.config, lockAfterFailures: 2, lockMs: 60_000 } };
+    try {
+      const u = await newUser(locking, "office");
+      const answers: (string | undefined)[] = [];
+      for (let i = 0; i < 8; i += 1) {
+        const answer = await refusedWith(login(locking, u.username, { ip: "203.0.113.9", password: "Wrong@2026x" }));
+        answers.push("appCode" in answer ? answer.appCode : answer.code);
+      }
+      // 2 wrong passwords lock the account; 4 more locked answers (like a wrong password) fill the
+      // address's 6; from then on the address is refused before any lookup or hash.
+      expect(answers.slice(0, 6).every((a) => a === "UNAUTHORIZED")).toBe(true);
+      expect(answers.slice(6)).toEqual(["RATE_LIMITED", "RATE_LIMITED"]);
+    } finally {
+      await done();
+    }
+  });
+
   it("locks an account for the address that failed, answering exactly like a wrong password; another address still signs in; a success clears the run", async () => {
     const { ctx, close: done } = await open({ loginPerAddress: 100 });
     const locking = { ...ctx, config: { ...ctx.config, lockAfterFailures: 3, lockMs: 60_000 } };
