@@ -10,7 +10,7 @@ import sirv from "sirv";
 import type { Context, InnerContext, RequestInfo, SessionUser } from "../context";
 import { AppError, httpStatusOf, reasonOfTRPCCode } from "../errors";
 import { appRouter } from "../router";
-import { resolveSession } from "../services/auth";
+import { loginLimiter, rateLimitedMessage, resolveSession } from "../services/auth";
 import { auditRefusal } from "../services/audit";
 import { clientAddress, compileTrust, isHttps, type TrustFn } from "../security/proxy";
 import { SESSION_COOKIE } from "../security/tokens";
@@ -270,7 +270,20 @@ export function createAppServer(inner: InnerContext, options: ServerOptions = {}
         res.writeHead(413, { "content-type": "application/json; charset=utf-8" });
         return res.end(JSON.stringify({ error: { message: "请求内容过大", code: -32013, data: { code: "PAYLOAD_TOO_LARGE", httpStatus: 413, path, appCode: null, guard: null, fields: null } } }));
       }
-      infoOf(req, res); // the client's address, also for refusals raised before tRPC makes a context
+      const info = infoOf(req, res); // the client's address, also for refusals raised before tRPC makes a context
+      // A sign-in flood from a blocked address is answered here, before tRPC parses anything: the
+      // same refusal (and the same burst of audit records) as auth.login's own, at a fraction of
+      // the cost, so the flood cannot take the event loop from everyone else.
+      if (pathname === "/trpc/auth.login" && loginLimiter(inner).addressBlocked(info.clientIp ?? "unknown")) {
+        await auditRefusal(
+          { ...inner, request: info, session: null },
+          { action: "auth.login", reason_code: "RATE_LIMITED", actor_username: null, object_type: "user", object_id: null, detail: { fastPath: true } },
+        );
+        await drain(req);
+        const error = { message: rateLimitedMessage(inner), code: -32029, data: { code: "TOO_MANY_REQUESTS", httpStatus: 429, path: "auth.login", appCode: "RATE_LIMITED", guard: null, fields: null } };
+        res.writeHead(429, { "content-type": "application/json; charset=utf-8" });
+        return res.end(JSON.stringify(new URL(rawUrl, "http://x").searchParams.get("batch") === "1" ? [{ error }] : { error }));
+      }
       return trpc(req, res);
     }
     if (pathname === "/api/health") {

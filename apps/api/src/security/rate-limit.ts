@@ -124,6 +124,11 @@ export class LoginLimiter {
     this.sweep.unref();
   }
 
+  /** Whether this address is blocked, as this process knows it (no query): the HTTP layer's fast refusal. */
+  addressBlocked(address: string): boolean {
+    return this.byAddress.blockedInMemory(addressKey(address));
+  }
+
   /**
    * Whether a sign-in may be tried at all. From memory when the key is known to be blocked here;
    * else one read per limit. Never counts: only failures count (`fail`).

@@ -63,6 +63,11 @@ export async function describeUser(ctx: InnerContext, user: UserRow): Promise<Me
 
 type LoginRefusalReason = "RATE_LIMITED" | "LOCKED" | "UNKNOWN_USER" | "DISABLED" | "WRONG_PASSWORD" | "TOTP_REQUIRED" | "WRONG_TOTP";
 
+/** What a blocked address is told (auth.login, and the HTTP layer's fast refusal). */
+export function rateLimitedMessage(ctx: InnerContext): string {
+  return `登录失败次数过多，请 ${Math.ceil(ctx.config.security.loginWindowMs / 60_000)} 分钟后再试`;
+}
+
 /** The sign-in limiter of this app (security/rate-limit.ts), with its limits from the config. */
 export function loginLimiter(ctx: InnerContext) {
   return loginLimiterOf(ctx.db, {
@@ -95,7 +100,7 @@ async function refuseLogin(ctx: Context, user: UserRow | undefined, username: st
     },
   );
   if (flood) {
-    throw new AppError("RATE_LIMITED", `登录失败次数过多，请 ${Math.ceil(ctx.config.security.loginWindowMs / 60_000)} 分钟后再试`).markAudited();
+    throw new AppError("RATE_LIMITED", rateLimitedMessage(ctx)).markAudited();
   }
   if (reason === "TOTP_REQUIRED") throw new AppError("TOTP_REQUIRED", "该账号已启用动态验证码，请输入验证器上的 6 位动态验证码", { fields: { totp: "请输入动态验证码" } }).markAudited();
   if (reason === "WRONG_TOTP") throw new AppError("TOTP_INVALID", "动态验证码错误或已使用，请输入验证器上最新的 6 位数字", { fields: { totp: "动态验证码错误" } }).markAudited();
