@@ -3,7 +3,7 @@
 // from lists; results come first, the signed checkpoints below them. Export as CSV / Excel.
 import { CheckCircleOutlined, DownloadOutlined, SafetyCertificateOutlined } from "@ant-design/icons";
 import { useInfiniteQuery, useMutation, useQuery } from "@tanstack/react-query";
-import { Alert, App, Button, Card, DatePicker, Form, Result, Select, Space } from "antd";
+import { Alert, App, Button, Card, DatePicker, Form, Result, Select } from "antd";
 import type { Dayjs } from "dayjs";
 import { useState } from "react";
 import { useMe } from "../../auth";
@@ -15,7 +15,7 @@ import { type RouterInputs, type RouterOutputs, useTRPC } from "../../trpc";
 import { Archives } from "./components/Archives";
 import { type AuditRow, auditCard, auditColumns } from "./components/AuditRows";
 import { Checkpoints } from "./components/Checkpoints";
-import { ControlWidth, TaskPicker } from "./components/Filters";
+import { FilterActions, filterField, TaskPicker } from "./components/Filters";
 
 type Filters = Omit<RouterInputs["audit"]["list"], "cursor" | "limit">;
 type Verify = RouterOutputs["audit"]["verify"];
@@ -95,11 +95,7 @@ export function AuditListPage() {
     setFilters(f);
   };
   // Each control has its own width; the label stays on its line beside it.
-  const field = (label: string, name: keyof FormValues, control: React.ReactElement<Record<string, unknown>>, width = 180) => (
-    <Form.Item label={label} name={name} htmlFor={`audit-${name}`} style={{ marginBottom: 8, maxWidth: "100%" }}>
-      <ControlWidth width={width}>{control}</ControlWidth>
-    </Form.Item>
-  );
+  const field = filterField<keyof FormValues>("audit");
   const more = list.hasNextPage ? (
     <Button onClick={() => void list.fetchNextPage()} loading={list.isFetchingNextPage}>
       加载更多
@@ -137,21 +133,12 @@ export function AuditListPage() {
           {field("事件", "action", <Select id="audit-action" allowClear showSearch={{ optionFilterProp: "label" }} options={events} placeholder="全部事件" popupMatchSelectWidth={false} />, 170)}
           {field("结果", "outcome", <Select id="audit-outcome" allowClear placeholder="全部" options={Object.entries(OUTCOMES).map(([value, label]) => ({ value, label }))} />, 130)}
           {field("日期", "range", <DatePicker.RangePicker id={{ start: "audit-range" }} />, 260)}
-          <Form.Item style={{ marginBottom: 8 }}>
-            <Space>
-              <Button type="primary" htmlType="submit">
-                查询
-              </Button>
-              <Button
-                onClick={() => {
-                  form.resetFields();
-                  setFilters({});
-                }}
-              >
-                重置
-              </Button>
-            </Space>
-          </Form.Item>
+          <FilterActions
+            onReset={() => {
+              form.resetFields();
+              setFilters({});
+            }}
+          />
         </Form>
       </Card>
       {list.isError && <Alert type="error" showIcon title="加载失败" description={errorInfo(list.error).message} style={{ marginBottom: 16 }} />}

@@ -5,7 +5,7 @@
 // task and event, a page at a time.
 import { CheckCircleOutlined, CloseCircleOutlined, FileSearchOutlined } from "@ant-design/icons";
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
-import { Alert, Button, Card, Form, Select, Space } from "antd";
+import { Alert, Button, Card, Form, Select } from "antd";
 import type { ColumnsType } from "antd/es/table";
 import { useEffect, useRef, useState } from "react";
 import { cardFromColumns, ResponsiveTable } from "../../../components/ResponsiveTable";
@@ -14,7 +14,7 @@ import { errorInfo } from "../../../lib/errors";
 import { formatDate, formatDateTime } from "../../../lib/format";
 import { type RouterInputs, type RouterOutputs, useTRPC } from "../../../trpc";
 import { type AuditRow, auditCard, auditColumns } from "./AuditRows";
-import { ControlWidth, TaskPicker } from "./Filters";
+import { FilterActions, filterField, TaskPicker } from "./Filters";
 
 type Archive = RouterOutputs["audit"]["archives"][number];
 type Filters = Pick<RouterInputs["audit"]["archiveRecords"], "action" | "actorUserId" | "taskId">;
@@ -86,11 +86,7 @@ function ArchiveRecords({ archive, onClose }: { archive: Archive; onClose: () =>
     if (v.action) f.action = v.action;
     setFilters(f);
   };
-  const field = (label: string, name: keyof FormValues, control: React.ReactElement<Record<string, unknown>>, width = 180) => (
-    <Form.Item label={label} name={name} htmlFor={`archive-${name}`} style={{ marginBottom: 8, maxWidth: "100%" }}>
-      <ControlWidth width={width}>{control}</ControlWidth>
-    </Form.Item>
-  );
+  const field = filterField<keyof FormValues>("archive");
   const filtered = Object.keys(filters).length > 0;
 
   return (
@@ -110,21 +106,12 @@ function ArchiveRecords({ archive, onClose }: { archive: Archive; onClose: () =>
         {field("人员", "actorUserId", <Select id="archive-actorUserId" allowClear showSearch={{ optionFilterProp: "label" }} options={people} placeholder="全部人员" popupMatchSelectWidth={false} />)}
         {field("任务", "taskId", <TaskPicker id="archive-taskId" />, 240)}
         {field("事件", "action", <Select id="archive-action" allowClear showSearch={{ optionFilterProp: "label" }} options={events} placeholder="全部事件" popupMatchSelectWidth={false} />, 170)}
-        <Form.Item style={{ marginBottom: 8 }}>
-          <Space>
-            <Button type="primary" htmlType="submit">
-              查询
-            </Button>
-            <Button
-              onClick={() => {
-                form.resetFields();
-                setFilters({});
-              }}
-            >
-              重置
-            </Button>
-          </Space>
-        </Form.Item>
+        <FilterActions
+          onReset={() => {
+            form.resetFields();
+            setFilters({});
+          }}
+        />
       </Form>
       {list.isError && <Alert type="error" showIcon role="alert" title="无法读取该归档" description={errorInfo(list.error).message} style={{ marginBottom: 12 }} />}
       <ResponsiveTable<AuditRow>

@@ -1,7 +1,7 @@
 // The audit log's filter controls (the live log's and the archived periods'): the task picker, and
 // the wrapper that gives a control its width inside an inline Form.Item.
 import { useQuery } from "@tanstack/react-query";
-import { Select } from "antd";
+import { Button, Form, Select, Space } from "antd";
 import { cloneElement, useDeferredValue, useState } from "react";
 import { useTRPC } from "../../../trpc";
 
@@ -36,5 +36,31 @@ export function TaskPicker({ id, value, onChange, style }: { id: string; value?:
       popupMatchSelectWidth={false}
       style={style}
     />
+  );
+}
+
+/**
+ * The filter form's fields: a label whose htmlFor points at the control (`<idPrefix>-<name>`, the
+ * control's own id), the control at its width.
+ */
+export function filterField<Name extends string>(idPrefix: string) {
+  return (label: string, name: Name, control: React.ReactElement<Record<string, unknown>>, width = 180) => (
+    <Form.Item label={label} name={name as string} htmlFor={`${idPrefix}-${name}`} style={{ marginBottom: 8, maxWidth: "100%" }}>
+      <ControlWidth width={width}>{control}</ControlWidth>
+    </Form.Item>
+  );
+}
+
+/** 查询 (submits the form) and 重置 (clears it and the applied filters). */
+export function FilterActions({ onReset }: { onReset: () => void }) {
+  return (
+    <Form.Item style={{ marginBottom: 8 }}>
+      <Space>
+        <Button type="primary" htmlType="submit">
+          查询
+        </Button>
+        <Button onClick={onReset}>重置</Button>
+      </Space>
+    </Form.Item>
   );
 }
