@@ -64,6 +64,10 @@ export async function createUnitAudited(ctx: Authed, input: { name: string; kind
 }
 
 export async function updateUnitAudited(ctx: Authed, input: { unitId: string; name?: string | undefined; aliases?: string[] | undefined; kind?: UnitKind | undefined }) {
+  // Nothing to change is the caller's mistake (an UPDATE with no column is an SQL error: a 500).
+  if (input.name === undefined && input.aliases === undefined && input.kind === undefined) {
+    throw new AppError("BAD_INPUT", "请至少修改一项：名称、类型或别名");
+  }
   return inTransaction(ctx.db, async (trx) => {
     if ((await getUnit(trx, input.unitId)) === undefined) throw notFound("单位");
     if (input.name !== undefined) {
