@@ -187,22 +187,26 @@ export async function listTasksFor(ctx: Authed, input: TaskListInput) {
   if (supervising === true) {
     // The parts a unit reviews are not among the tasks it holds: a filter of their own.
     if (user.unit_id === null) return { items: [], nextCursor: null };
-    const page = await listTasks(ctx.db, { ...filters, supervisorUnitId: user.unit_id, today: todayOf(ctx) });
+    const page = await pageOfTasks(ctx, { ...filters, supervisorUnitId: user.unit_id, today: todayOf(ctx) });
     return { items: await summarizeTasks(ctx, page.items), nextCursor: page.nextCursor };
   }
-  let page;
+  const page = await pageOfTasks(ctx, {
+    ...filters,
+    ...(unitId !== undefined ? (leadOnly ? { leadUnitId: unitId } : { unitId }) : {}),
+    ...(ratedByMe !== undefined ? { ratedBy: { evaluatorId: user.id, rated: ratedByMe } } : {}),
+    today: todayOf(ctx),
+  });
+  return { items: await summarizeTasks(ctx, page.items), nextCursor: page.nextCursor };
+}
+
+/** One page of tasks; a cursor the page made up is the caller's mistake (400), not the server's. */
+export async function pageOfTasks(ctx: Authed, filters: Parameters<typeof listTasks>[1]) {
   try {
-    page = await listTasks(ctx.db, {
-      ...filters,
-      ...(unitId !== undefined ? (leadOnly ? { leadUnitId: unitId } : { unitId }) : {}),
-      ...(ratedByMe !== undefined ? { ratedBy: { evaluatorId: user.id, rated: ratedByMe } } : {}),
-      today: todayOf(ctx),
-    });
+    return await listTasks(ctx.db, filters);
   } catch (cause) {
     if (cause instanceof Error && cause.message === "invalid task cursor") throw new AppError("BAD_INPUT", "分页参数无效");
     throw cause;
   }
-  return { items: await summarizeTasks(ctx, page.items), nextCursor: page.nextCursor };
 }
 
 async function loadReadableTask(ctx: Authed, db: DbOrTrx, taskId: string): Promise<Task> {

@@ -2,13 +2,13 @@
 // event it waits for; the lifecycle's permission table decides which roles get the tab and, for a
 // liaison, whether the unit must lead the task or co-handle it (a co-unit never sees a task under
 // 待提交 that only the lead may SUBMIT). Counts are counted by the database, rows are paged.
-import { countTasks, listTasks, type TaskFilters } from "@duban/db";
+import { countTasks, type TaskFilters } from "@duban/db";
 import { EVENT_PERMISSIONS, type TaskEventType, type UnitRequirement } from "@duban/workflow";
 import type { Context, SessionUser } from "../context";
 import { AppError } from "../errors";
 import { readsAllTasks } from "./access";
 import { todayOf } from "../clock";
-import { summarizeTasks } from "./tasks";
+import { pageOfTasks, summarizeTasks } from "./tasks";
 
 type Authed = Context & { session: SessionUser };
 type TabFilter = Omit<TaskFilters, "limit" | "cursor" | "unitId" | "leadUnitId" | "coUnit" | "supervisorUnitId" | "ratedBy" | "today"> & { ratedByMe?: boolean };
@@ -120,12 +120,6 @@ export async function todoItems(ctx: Authed, input: { tab: string; cursor?: stri
   if (tab === undefined) throw new AppError("FORBIDDEN", "该待办分类不适用于您的角色");
   const filter = filterOf(ctx, tab.def, tab.requirement);
   if (filter === null) return { items: [], nextCursor: null };
-  let page;
-  try {
-    page = await listTasks(ctx.db, { ...filter, cursor: input.cursor ?? null, limit: input.limit });
-  } catch (cause) {
-    if (cause instanceof Error && cause.message === "invalid task cursor") throw new AppError("BAD_INPUT", "分页参数无效");
-    throw cause;
-  }
+  const page = await pageOfTasks(ctx, { ...filter, cursor: input.cursor ?? null, limit: input.limit });
   return { items: await summarizeTasks(ctx, page.items), nextCursor: page.nextCursor };
 }
