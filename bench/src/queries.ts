@@ -1,4 +1,6 @@
-// Task list and dashboard queries at 10k / 100k (/ 1M with --full) tasks. Rows are generated
+// Task list and dashboard queries at 10k / 100k (/ 1M with --full) tasks in three levels (层层分解:
+// half of each plan's tasks are its own, a third are parts split by the lead unit for its sections,
+// a sixth are parts of those for the sections' sub-units). Rows are generated
 // directly with bulk inserts (valid snapshots from the lifecycle package, a valid audit hash chain
 // of `auditPerTask` records per task), not through the API. The API runs in a child process;
 // task.list and the dashboard page's own procedures (`supervision.dashboard`, `supervision.stats`,
@@ -37,6 +39,20 @@ const VARIANTS: TaskCommand[][] = [
   [{ type: "TERMINATE", reason: "方案调整" }],
 ];
 
+/** 层层分解: each department has SECTIONS sections below it, each section SUB_SECTIONS sub-units. */
+const SECTIONS = 3;
+const SUB_SECTIONS = 2;
+/** Within a plan of PLAN_SIZE: the first half are its own tasks (depth 1), the next third parts of
+ *  the first tasks (two each, depth 2), the last sixth parts of those parts (two each, depth 3). */
+const LEVEL_2_FROM = PLAN_SIZE / 2;
+const LEVEL_3_FROM = Math.floor((PLAN_SIZE * 5) / 6);
+
+function levelOf(o: number): { depth: 1 | 2 | 3; parentIndex: number } {
+  if (o < LEVEL_2_FROM) return { depth: 1, parentIndex: -1 };
+  if (o < LEVEL_3_FROM) return { depth: 2, parentIndex: Math.floor((o - LEVEL_2_FROM) / 2) };
+  return { depth: 3, parentIndex: LEVEL_2_FROM + Math.floor((o - LEVEL_3_FROM) / 2) };
+}
+
 interface Generated {
   file: string;
   dir: string;
@@ -63,9 +79,35 @@ export async function generate(tasks: number, auditPerTask: number): Promise<Gen
   const at = "2026-11-25T08:00:00.000Z";
   const insPlan = db.prepare("insert into plans (id, title, source_text, created_by, created_at) values (?, ?, '', ?, ?)");
   const insTask = db.prepare(
-    `insert into tasks (id, plan_id, ordinal, path, heading, text, lead_unit_id, deadline_text, due_date, targets, stage, status, round, snapshot, machine_version, version, created_at, updated_at)
-     values (?, ?, ?, ?, null, ?, ?, null, ?, '[]', ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `insert into tasks (id, plan_id, ordinal, path, heading, text, lead_unit_id, deadline_text, due_date, effective_due_date, targets, stage, status, round, snapshot, machine_version, version, created_at, updated_at, parent_id, depth, supervisor_unit_id)
+     values (?, ?, ?, ?, null, ?, ?, null, ?, ?, '[]', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
+  // The unit tree below each department: SECTIONS sections, each with SUB_SECTIONS sub-units.
+  const insSubUnit = db.prepare("insert into units (id, name, short_name, aliases, parent_id, kind, sort_order, created_at) values (?, ?, null, '[]', ?, ?, ?, ?)");
+  const childrenOf = new Map<string, string[]>();
+  let sortOrder = 1000;
+  for (const dept of units) {
+    const sections: string[] = [];
+    for (let a = 0; a < SECTIONS; a++) {
+      const section = `${dept}-s${a}`;
+      insSubUnit.run(section, `${dept}·科室${a + 1}`, dept, "other", sortOrder++, at);
+      sections.push(section);
+      const subs: string[] = [];
+      for (let b = 0; b < SUB_SECTIONS; b++) {
+        const sub = `${section}-${b}`;
+        insSubUnit.run(sub, `${dept}·科室${a + 1}·${b + 1}组`, section, "other", sortOrder++, at);
+        subs.push(sub);
+      }
+      childrenOf.set(section, subs);
+    }
+    childrenOf.set(dept, sections);
+  }
+  // A liaison of a section of the mzj liaison's department (same password as the demo users).
+  const mzj = db.prepare("select * from users where username = 'mzj'").get() as { unit_id: string; password_hash: string };
+  const sectionUnit = (childrenOf.get(mzj.unit_id) as string[])[0] as string;
+  db.prepare(
+    "insert into users (id, username, display_name, password_hash, role, unit_id, must_change_password, created_at, updated_at) values ('bench-section-user', 'bench-section', '科室联络员', ?, 'liaison', ?, 0, ?, ?)",
+  ).run(mzj.password_hash, sectionUnit, at, at);
   const insUnit = db.prepare("insert into task_units (task_id, unit_id, relation) values (?, ?, ?)");
   const insAudit = db.prepare(
     `insert into audit_log (seq, id, at, actor_user_id, actor_username, actor_role, actor_unit_id, action, object_type, object_id, task_id, outcome, reason_code, from_state, to_state, comment, detail, file_hashes, client_ip, hash_alg, prev_hash, hash)
@@ -75,16 +117,26 @@ export async function generate(tasks: number, auditPerTask: number): Promise<Gen
   let seq = Number(head.seq);
   let prev = head.hash;
 
+  // One snapshot per (lead, co-unit, supervisor, variant); a part's snapshot names its parent, put in
+  // by replacing a placeholder so that 500k parts do not each replay the lifecycle.
+  const PARENT = "__bench_parent__";
   const snapshots = new Map<string, { text: string; machineVersion: number; stage: string; status: string; round: number }>();
-  const snapshotFor = (lead: string, co: string | null, variant: number) => {
-    const key = `${lead}|${co}|${variant}`;
+  const snapshotFor = (lead: string, co: string | null, supervisor: string | null, variant: number) => {
+    const key = `${lead}|${co}|${supervisor}|${variant}`;
     let s = snapshots.get(key);
     if (s === undefined) {
-      let snap: TaskSnapshot = startTask({ leadUnitId: lead, coUnitIds: co ? [co] : [], dueDate: "2027-06-30" });
+      const part = supervisor === null ? {} : { supervisorUnitId: supervisor, parentTaskId: PARENT, parentDueDate: "2027-06-30" };
+      let snap: TaskSnapshot = startTask({ leadUnitId: lead, coUnitIds: co ? [co] : [], dueDate: "2027-06-30", ...part });
       for (const cmd of VARIANTS[variant] ?? []) {
-        const role = cmd.type === "APPROVE" || cmd.type === "TERMINATE" ? "office" : "liaison";
-        const d = decide(snap, { ...cmd, actor: { userId: "bench", role, unitId: role === "office" ? null : lead }, at } as never);
-        if (!d.ok) throw new Error(`variant ${variant}: ${cmd.type} refused: ${d.refusal.code}`);
+        // the office reviews a plan's own tasks; the unit that split a part reviews that part
+        const reviewer = cmd.type === "APPROVE" || cmd.type === "TERMINATE";
+        const actor = reviewer
+          ? supervisor === null
+            ? { userId: "bench", role: "office", unitId: null }
+            : { userId: "bench", role: "liaison", unitId: supervisor }
+          : { userId: "bench", role: "liaison", unitId: lead };
+        const d = decide(snap, { ...cmd, actor, at } as never);
+        if (!d.ok) throw new Error(`variant ${variant}${supervisor === null ? "" : " (part)"}: ${cmd.type} refused: ${d.refusal.code}`);
         snap = d.snapshot;
       }
       const p = persistTask(snap);
@@ -94,21 +146,47 @@ export async function generate(tasks: number, auditPerTask: number): Promise<Gen
     }
     return s;
   };
-
   let auditRecords = 0;
+  /** the tasks of the current plan by index within it, as parents for the next level */
+  let planTasks: { id: string; lead: string; due: string; path: string[]; parts: number }[] = [];
   const load = db.transaction((from: number, to: number) => {
     for (let i = from; i < to; i++) {
       const planNo = Math.floor(i / PLAN_SIZE);
       const planId = `bench-plan-${String(planNo).padStart(5, "0")}`;
-      if (i % PLAN_SIZE === 0) insPlan.run(planId, `基准方案 ${planNo}`, office.id, at);
-      const lead = units[i % units.length] as string;
-      const co = i % 3 === 0 ? (units[(i + 7) % units.length] as string) : null;
-      const variant = i % VARIANTS.length;
-      const snap = snapshotFor(lead, co, variant);
+      const o = i % PLAN_SIZE;
+      if (o === 0) {
+        insPlan.run(planId, `基准方案 ${planNo}`, office.id, at);
+        planTasks = [];
+      }
+      const level = levelOf(o);
+      // parts: a scrambled variant, else a unit's parts would all share one (i steps by a multiple of 6)
+      const variant = level.depth === 1 ? i % VARIANTS.length : (Math.imul(i, 2654435761) >>> 0) % VARIANTS.length;
       const id = `bench-task-${String(i).padStart(8, "0")}`;
-      const month = String(1 + (i % 12)).padStart(2, "0");
-      const due = `${2026 + (i % 2)}-${month}-${String(1 + (i % 28)).padStart(2, "0")}`;
-      insTask.run(id, planId, (i % PLAN_SIZE) + 1, JSON.stringify([String((i % PLAN_SIZE) + 1)]), `第${i}项任务：推进养老服务体系建设，落实${i % 97}项具体措施。`, lead, due, snap.stage, snap.status, snap.round, snap.text, snap.machineVersion, 1 + auditPerTask, at, at);
+      let lead: string;
+      let co: string | null = null;
+      let due: string;
+      let path: string[];
+      let parent: (typeof planTasks)[number] | null = null;
+      if (level.depth === 1) {
+        lead = units[i % units.length] as string;
+        co = i % 3 === 0 ? (units[(i + 7) % units.length] as string) : null;
+        const month = String(1 + (i % 12)).padStart(2, "0");
+        due = `${2026 + (i % 2)}-${month}-${String(1 + (i % 28)).padStart(2, "0")}`;
+        path = [String(o + 1)];
+      } else {
+        // two parts per parent, for two of the units below the parent's lead unit, due with it
+        parent = planTasks[level.parentIndex] as (typeof planTasks)[number];
+        parent.parts += 1;
+        const below = childrenOf.get(parent.lead) as string[];
+        lead = below[(level.parentIndex + parent.parts) % below.length] as string;
+        due = parent.due;
+        path = [...parent.path, String(parent.parts)];
+      }
+      planTasks.push({ id, lead, due, path, parts: 0 });
+      const snap = snapshotFor(lead, co !== lead ? co : null, parent?.lead ?? null, variant);
+      const snapshotText = parent === null ? snap.text : snap.text.replace(PARENT, parent.id);
+      const effectiveDue = snap.stage === "terminated" ? null : due;
+      insTask.run(id, planId, o + 1, JSON.stringify(path), `第${i}项任务：推进养老服务体系建设，落实${i % 97}项具体措施。`, lead, due, effectiveDue, snap.stage, snap.status, snap.round, snapshotText, snap.machineVersion, 1 + auditPerTask, at, at, parent?.id ?? null, level.depth, parent?.lead ?? null);
       insUnit.run(id, lead, "lead");
       if (co !== null && co !== lead) insUnit.run(id, co, "co");
       for (let k = 0; k < auditPerTask; k++) {
@@ -274,6 +352,15 @@ export async function queriesBench(tasks: number, auditPerTask: number, isTarget
   try {
     const office = await login(baseUrl, "office");
     const liaison = await login(baseUrl, "mzj");
+    const sectionLiaison = await login(baseUrl, "bench-section");
+    const splitTask = `bench-task-${String(Math.floor(tasks / PLAN_SIZE / 2) * PLAN_SIZE).padStart(8, "0")}`; // midPlan's first task: 2 parts, 4 below them
+    // The three levels are there as generated (else the lines below would time empty answers).
+    const split = await office.query<{ task: { parts: { total: number } | null }; parts: unknown[] }>("task.get", { taskId: splitTask });
+    const supervised = await liaison.query<{ items: unknown[] }>("task.todoItems", { tab: "supervising", limit: 50 });
+    const sectionSigning = await sectionLiaison.query<{ items: unknown[] }>("task.todoItems", { tab: "signing", limit: 50 });
+    if (split.parts.length !== 2 || split.task.parts?.total !== 2 || supervised.items.length === 0 || sectionSigning.items.length === 0) {
+      throw new Error(`the generated tree is not what the bench times: ${split.parts.length} parts, ${supervised.items.length} supervised, ${sectionSigning.items.length} to sign`);
+    }
     const runs = tasks >= 1_000_000 ? 15 : 30;
     const first = await office.query<{ nextCursor: string | null }>("task.list", { limit: 100 });
     const lists: [string, () => Promise<unknown>][] = [
@@ -284,6 +371,15 @@ export async function queriesBench(tasks: number, auditPerTask: number, isTarget
       ["task.list unit + overdue", () => office.query("task.list", { unitId: unit, overdue: true, limit: 100 })],
       ["task.list liaison (own unit)", () => liaison.query("task.list", { limit: 100 })],
       ["task.list text search", () => office.query("task.list", { text: "96项", limit: 100 })],
+      // 层层分解: a plan's own tasks with each one's roll-up of the parts below it (all levels)
+      ["task.list one plan's own tasks with the parts' roll-up", () => office.query("task.list", { planId: midPlan, topLevel: true, limit: 100 })],
+      ["task.list a task's parts (drill-down)", () => office.query("task.list", { parentId: splitTask, limit: 100 })],
+      ["task.get a split task (its parts and their roll-up)", () => office.query("task.get", { taskId: splitTask })],
+      // 我的待办 of a unit that splits (its own tasks and the parts it supervises) and of a section below it
+      ["task.todo, department liaison (tabs with counts)", () => liaison.query("task.todo", null)],
+      ["task.todoItems 督办的子任务, department liaison", () => liaison.query("task.todoItems", { tab: "supervising", limit: 50 })],
+      ["task.todo, section liaison (tabs with counts)", () => sectionLiaison.query("task.todo", null)],
+      ["task.todoItems 待签收, section liaison", () => sectionLiaison.query("task.todoItems", { tab: "signing", limit: 50 })],
       // the plans page, and the dashboard page's plan picker (first call of that page)
       ["plan.list (every plan with its stage and overdue counts)", () => office.query("plan.list", null)],
     ];
@@ -344,7 +440,7 @@ export async function queriesBench(tasks: number, auditPerTask: number, isTarget
     let writes = 0;
     const urgeOne = async () => {
       const i = (writes++ * 7919 + 13) % plansCount; // a different plan each time
-      const k = i * PLAN_SIZE + 6 * (writes % 160);
+      const k = i * PLAN_SIZE + 6 * (writes % 80); // among the plan's own tasks (the first half)
       const taskId = `bench-task-${String(k + ((6 - (k % 6)) % 6)).padStart(8, "0")}`; // variant 0: open (deploy, signing)
       const t = await office.query<{ task: { version: number } }>("task.get", { taskId });
       await office.mutate("task.transition", { taskId, expectedVersion: t.task.version, event: { type: "URGE", text: "请加快办理进度。" } });

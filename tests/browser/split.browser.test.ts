@@ -18,7 +18,7 @@ import {
   startBrowserHarness,
   type BrowserHarness,
 } from "../support/browser";
-import { createPlan, move, unique, type ApiClient } from "../support/server";
+import { createPlan, move, refusal, unique, type ApiClient } from "../support/server";
 
 /** Types into an antd Select with search inside `scope` and picks the option showing `option`. */
 async function search(page: Page, scope: Locator, label: string, text: string, option = text): Promise<void> {
@@ -28,12 +28,6 @@ async function search(page: Page, scope: Locator, label: string, text: string, o
   await page.keyboard.type(text);
   await open.locator(".ant-select-item-option").filter({ hasText: option }).first().click();
 }
-
-/**
- * Picks `option` in the antd Select labelled `label` inside `scope`, once any other dropdown has
- * closed (a closing one still lists its options), and checks the select shows it — trying again
- * if a click landed while the modal or the dropdown was still moving (a busy machine).
- */
 
 async function xlsx(rows: string[][]): Promise<Buffer> {
   const book = new ExcelJS.Workbook();
@@ -259,14 +253,32 @@ describe("层层分解 in the browser", () => {
         await expect.poll(async () => (await units()).find((u) => u.name === "吴家山街道田园社区")?.parentId).toBe(jjl?.id);
         await expect.poll(() => depth("吴家山街道田园社区")).toBe((await depth("东西湖区将军路街道办事处")) + 1);
 
-        // A cycle: 吴家山街道 under its own community — refused, the server's words shown
+        // A cycle: 吴家山街道 under its own community — the choice is not offered, and the server refuses it
         await item("东西湖区吴家山街道办事处").getByRole("button", { name: "调整上级 东西湖区吴家山街道办事处" }).click();
         const cycle = p.getByRole("dialog", { name: "调整上级单位：东西湖区吴家山街道办事处" });
-        await search(p, cycle, "上级单位", "七雄", "吴家山街道七雄社区");
-        await cycle.getByRole("button", { name: "保存" }).click();
-        await cycle.getByRole("alert").filter({ hasText: "不能把下级单位设为上级单位（会形成循环）" }).waitFor();
-        await h.screenshot(p, "08-unit-cycle-refused", { fullPage: false });
+        await cycle.getByLabel("上级单位", { exact: true }).click();
+        await p.keyboard.type("吴家山");
+        const options = p.locator(".ant-select-dropdown:visible .ant-select-item-option");
+        await options.first().waitFor();
+        expect(await options.allInnerTexts()).not.toEqual(expect.arrayContaining([expect.stringContaining("七雄社区")]));
+        await h.screenshot(p, "08-unit-parent-choices", { fullPage: false });
+        await p.keyboard.press("Escape");
         await cycle.getByRole("button", { name: "取消" }).click();
+        const wjsId = (await units()).find((u) => u.name === "东西湖区吴家山街道办事处")?.id as string;
+        const qixiong = (await units()).find((u) => u.name === "吴家山街道七雄社区")?.id as string;
+        expect((await refusal(admin.trpc.unit.setParent.mutate({ unitId: wjsId, parentId: qixiong }))).message).toBe("不能把下级单位设为上级单位（会形成循环）");
+
+        // 查找单位: a name shows the matching units where they sit in the tree, and nothing else
+        await p.getByRole("searchbox", { name: "查找单位" }).fill("七雄");
+        await p.getByRole("status").filter({ hasText: "找到 1 个单位" }).waitFor();
+        await expect.poll(() => tree.getByRole("treeitem").allInnerTexts()).toEqual(
+          expect.arrayContaining([expect.stringContaining("东西湖区吴家山街道办事处"), expect.stringContaining("吴家山街道七雄社区")]),
+        );
+        expect((await tree.getByRole("treeitem").allInnerTexts()).filter((t) => /田园社区|将军路|民政局/.test(t))).toEqual([]);
+        await p.getByRole("searchbox", { name: "查找单位" }).fill("不存在的单位名");
+        await p.getByText("没有名称含“不存在的单位名”的单位").waitFor();
+        await p.getByRole("searchbox", { name: "查找单位" }).fill("");
+        await item("吴家山街道田园社区").waitFor();
 
         // Import: 田园社区 back under 吴家山街道, a new 科室 under 区民政局
         const newUnit = unique("区民政局养老服务科");

@@ -3,7 +3,7 @@
 import { EditOutlined, PlusOutlined, UploadOutlined } from "@ant-design/icons";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Alert, App, Button, Card, Form, Input, Modal, Result, Select, Tag } from "antd";
-import { useMemo, useState } from "react";
+import { useCallback, useMemo, useState } from "react";
 import { useMe } from "../../auth";
 import { PageHeader } from "../../components/PageHeader";
 import type { ColumnsType } from "antd/es/table";
@@ -146,8 +146,9 @@ export function AdminUnitsPage() {
   const [editUnit, setEditUnit] = useState<Unit | null | undefined>(undefined);
   const [editGroup, setEditGroup] = useState<Group | null | undefined>(undefined);
   const [importOpen, setImportOpen] = useState(false);
+  const aliasesById = useMemo(() => new Map(units.units.map((u) => [u.id, u.aliases])), [units.units]);
+  const aliasesOf = useCallback((id: string) => aliasesById.get(id) ?? [], [aliasesById]);
   if (!me.can.manageUnits) return <Result status="403" title={<h1 className="page-title">无权管理单位</h1>} subTitle="单位管理仅系统管理员可以使用。" />;
-  const aliasesOf = (id: string) => units.units.find((u) => u.id === id)?.aliases ?? [];
   const groupColumns: ColumnsType<Group> = [
     { title: "分组名称", dataIndex: "name", key: "name", width: 200 },
     { title: "别名", key: "aliases", width: 200, render: (_, g) => (g.aliases.length ? g.aliases.map((a) => <Tag key={a}>{a}</Tag>) : "—") },

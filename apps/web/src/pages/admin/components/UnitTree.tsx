@@ -2,7 +2,7 @@
 // (the server refuses a cycle and says why), and importing the whole tree from an .xlsx sheet.
 import { ApartmentOutlined, EditOutlined, UploadOutlined } from "@ant-design/icons";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Alert, App, Button, Card, Form, Modal, Select, Space, Tag, Tree } from "antd";
+import { Alert, App, Button, Card, Empty, Form, Input, Modal, Select, Space, Tag, Tree } from "antd";
 import { useMemo, useRef, useState } from "react";
 import { PageLoading } from "../../../components/PageLoading";
 import { fileToBase64 } from "../../../lib/download";
@@ -13,6 +13,10 @@ export type UnitNode = RouterOutputs["unit"]["tree"][number];
 type Kind = UnitNode["kind"];
 
 export const KIND_LABELS: Record<Kind, string> = { office: "领导小组办公室", department: "政府部门", street: "街道办事处", company: "企业", other: "其他" };
+
+/** Above this many units the tree gets a search box, and above VIRTUAL_FROM it renders only the rows in view. */
+const SEARCH_FROM = 15;
+const VIRTUAL_FROM = 300;
 
 /** The value of "无（顶级）" in a parent select (the API takes null). */
 export const TOP = "__top__";
@@ -34,12 +38,38 @@ export function flattenTree(nodes: readonly UnitNode[], depth = 0, parentId: str
   return out;
 }
 
-/** The units as select options, indented by depth, "无（顶级）" first; `except` is left out. */
+/** A unit and every unit below it: in document order a subtree is the run of deeper units after it. */
+export function subtreeOf(flat: readonly FlatUnit[], unitId: string): Set<string> {
+  const at = flat.findIndex((u) => u.id === unitId);
+  const out = new Set<string>();
+  if (at < 0) return out;
+  const depth = (flat[at] as FlatUnit).depth;
+  out.add(unitId);
+  for (let i = at + 1; i < flat.length && (flat[i] as FlatUnit).depth > depth; i++) out.add((flat[i] as FlatUnit).id);
+  return out;
+}
+
+/** Units whose name or alias contains `query`, with their ancestors (so the tree shows where they sit). */
+export function matchingUnits(flat: readonly FlatUnit[], query: string, aliasesOf: (unitId: string) => string[]): { shown: Set<string>; matched: number } {
+  const q = query.trim();
+  const shown = new Set<string>();
+  let matched = 0;
+  const parentOf = new Map(flat.map((u) => [u.id, u.parentId]));
+  for (const u of flat) {
+    if (!u.name.includes(q) && !aliasesOf(u.id).some((a) => a.includes(q))) continue;
+    matched++;
+    for (let id: string | null | undefined = u.id; id && !shown.has(id); id = parentOf.get(id)) shown.add(id);
+  }
+  return { shown, matched };
+}
+
+/** The units as select options, indented by depth, "无（顶级）" first; `except` and the units below it are
+ *  left out (a unit cannot sit under its own sub-unit: the server refuses the cycle too). */
 export function ParentSelect({ flat, except, value, onChange, id }: { flat: FlatUnit[]; except?: string; value?: string; onChange?: (v: string) => void; id?: string }) {
-  const options = useMemo(
-    () => [{ value: TOP, label: "无（顶级）", depth: 0 }, ...flat.filter((u) => u.id !== except).map((u) => ({ value: u.id, label: u.name, depth: u.depth }))],
-    [flat, except],
-  );
+  const options = useMemo(() => {
+    const excluded = except === undefined ? new Set<string>() : subtreeOf(flat, except);
+    return [{ value: TOP, label: "无（顶级）", depth: 0 }, ...flat.filter((u) => !excluded.has(u.id)).map((u) => ({ value: u.id, label: u.name, depth: u.depth }))];
+  }, [flat, except]);
   return (
     <Select
       id={id}
@@ -188,12 +218,18 @@ export function UnitTreeCard({ onEdit, aliasesOf, importOpen, onImportClose }: {
   const tree = useQuery(trpc.unit.tree.queryOptions());
   const flat = useMemo(() => flattenTree(tree.data ?? []), [tree.data]);
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
+  const [query, setQuery] = useState("");
   const [moving, setMoving] = useState<FlatUnit | null>(null);
   const byId = useMemo(() => new Map(flat.map((u) => [u.id, u])), [flat]);
+  const search = useMemo(() => (query.trim() === "" ? null : matchingUnits(flat, query, aliasesOf)), [flat, query, aliasesOf]);
   type TreeItem = { key: string; title: string; kind: Kind; children: TreeItem[] };
-  const toItem = (n: UnitNode): TreeItem => ({ key: n.id, title: n.name, kind: n.kind, children: n.children.map(toItem) });
-  const treeData = useMemo(() => (tree.data ?? []).map(toItem), [tree.data]);
-  const expanded = flat.filter((u) => u.hasChildren && !collapsed.has(u.id)).map((u) => u.id);
+  const treeData = useMemo(() => {
+    const toItem = (n: UnitNode): TreeItem => ({ key: n.id, title: n.name, kind: n.kind, children: n.children.filter(keep).map(toItem) });
+    const keep = (n: UnitNode) => search === null || search.shown.has(n.id);
+    return (tree.data ?? []).filter(keep).map(toItem);
+  }, [tree.data, search]);
+  // While searching every match is shown opened up to it; otherwise what the user closed stays closed.
+  const expanded = flat.filter((u) => u.hasChildren && (search ? search.shown.has(u.id) : !collapsed.has(u.id))).map((u) => u.id);
 
   return (
     <Card
@@ -206,10 +242,29 @@ export function UnitTreeCard({ onEdit, aliasesOf, importOpen, onImportClose }: {
     >
       <p style={{ marginTop: 0, color: "rgba(0,0,0,0.7)" }}>上级单位可将任务分解给其下级单位（如区民政局 → 街道 → 社区）。</p>
       {tree.isError && <Alert type="error" showIcon title="加载失败" description={errorInfo(tree.error).message} style={{ marginBottom: 16 }} />}
+      {flat.length > SEARCH_FROM && (
+        <Input.Search
+          allowClear
+          aria-label="查找单位"
+          placeholder="输入单位名称或简称查找"
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+          style={{ marginBottom: 12, maxWidth: 360 }}
+        />
+      )}
+      {search && (
+        <p role="status" style={{ marginTop: 0 }}>
+          {search.matched > 0 ? `找到 ${search.matched} 个单位` : ""}
+        </p>
+      )}
       {tree.isPending ? (
         <PageLoading />
+      ) : search?.matched === 0 ? (
+        <Empty description={`没有名称含“${query.trim()}”的单位`} />
       ) : (
         <Tree<TreeItem>
+          // a large tree (a district's streets and communities) renders only the rows in view
+          {...(flat.length > VIRTUAL_FROM ? { height: 640 } : {})}
           aria-label="单位层级"
           className="unit-tree"
           showLine
