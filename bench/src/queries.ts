@@ -53,6 +53,10 @@ function levelOf(o: number): { depth: 1 | 2 | 3; parentIndex: number } {
   return { depth: 3, parentIndex: LEVEL_2_FROM + Math.floor((o - LEVEL_3_FROM) / 2) };
 }
 
+/** how many parts the task at each index of a plan has (its snapshot counts them, as a SPLIT would) */
+const PARTS_OF: number[] = Array.from({ length: PLAN_SIZE }, () => 0);
+for (let o = LEVEL_2_FROM; o < PLAN_SIZE; o++) (PARTS_OF[levelOf(o).parentIndex] as number)++;
+
 interface Generated {
   file: string;
   dir: string;
@@ -121,8 +125,8 @@ export async function generate(tasks: number, auditPerTask: number): Promise<Gen
   // by replacing a placeholder so that 500k parts do not each replay the lifecycle.
   const PARENT = "__bench_parent__";
   const snapshots = new Map<string, { text: string; machineVersion: number; stage: string; status: string; round: number }>();
-  const snapshotFor = (lead: string, co: string | null, supervisor: string | null, variant: number) => {
-    const key = `${lead}|${co}|${supervisor}|${variant}`;
+  const snapshotFor = (lead: string, co: string | null, supervisor: string | null, variant: number, partCount: number) => {
+    const key = `${lead}|${co}|${supervisor}|${variant}|${partCount}`;
     let s = snapshots.get(key);
     if (s === undefined) {
       const part = supervisor === null ? {} : { supervisorUnitId: supervisor, parentTaskId: PARENT, parentDueDate: "2027-06-30" };
@@ -141,6 +145,8 @@ export async function generate(tasks: number, auditPerTask: number): Promise<Gen
       }
       const p = persistTask(snap);
       const desc = describeTask(snap);
+      // a task with parts: its context counts them, as the SPLIT that made them would have
+      if (partCount > 0) (p.snapshot as unknown as { context: { partCount: number } }).context.partCount = partCount;
       s = { text: JSON.stringify(p.snapshot), machineVersion: p.machineVersion, stage: desc.stage, status: desc.status, round: desc.round };
       snapshots.set(key, s);
     }
@@ -183,7 +189,7 @@ export async function generate(tasks: number, auditPerTask: number): Promise<Gen
         path = [...parent.path, String(parent.parts)];
       }
       planTasks.push({ id, lead, due, path, parts: 0 });
-      const snap = snapshotFor(lead, co !== lead ? co : null, parent?.lead ?? null, variant);
+      const snap = snapshotFor(lead, co !== lead ? co : null, parent?.lead ?? null, variant, PARTS_OF[o] ?? 0);
       const snapshotText = parent === null ? snap.text : snap.text.replace(PARENT, parent.id);
       const effectiveDue = snap.stage === "terminated" ? null : due;
       insTask.run(id, planId, o + 1, JSON.stringify(path), `第${i}项任务：推进养老服务体系建设，落实${i % 97}项具体措施。`, lead, due, effectiveDue, snap.stage, snap.status, snap.round, snapshotText, snap.machineVersion, 1 + auditPerTask, at, at, parent?.id ?? null, level.depth, parent?.lead ?? null);
@@ -359,7 +365,7 @@ export async function queriesBench(tasks: number, auditPerTask: number, isTarget
     const supervised = await liaison.query<{ items: unknown[] }>("task.todoItems", { tab: "supervising", limit: 50 });
     const sectionSigning = await sectionLiaison.query<{ items: unknown[] }>("task.todoItems", { tab: "signing", limit: 50 });
     if (split.parts.length !== 2 || split.task.parts?.total !== 2 || supervised.items.length === 0 || sectionSigning.items.length === 0) {
-      throw new Error(`the generated tree is not what the bench times: ${split.parts.length} parts, ${supervised.items.length} supervised, ${sectionSigning.items.length} to sign`);
+      throw new Error(`the generated tree is not what the bench times: ${split.parts.length} parts (roll-up ${JSON.stringify(split.task.parts)}), ${supervised.items.length} supervised, ${sectionSigning.items.length} to sign`);
     }
     const runs = tasks >= 1_000_000 ? 15 : 30;
     const first = await office.query<{ nextCursor: string | null }>("task.list", { limit: 100 });
