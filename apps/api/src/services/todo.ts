@@ -3,7 +3,7 @@
 // liaison, whether the unit must lead the task or co-handle it (a co-unit never sees a task under
 // 待提交 that only the lead may SUBMIT). Counts are counted by the database, rows are paged.
 import { countTasks, type TaskFilters } from "@duban/db";
-import { EVENT_PERMISSIONS, type TaskEventType, type UnitRequirement } from "@duban/workflow";
+import { EVENT_PERMISSIONS, WORK_STAGES, type TaskEventType, type UnitRequirement } from "@duban/workflow";
 import type { Context, SessionUser } from "../context";
 import { AppError } from "../errors";
 import { readsAllTasks } from "./access";
@@ -25,8 +25,6 @@ interface TodoTabDef {
   /** A non-zero count is shown as an alert (red). */
   alert?: boolean;
 }
-
-const OPEN_STAGES = ["deploy", "handle", "inspect", "summarize", "evaluate"] as const;
 
 /** Every tab, in the order shown. A role sees those whose event it may send. */
 const TODO_TABS: readonly TodoTabDef[] = [
@@ -54,11 +52,11 @@ const TODO_TABS: readonly TodoTabDef[] = [
     key: "supervising",
     label: "督办的子任务",
     event: "WAIVE_PART",
-    filter: { stage: OPEN_STAGES, topLevel: false },
+    filter: { stage: [...WORK_STAGES], topLevel: false },
     hint: "本单位分解给下级单位、由本单位审核督办的子任务。",
   },
   { key: "instruct-overdue", label: "逾期任务", event: "INSTRUCT", filter: { overdue: true }, hint: "已超过完成时限仍未办结的任务。", alert: true },
-  { key: "instruct-open", label: "全部在办", event: "INSTRUCT", filter: { stage: OPEN_STAGES }, hint: "所有正在办理中的任务。" },
+  { key: "instruct-open", label: "全部在办", event: "INSTRUCT", filter: { stage: [...WORK_STAGES] }, hint: "所有正在办理中的任务。" },
 ];
 
 export const TODO_TAB_KEYS = TODO_TABS.map((t) => t.key) as [string, ...string[]];

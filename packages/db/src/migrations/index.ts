@@ -12,6 +12,7 @@ import * as m0401 from './2026_12_04_0401_rate_limits.js';
 import * as m050401 from './2026_12_04_0501_audit_archive.js';
 import * as m0601 from './2026_12_04_0601_auth_generation.js';
 import * as m0801 from './2026_12_04_0801_task_tree.js';
+import * as m1205_0100 from './2026_12_05_0100_job_run_lease.js';
 
 /**
  * Every migration, by name. Names sort in order of application (timestamp prefix).
@@ -31,4 +32,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_04_0501_audit_archive': m050401,
   '2026_12_04_0601_auth_generation': m0601,
   '2026_12_04_0801_task_tree': m0801,
+  '2026_12_05_0100_job_run_lease': m1205_0100,
 };

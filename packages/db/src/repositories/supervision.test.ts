@@ -6,12 +6,13 @@ import { DIALECTS, seedPlanWithTasks, seedUnit, seedUser } from '../test-support
 import { createProgressReport } from './progress-reports.js';
 import {
   answerNotice,
-  claimJobRun,
   countUnreadNotifications,
   createNoticeDraft,
   deleteNoticeDraft,
   finishJobRun,
+  saveJobProgress,
   getJobRun,
+  leaseJobRun,
   insertNotifications,
   issueNotice,
   latestProgressByTask,
@@ -56,21 +57,27 @@ describe.each(DIALECTS)('supervision repository (%s)', (dialect) => {
     await expect(insertNotifications(t.db, [{ kind: 'x', title: 'nobody' }])).rejects.toThrow();
   });
 
-  it('job runs: only the first claim of a (job, day) wins; a rolled-back claim can be retried', async () => {
-    expect(await claimJobRun(t.db, 'test-job', '2026-10-09')).toBe(true);
-    expect(await claimJobRun(t.db, 'test-job', '2026-10-09')).toBe(false);
-    expect(await claimJobRun(t.db, 'test-job', '2026-10-10')).toBe(true);
-    await finishJobRun(t.db, 'test-job', '2026-10-09', { warnings: 3 });
+  it('job runs: one lease per (job, day); a stale unfinished run is taken over with its progress; a finished one is never run again', async () => {
+    const at = '2026-10-09T01:00:00.000Z';
+    const later = '2026-10-09T01:10:00.000Z';
+    expect(await leaseJobRun(t.db, 'test-job', '2026-10-09', 'p1', at, '2026-10-09T00:55:00.000Z')).toEqual({ kind: 'new' });
+    // another process while p1 works (heartbeat within the lease): busy
+    expect(await leaseJobRun(t.db, 'test-job', '2026-10-09', 'p2', at, '2026-10-09T00:55:00.000Z')).toEqual({ kind: 'busy' });
+    expect(await saveJobProgress(t.db, 'test-job', '2026-10-09', 'p1', { cursor: 'c1', n: 3 }, at)).toBe(true);
+    expect(await saveJobProgress(t.db, 'test-job', '2026-10-09', 'p2', { cursor: 'x' }, at)).toBe(false);
+    // p1 stops saving (crashed); after the lease p2 takes over where it stopped, and p1 can no longer write
+    expect(await leaseJobRun(t.db, 'test-job', '2026-10-09', 'p2', later, '2026-10-09T01:05:00.000Z')).toEqual({ kind: 'resumed', progress: JSON.stringify({ cursor: 'c1', n: 3 }) });
+    expect(await saveJobProgress(t.db, 'test-job', '2026-10-09', 'p1', { cursor: 'c2' }, later)).toBe(false);
+    expect(await finishJobRun(t.db, 'test-job', '2026-10-09', 'p1', { warnings: 1 }, later)).toBe(false);
+    expect(await finishJobRun(t.db, 'test-job', '2026-10-09', 'p2', { warnings: 3 }, later)).toBe(true);
     expect(JSON.parse((await getJobRun(t.db, 'test-job', '2026-10-09'))!.detail)).toEqual({ warnings: 3 });
-    await expect(
-      t.db.transaction().execute(async (trx) => {
-        expect(await claimJobRun(trx, 'test-job', '2026-10-11')).toBe(true);
-        throw new Error('crash');
-      }),
-    ).rejects.toThrow('crash');
-    expect(await claimJobRun(t.db, 'test-job', '2026-10-11')).toBe(true);
-    const results = await Promise.all([1, 2, 3, 4].map(() => claimJobRun(t.db, 'race', '2026-10-12')));
-    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(await leaseJobRun(t.db, 'test-job', '2026-10-09', 'p3', '2026-10-10T00:00:00.000Z', '2026-10-09T23:00:00.000Z')).toEqual({ kind: 'finished' });
+    // another day is another run; of four processes racing for a stale run, one wins
+    expect(await leaseJobRun(t.db, 'test-job', '2026-10-10', 'p1', at, at)).toEqual({ kind: 'new' });
+    const results = await Promise.all([1, 2, 3, 4].map((k) => leaseJobRun(t.db, 'test-job', '2026-10-10', `q${k}`, later, later)));
+    expect(results.filter((r) => r.kind === 'resumed')).toHaveLength(1);
+    const raced = await Promise.all([1, 2, 3, 4].map((k) => leaseJobRun(t.db, 'race', '2026-10-12', `r${k}`, at, at)));
+    expect(raced.filter((r) => r.kind === 'new')).toHaveLength(1);
   });
 
   it('督办单: numbered per year on issue, answered once, drafts deletable', async () => {

@@ -104,23 +104,63 @@ export async function markNotificationsRead(db: DbOrTrx, to: Addressee, ids: rea
 // ---------------------------------------------------------------------------------------------
 // Job runs
 
+export type JobLease = { kind: 'new' } | { kind: 'resumed'; progress: string | null } | { kind: 'finished' } | { kind: 'busy' };
+
 /**
- * Claims (job, day) by inserting its row first. True for the one caller whose insert succeeds;
- * every other caller (another process, a restart, a second call) gets false. Inside a transaction
- * the claim disappears again if the transaction rolls back, so a crashed run can be retried.
+ * Takes the lease of (job, day) for `owner`: 'new' for the one caller whose insert of the row
+ * succeeds; 'resumed' (with the progress saved so far) when an unfinished run's owner has not
+ * saved progress since `staleBefore` (it crashed or hangs) and this caller took it over; 'finished'
+ * when the day's run is done; 'busy' while another owner works on it.
  */
-export async function claimJobRun(db: DbOrTrx, job: string, day: string, at: string = nowIso()): Promise<boolean> {
-  const rows = await db
+export async function leaseJobRun(db: DbOrTrx, job: string, day: string, owner: string, at: string, staleBefore: string): Promise<JobLease> {
+  const inserted = await db
     .insertInto('job_runs')
-    .values({ job, day, started_at: at, finished_at: null, detail: '{}' })
+    .values({ job, day, started_at: at, finished_at: null, detail: '{}', owner, heartbeat_at: at, progress: null })
     .onConflict((oc) => oc.columns(['job', 'day']).doNothing())
     .returning('job')
     .execute();
-  return rows.length === 1;
+  if (inserted.length === 1) return { kind: 'new' };
+  const row = await getJobRun(db, job, day);
+  if (row === undefined) return { kind: 'busy' }; // deleted meanwhile: the next try inserts it
+  if (row.finished_at !== null) return { kind: 'finished' };
+  if (row.heartbeat_at !== null && row.heartbeat_at >= staleBefore) return { kind: 'busy' };
+  // Compare-and-set on the owner and heartbeat seen: of two processes taking over, one wins.
+  const taken = await db
+    .updateTable('job_runs')
+    .set({ owner, heartbeat_at: at })
+    .where('job', '=', job)
+    .where('day', '=', day)
+    .where('finished_at', 'is', null)
+    .where((eb) => (row.owner === null ? eb('owner', 'is', null) : eb('owner', '=', row.owner)))
+    .where((eb) => (row.heartbeat_at === null ? eb('heartbeat_at', 'is', null) : eb('heartbeat_at', '=', row.heartbeat_at)))
+    .executeTakeFirst();
+  return Number(taken.numUpdatedRows) === 1 ? { kind: 'resumed', progress: row.progress } : { kind: 'busy' };
 }
 
-export async function finishJobRun(db: DbOrTrx, job: string, day: string, detail: unknown, at: string = nowIso()): Promise<void> {
-  await db.updateTable('job_runs').set({ finished_at: at, detail: toJson(detail) }).where('job', '=', job).where('day', '=', day).execute();
+/** Saves an unfinished run's progress (call it in the transaction of the writes it covers); false if `owner` lost the lease. */
+export async function saveJobProgress(db: DbOrTrx, job: string, day: string, owner: string, progress: unknown, at: string): Promise<boolean> {
+  const r = await db
+    .updateTable('job_runs')
+    .set({ progress: toJson(progress), heartbeat_at: at })
+    .where('job', '=', job)
+    .where('day', '=', day)
+    .where('owner', '=', owner)
+    .where('finished_at', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** Marks the run done with what it did; false if `owner` no longer holds its lease. */
+export async function finishJobRun(db: DbOrTrx, job: string, day: string, owner: string, detail: unknown, at: string = nowIso()): Promise<boolean> {
+  const r = await db
+    .updateTable('job_runs')
+    .set({ finished_at: at, detail: toJson(detail), heartbeat_at: at })
+    .where('job', '=', job)
+    .where('day', '=', day)
+    .where('owner', '=', owner)
+    .where('finished_at', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
 }
 
 export function getJobRun(db: DbOrTrx, job: string, day: string): Promise<JobRunRow | undefined> {

@@ -23,6 +23,12 @@ export interface JobRunsTable {
   finished_at: string | null;
   /** JSON text: what the run did */
   detail: string;
+  /** the run holding the lease (a process's token) */
+  owner: string | null;
+  /** when the owner last saved progress; older than the lease: another process may take over */
+  heartbeat_at: string | null;
+  /** JSON text: how far an unfinished run got, saved with each page's writes */
+  progress: string | null;
 }
 
 export type SupervisionNoticeColour = 'blue' | 'yellow' | 'red';

@@ -323,6 +323,33 @@ describe.each(testDialects())("supervision (createCaller, %s, clock in September
     at("2025-09-26");
   });
 
+  it("the daily job works a page per short transaction; a run that crashed is resumed after its lease, and no warning is lost or doubled", async () => {
+    const { inner } = await fresh();
+    // The reference: one uninterrupted run, then the same day's warnings forgotten.
+    const whole = await runDailyJob(inner, { pageSize: 2 });
+    expect(whole).toMatchObject({ ran: true, warnings: { red: 1, yellow: 4, signRed: 1, signYellow: 0 }, resumed: false });
+    const expected = await inner.db.selectFrom("notifications").select(["kind", "task_id"]).orderBy("task_id").orderBy("kind").execute();
+    await inner.db.deleteFrom("notifications").execute();
+    await inner.db.deleteFrom("job_runs").execute();
+
+    // A process dies while working on page 3 (its clock is the last thing it asks for there).
+    let calls = 0;
+    const dying: InnerContext = { ...inner, clock: () => (++calls === 5 ? (() => { throw new Error("killed"); })() : inner.clock()) };
+    await expect(runDailyJob(dying, { pageSize: 2 })).rejects.toThrow("killed");
+    const partial = await inner.db.selectFrom("notifications").select("id").execute();
+    expect(partial.length).toBeGreaterThan(0);
+    expect(partial.length).toBeLessThan(expected.length);
+    // Another process while the lease is fresh: not its turn, nothing written
+    expect(await runDailyJob(inner, { pageSize: 2 })).toMatchObject({ ran: false });
+    expect(await inner.db.selectFrom("notifications").select("id").execute()).toHaveLength(partial.length);
+    // Once the lease is stale, the next try resumes after the last page done
+    const resumed = await runDailyJob(inner, { pageSize: 2, leaseMs: -1000 });
+    expect(resumed).toMatchObject({ ran: true, resumed: true, warnings: whole.warnings, notifications: whole.notifications });
+    expect(await inner.db.selectFrom("notifications").select(["kind", "task_id"]).orderBy("task_id").orderBy("kind").execute()).toEqual(expected);
+    expect((await listAudit(inner.db, { action: "supervision.dailyJob", limit: 10 })).items).toHaveLength(2); // the reference run and this one
+    expect(await runDailyJob(inner, { leaseMs: -1000 })).toMatchObject({ ran: false });
+  });
+
   it("urges all overdue tasks of a unit in one action: versioned, audited, in the history and the to-do list", async () => {
     const { caller, units, task } = await fresh();
     const office = caller("office");
