@@ -1,5 +1,6 @@
+import { sql } from 'kysely';
 import type { DbOrTrx } from '../executor.js';
-import { newId, nowIso } from '../ids.js';
+import { newId, nowIso, parseJson } from '../ids.js';
 import type { ProgressReportRow } from '../tables/index.js';
 
 export interface NewProgressReport {
@@ -43,13 +44,56 @@ export function listProgressReports(
   return q.orderBy('period').orderBy('created_at').orderBy('id').execute();
 }
 
-/** Every report for a period ('YYYY-MM'), by task then time: which tasks have reported this month. */
-export function listProgressReportsForPeriod(db: DbOrTrx, period: string): Promise<ProgressReportRow[]> {
-  return db
-    .selectFrom('progress_reports')
-    .selectAll()
-    .where('period', '=', period)
-    .orderBy('task_id')
-    .orderBy('created_at')
+export interface MissingReportsFilter {
+  /** 'YYYY-MM' */
+  period: string;
+  planId?: string | undefined;
+  leadUnitId?: string | undefined;
+}
+
+/** Open 办理-stage tasks with a lead unit and no progress report for the period (月调度). */
+function missingReportTasks(db: DbOrTrx, f: MissingReportsFilter) {
+  let q = db
+    .selectFrom('tasks')
+    .where('tasks.stage', '=', 'handle')
+    .where('tasks.lead_unit_id', 'is not', null)
+    .where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom('progress_reports as p').select('p.id').whereRef('p.task_id', '=', 'tasks.id').where('p.period', '=', f.period))),
+    );
+  if (f.planId !== undefined) q = q.where('tasks.plan_id', '=', f.planId);
+  if (f.leadUnitId !== undefined) q = q.where('tasks.lead_unit_id', '=', f.leadUnitId);
+  return q;
+}
+
+/**
+ * 月调度 per lead unit: how many of its 办理-stage tasks have no report for the period, and the
+ * first `tasksPerUnit` of them in document order — two queries whatever the number of tasks.
+ */
+export async function missingReportsByUnit(
+  db: DbOrTrx,
+  f: MissingReportsFilter,
+  tasksPerUnit: number,
+): Promise<{ counts: { unitId: string; count: number }[]; tasks: { id: string; unitId: string; path: string[]; text: string }[] }> {
+  const counts = await missingReportTasks(db, f)
+    .select((eb) => ['tasks.lead_unit_id as unitId', eb.fn.countAll<number | string>().as('count')])
+    .groupBy('tasks.lead_unit_id')
     .execute();
+  const ranked = missingReportTasks(db, f).select([
+    'tasks.id',
+    'tasks.lead_unit_id as unitId',
+    'tasks.path',
+    'tasks.text',
+    sql<number>`row_number() over (partition by tasks.lead_unit_id order by tasks.plan_id, tasks.ordinal, tasks.id)`.as('rank'),
+  ]);
+  const tasks = await db
+    .selectFrom(ranked.as('r'))
+    .select(['r.id', 'r.unitId', 'r.path', 'r.text'])
+    .where('r.rank', '<=', tasksPerUnit)
+    .orderBy('r.unitId')
+    .orderBy('r.rank')
+    .execute();
+  return {
+    counts: counts.map((c) => ({ unitId: c.unitId as string, count: Number(c.count) })),
+    tasks: tasks.map((t) => ({ id: t.id, unitId: t.unitId as string, path: parseJson<string[]>(t.path, []), text: t.text })),
+  };
 }

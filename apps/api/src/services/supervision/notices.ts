@@ -10,6 +10,7 @@ import {
   getNotice,
   getTasksByIds,
   inTransaction,
+  listTasks,
   insertNotifications,
   issueNotice as issueNoticeRow,
   listNotices,
@@ -24,7 +25,7 @@ import { recordAudit } from "../audit";
 import { addWorkdays, chineseDate } from "./calendar";
 import { allTasks, pathLabel, scopeUnit, unitNameMap, type Authed } from "./common";
 import { dayOfInstant, todayOf } from "../../clock";
-import { isOpenStage } from "@duban/workflow";
+import { WORK_STAGES } from "@duban/workflow";
 import { computeMarks, type NoticeColour, type TaskMarks } from "./marks";
 
 export const COLOUR_LABELS: Record<NoticeColour, string> = { blue: "蓝色督办单", yellow: "黄色督办单", red: "红色督办单" };
@@ -123,58 +124,79 @@ function allTasksByIds(ctx: Authed, ids: string[]) {
   return getTasksByIds(ctx.db, [...new Set(ids)]);
 }
 
+/** draftNotices pages through the open tasks this many at a time, one short transaction each. */
+const DRAFT_PAGE = 500;
+/** draftNotices answers with at most this many of the drafts it touched (the counts cover all). */
+const DRAFTS_SHOWN = 500;
+
 /**
  * Drafts a notice for every open task whose marks call for one. A task with a draft already gets
  * it updated (colour, facts); a task with an unanswered issued notice of the same colour is skipped.
+ * Page by page in document order, so memory and each transaction hold one page whatever the
+ * number of tasks; each page's writes and its audit record commit together (a run with nothing
+ * to write records one audit record with zeros).
  */
 export async function draftNotices(ctx: Authed, input: { planId?: string | undefined }) {
   const today = todayOf(ctx);
-  const tasks = (await allTasks(ctx.db, input.planId ? { planId: input.planId } : {})).filter((t) => isOpenStage(t.stage) && t.lead_unit_id !== null);
-  const marks = await computeMarks(ctx, tasks, today);
-  const existing = await listNotices(ctx.db, { taskIds: tasks.map((t) => t.id) });
   const replyDue = addWorkdays(today, ctx.config.noticeReplyWorkdays);
   let created = 0;
   let updated = 0;
   let skipped = 0;
-  const ids: string[] = [];
-  await inTransaction(ctx.db, async (trx) => {
-    for (const task of tasks) {
-      const m = marks.get(task.id);
-      if (m?.colour == null) continue;
-      const colour = m.colour;
-      const mine = existing.filter((n) => n.task_id === task.id);
-      if (mine.some((n) => n.status === "issued" && n.colour === colour)) {
-        skipped += 1;
-        continue;
+  let audited = false;
+  const shownTaskIds: string[] = [];
+  let cursor: string | null = null;
+  let pageNo = 0;
+  do {
+    const page = await listTasks(ctx.db, { stage: [...WORK_STAGES], ...(input.planId ? { planId: input.planId } : {}), cursor, limit: DRAFT_PAGE });
+    cursor = page.nextCursor;
+    pageNo += 1;
+    const tasks = page.items.filter((t) => t.lead_unit_id !== null);
+    const marks = await computeMarks(ctx, tasks, today);
+    const wanted = tasks.filter((t) => marks.get(t.id)?.colour != null);
+    if (wanted.length === 0 && (cursor !== null || audited)) continue;
+    const existing = await listNotices(ctx.db, { taskIds: wanted.map((t) => t.id) });
+    await inTransaction(ctx.db, async (trx) => {
+      const counts = { created: 0, updated: 0, skipped: 0 };
+      for (const task of wanted) {
+        const m = marks.get(task.id) as TaskMarks;
+        const colour = m.colour as NoticeColour;
+        const mine = existing.filter((n) => n.task_id === task.id);
+        if (mine.some((n) => n.status === "issued" && n.colour === colour)) {
+          counts.skipped += 1;
+          continue;
+        }
+        const facts = factsOf(task, m, colour);
+        const draft = mine.find((n) => n.status === "draft");
+        if (draft) {
+          await updateNoticeDraft(trx, draft.id, { colour, facts, reply_due: replyDue });
+          counts.updated += 1;
+        } else {
+          await createNoticeDraft(trx, {
+            colour,
+            task_id: task.id,
+            unit_id: task.lead_unit_id as string,
+            facts,
+            reply_due: replyDue,
+            created_by: ctx.session.user.id,
+            created_at: ctx.clock().toISOString(),
+          });
+          counts.created += 1;
+        }
+        if (shownTaskIds.length < DRAFTS_SHOWN) shownTaskIds.push(task.id);
       }
-      const facts = factsOf(task, m, colour);
-      const draft = mine.find((n) => n.status === "draft");
-      if (draft) {
-        await updateNoticeDraft(trx, draft.id, { colour, facts, reply_due: replyDue });
-        updated += 1;
-        ids.push(draft.id);
-      } else {
-        const row = await createNoticeDraft(trx, {
-          colour,
-          task_id: task.id,
-          unit_id: task.lead_unit_id as string,
-          facts,
-          reply_due: replyDue,
-          created_by: ctx.session.user.id,
-          created_at: ctx.clock().toISOString(),
-        });
-        created += 1;
-        ids.push(row.id);
-      }
-    }
-    await recordAudit(ctx, trx, {
-      action: "supervision.draftNotices",
-      object_type: "supervision_notice",
-      object_id: input.planId ?? null,
-      detail: { planId: input.planId ?? null, created, updated, skipped },
+      await recordAudit(ctx, trx, {
+        action: "supervision.draftNotices",
+        object_type: "supervision_notice",
+        object_id: input.planId ?? null,
+        detail: { planId: input.planId ?? null, ...counts, ...(pageNo > 1 || cursor !== null ? { page: pageNo } : {}) },
+      });
+      created += counts.created;
+      updated += counts.updated;
+      skipped += counts.skipped;
     });
-  });
-  const drafts = (await listNotices(ctx.db, { status: "draft" })).filter((n) => ids.includes(n.id));
+    audited = true;
+  } while (cursor !== null);
+  const drafts = await listNotices(ctx.db, { status: "draft", taskIds: shownTaskIds });
   return { created, updated, skipped, drafts: await toViews(ctx, drafts) };
 }
 

@@ -104,6 +104,7 @@ export function MissingReportsPage() {
                       </li>
                     ))}
                   </ol>
+                  {u.count > u.tasks.length && <p style={{ margin: "8px 0 0", color: "rgba(0,0,0,0.65)" }}>{`仅列出前 ${u.tasks.length} 项，共 ${u.count} 项。`}</p>}
                 </Card>
               ))
             )}
