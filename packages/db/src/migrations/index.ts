@@ -13,6 +13,7 @@ import * as m050401 from './2026_12_04_0501_audit_archive.js';
 import * as m0601 from './2026_12_04_0601_auth_generation.js';
 import * as m0801 from './2026_12_04_0801_task_tree.js';
 import * as m1205_0100 from './2026_12_05_0100_job_run_lease.js';
+import * as m1205_0200 from './2026_12_05_0200_unit_count_indexes.js';
 
 /**
  * Every migration, by name. Names sort in order of application (timestamp prefix).
@@ -33,4 +34,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_04_0601_auth_generation': m0601,
   '2026_12_04_0801_task_tree': m0801,
   '2026_12_05_0100_job_run_lease': m1205_0100,
+  '2026_12_05_0200_unit_count_indexes': m1205_0200,
 };
