@@ -21,6 +21,10 @@ describe("findDeadline", () => {
     ["6月20日前", 2022, "6月20日前", "2022-06-20"],
     ["到“十三五”末,在每个社区", null, "“十三五”末", "2020-12-31"],
     ["十四五期间", null, "十四五期间", "2025-12-31"],
+    // a date naming an event or a start is not the deadline; the dated duty after it is
+    ["贯彻落实2021年4月17日全市养老工作会议精神，2023年底前建成示范点", null, "2023年底前", "2023-12-31"],
+    ["按照2021年11月印发的《实施方案》要求，6月底前完成", 2024, "6月底前", "2024-06-30"],
+    ["落实2022年3月5日的市政府常务会议要求，2022年6月30日完成验收", null, "2022年6月30日", "2022-06-30"],
   ])("%s (year %s) → %s %s", (text, year, deadline, dueDate) => {
     expect(findDeadline(text, year)).toEqual({ deadline, dueDate });
   });
@@ -33,6 +37,8 @@ describe("findDeadline", () => {
     ["13月底前"],
     ["2023年2月30日前"],
     ["每年不少于1次"],
+    ["自2022年1月起，每季度报送一次进展"],
+    ["2021年4月17日全市养老服务工作推进会议明确的各项任务"],
   ])("finds no deadline in %s", (text) => {
     expect(findDeadline(text, 2024)).toBeNull();
   });

@@ -102,7 +102,20 @@ const RULES: Rule[] = [
 
 const strip = (s: string): string => s.replace(/\s+/g, "");
 
-/** The first deadline written in free text, or null. */
+/**
+ * A date that names when something happened or began is not a deadline: "2021年4月17日全市养老
+ * 工作会议", "2021年11月印发的《实施方案》", "自2022年1月起". Told by what follows the date (an
+ * event, a start) or what precedes it (自/从); a date with 前/底/末 never reaches this test as such.
+ */
+const REFERENCE_AFTER = /^\s*(?:起|以来|开始|以后|之后|召开|印发|发布|出台|颁布|施行|实施的|的[^，。；,;]{0,20}(?:会议|讲话|文件|通知|意见|方案|精神)|[^，。；,;前底末]{0,12}(?:会议|讲话|精神|文件))/;
+const REFERENCE_BEFORE = /(?:自|从)\s*$/;
+
+function isReference(text: string, m: RegExpExecArray): boolean {
+  if (/[前底末]\s*$/.test(m[0])) return false;
+  return REFERENCE_AFTER.test(text.slice(m.index + m[0].length)) || REFERENCE_BEFORE.test(text.slice(0, m.index));
+}
+
+/** The first deadline written in free text, or null (dates of events and starts are not deadlines). */
 export function findDeadline(text: string, referenceYear: number | null = null): Deadline | null {
   let best: { index: number; length: number; result: Deadline } | null = null;
   for (const rule of RULES) {
@@ -114,7 +127,7 @@ export function findDeadline(text: string, referenceYear: number | null = null):
         continue;
       }
       const dueDate = rule.resolve(m, referenceYear);
-      if (dueDate !== undefined) {
+      if (dueDate !== undefined && !isReference(text, m)) {
         if (best === null || m.index < best.index || (m.index === best.index && m[0].length > best.length)) {
           best = { index: m.index, length: m[0].length, result: { deadline: strip(m[0]), dueDate } };
         }
