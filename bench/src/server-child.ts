@@ -1,11 +1,11 @@
 // An API process of its own: opens the app on argv[2] (no demo data: the parent seeded it) and
 // prints "LISTENING <port>". Used for the two-process PostgreSQL run and, with --bench-routes, for
 // the query section, where it also answers GET /bench/rss (its process.memoryUsage().rss) and
-// GET /bench/stats?q=… (the packages/db dashboard counts), so that the RSS measured is the
+// GET /bench/stats?q=… (the packages/db dashboard counts) and GET /bench/daily-job, so that the RSS measured is the
 // server's alone, not the generator's or the load clients'.
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createAppServer, createLogger, openApp, testConfig, todayOf } from "@duban/api";
+import { createAppServer, createLogger, openApp, runDailyJob, testConfig, todayOf } from "@duban/api";
 import { startProfile } from "./common";
 import { countTasksByPlan, countTasksByStage, countTasksByUnit, groupCommitterOf } from "@duban/db";
 
@@ -46,6 +46,17 @@ const server = createServer((req, res) => {
   if (url.pathname === "/bench/group-commit") return reply(groupCommitterOf(app.inner.db).stats);
   if (url.pathname === "/bench/profile/start") return void startProfile().then((stop) => ((stopProfile = stop), reply({ ok: true })));
   if (url.pathname === "/bench/profile/stop") return void stopProfile(url.searchParams.get("name") ?? "child").then(() => reply({ ok: true }));
+  if (url.pathname === "/bench/daily-job") {
+    // the day's warnings over every open task, as the scheduler runs it (a page per transaction)
+    const started = performance.now();
+    return void runDailyJob(app.inner, { day: url.searchParams.get("day") ?? todayOf(app.inner) }).then(
+      (r) => reply({ ...r, ms: performance.now() - started }),
+      (error: unknown) => {
+        res.writeHead(500);
+        res.end(String(error));
+      },
+    );
+  }
   const q = url.searchParams.get("q");
   const unitId = url.searchParams.get("unitId") ?? undefined;
   const planId = url.searchParams.get("planId") ?? undefined;

@@ -19,3 +19,5 @@ export { flushRefusalBursts } from "./services/audit";
 export { signIn, type Caller } from "./test-support";
 /** Moves audit records older than the online window into signed archive files (tests that need archived periods). */
 export { archiveAuditLog } from "./services/audit-archive";
+/** The daily deadline job (the benchmark runs it at 1M tasks; the server schedules it itself). */
+export { runDailyJob, type DailyJobResult } from "./services/supervision/job";
