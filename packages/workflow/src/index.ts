@@ -12,6 +12,7 @@ export { taskMachine, MACHINE_VERSION, type TaskMachine } from "./machine";
 export {
   persistTask,
   restoreTask,
+  storedContext,
   upgradePersistedTask,
   SNAPSHOT_UPGRADES,
   SnapshotError,

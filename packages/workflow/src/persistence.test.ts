@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { availableActions, decide } from "./engine";
 import { describeTask } from "./describe";
 import { MACHINE_VERSION } from "./machine";
-import { persistTask, restoreTask, SnapshotError, upgradePersistedTask } from "./persistence";
+import { persistTask, restoreTask, SnapshotError, storedContext, upgradePersistedTask } from "./persistence";
 import { AT, cast, newTask, play, TO_HANDLE, TO_INSPECT } from "./test-support";
 
 describe("persisted snapshots", () => {
@@ -43,6 +43,18 @@ describe("persisted snapshots", () => {
     expect(decide(restored, { type: "URGE", text: "请加快", actor: cast.outsider, at: AT }).ok).toBe(false);
     // the stored version-1 snapshot itself is left as it was
     expect(v1.snapshot.context).not.toHaveProperty("partCount");
+  });
+
+  it("reads a stored context without an actor, the same as a restore does, from every machine version", () => {
+    const s = play(newTask(), [...TO_HANDLE, ["lead", { type: "REPORT_PROGRESS", text: "进展", percent: 40 }]]);
+    const current = JSON.parse(JSON.stringify(persistTask(s))) as { machineVersion: number; snapshot: { context: Record<string, unknown> } };
+    expect(storedContext(current)).toEqual(restoreTask(current).context);
+    const { supervisorUnitId, parentTaskId, parentDueDate, partCount, waived, ...v1Context } = current.snapshot.context;
+    const v1 = { machineVersion: 1, snapshot: { ...current.snapshot, context: v1Context } };
+    expect(storedContext(v1)).toEqual(restoreTask(v1).context);
+    expect(storedContext(v1).partCount).toBe(0);
+    expect(() => storedContext({ machineVersion: MACHINE_VERSION, snapshot: { value: "x" } })).toThrow(SnapshotError);
+    expect(() => storedContext({ machineVersion: MACHINE_VERSION + 1, snapshot: current.snapshot })).toThrow(/newer/);
   });
 
   it("fails loudly on a state that does not exist", () => {

@@ -25,6 +25,8 @@ import {
   decide,
   describeTask,
   restoreTask,
+  storedContext,
+  type TaskContext,
   stateAccepts,
   type Actor,
   type TaskCommand,
@@ -106,8 +108,7 @@ async function unitNames(db: DbOrTrx, ids: Iterable<string>): Promise<Map<string
   return new Map(units.map((u) => [u.id, u.name]));
 }
 
-function toSummary(ctx: InnerContext, task: Task, snapshot: TaskSnapshot, names: Map<string, string>, today: string, parts: PartsRollup | null): TaskSummary {
-  const d = describeTask(snapshot);
+function toSummary(ctx: InnerContext, task: Task, coUnitIds: readonly string[], names: Map<string, string>, today: string, parts: PartsRollup | null): TaskSummary {
   const marks = deadlineMarks(
     { stage: task.stage, status: task.status, effective_due_date: task.effective_due_date, reachedUnitOn: dayOfInstant(ctx, task.reached_unit_at ?? task.created_at) },
     today,
@@ -122,7 +123,7 @@ function toSummary(ctx: InnerContext, task: Task, snapshot: TaskSnapshot, names:
     heading: task.heading,
     text: task.text,
     leadUnit: task.lead_unit_id ? ref(task.lead_unit_id) : null,
-    coUnits: d.coUnitIds.map(ref),
+    coUnits: coUnitIds.map(ref),
     deadlineText: task.deadline_text,
     dueDate: task.due_date,
     targets: task.targets,
@@ -133,9 +134,10 @@ function toSummary(ctx: InnerContext, task: Task, snapshot: TaskSnapshot, names:
     mark: marks.deadline,
     flag: marks.flag,
     effectiveDueDate: marks.due,
-    openNotices: d.openNotices,
-    extensionRequested: d.extensionRequested,
-    returned: d.status === "returned",
+    // columns written from the snapshot with every move (transitionTask)
+    openNotices: task.open_notices,
+    extensionRequested: task.extension_requested === 1,
+    returned: task.status === "returned",
     parentId: task.parent_id,
     depth: task.depth,
     supervisorUnit: task.supervisor_unit_id ? ref(task.supervisor_unit_id) : null,
@@ -144,14 +146,15 @@ function toSummary(ctx: InnerContext, task: Task, snapshot: TaskSnapshot, names:
   };
 }
 
+/** List rows from the task columns and the stored context: no XState actor is restored per row. */
 export async function summarizeTasks(ctx: InnerContext, tasks: Task[]): Promise<TaskSummary[]> {
-  const snapshots = tasks.map(snapshotOf);
-  const ids = snapshots.flatMap((s) => [s.context.leadUnitId, ...s.context.coUnitIds]);
+  const contexts = tasks.map((t) => storedContext({ machineVersion: t.machine_version, snapshot: JSON.parse(t.snapshot) }));
+  const ids = contexts.flatMap((c) => [c.leadUnitId, ...c.coUnitIds]);
   const names = await unitNames(ctx.db, [...ids, ...tasks.flatMap((t) => (t.supervisor_unit_id ? [t.supervisor_unit_id] : []))]);
   const t = todayOf(ctx);
-  const split = tasks.filter((_, i) => (snapshots[i] as TaskSnapshot).context.partCount > 0).map((task) => task.id);
+  const split = tasks.filter((_, i) => (contexts[i] as TaskContext).partCount > 0).map((task) => task.id);
   const rollups = await rollupParts(ctx.db, split, t, ctx.config.yellowWithinWorkdays);
-  return tasks.map((task, i) => toSummary(ctx, task, snapshots[i] as TaskSnapshot, names, t, rollups.get(task.id) ?? null));
+  return tasks.map((task, i) => toSummary(ctx, task, (contexts[i] as TaskContext).coUnitIds, names, t, rollups.get(task.id) ?? null));
 }
 
 export interface TaskListInput {
@@ -225,7 +228,7 @@ export async function getTaskDetail(ctx: Authed, taskId: string) {
   const parent = task.parent_id === null ? undefined : await getTask(ctx.db, task.parent_id);
   const parentReadable = parent !== undefined && (await canReadTask(ctx.db, user, parent.id));
   const c = snapshot.context;
-  const [submissions, progress, items, ratings, extensions, historyPage, links] = await Promise.all([
+  const [submissions, progress, items, ratings, extensions, historyPage, links, plan] = await Promise.all([
     listSubmissions(ctx.db, taskId),
     listProgressReports(ctx.db, taskId),
     listRectificationItems(ctx.db, taskId),
@@ -233,11 +236,16 @@ export async function getTaskDetail(ctx: Authed, taskId: string) {
     listExtensionRequests(ctx.db, { taskId }),
     listAudit(ctx.db, { taskId, outcome: "ok", order: "asc", limit: 1000 }),
     listTaskUnits(ctx.db, taskId),
+    // the breadcrumb's title: the page need not ask plan.get (which counts the plan's tasks)
+    ctx.db.selectFrom("plans").select("title").where("id", "=", task.plan_id).executeTakeFirst(),
   ]);
   const history = historyPage.items;
-  const files = await listAttachments(ctx.db, "submission", submissions.map((s) => s.id));
-  const progressFiles = await listAttachments(ctx.db, "progress_report", progress.map((p) => p.id));
-  const itemFiles = await listAttachments(ctx.db, "rectification_item", items.map((i) => i.id));
+  const [files, progressFiles, itemFiles] = await Promise.all([
+    listAttachments(ctx.db, "submission", submissions.map((s) => s.id)),
+    listAttachments(ctx.db, "progress_report", progress.map((p) => p.id)),
+    listAttachments(ctx.db, "rectification_item", items.map((i) => i.id)),
+  ]);
+  const actions = availableActions(snapshot, actorOf(user), facts);
   const userIds = new Set<string>([
     ...submissions.map((s) => s.user_id),
     ...progress.map((p) => p.user_id),
@@ -260,6 +268,7 @@ export async function getTaskDetail(ctx: Authed, taskId: string) {
   const visibleRatings = user.role === "evaluator" ? ratings.filter((r) => r.evaluator_id === user.id) : ratings;
   return {
     task: summary as TaskSummary,
+    planTitle: plan?.title ?? null,
     resolutionClass: c.resolutionClass,
     lastReturn: c.lastReturn,
     terminationReason: c.terminationReason,
@@ -283,11 +292,11 @@ export async function getTaskDetail(ctx: Authed, taskId: string) {
       closedAt: i.closed_at,
       files: filesOf(itemFiles, i.id),
     })),
-    availableActions: availableActions(snapshot, actorOf(user), facts),
+    availableActions: actions,
     /** 分解: the parts of this task, each with its own roll-up */
     parts: await summarizeTasks(ctx, partTasks),
     /** the units a SPLIT may name (empty when this user may not split it now) */
-    splittableUnits: availableActions(snapshot, actorOf(user), facts).some((a) => a.type === "SPLIT")
+    splittableUnits: actions.some((a) => a.type === "SPLIT")
       ? [...(await unitNames(ctx.db, await splittableUnits(ctx.db, snapshot))).entries()].map(([id, name]) => ({ id, name }))
       : [],
     /** the task it was split from, when this user may read it */

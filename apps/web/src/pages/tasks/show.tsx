@@ -134,7 +134,6 @@ export function TaskShowPage() {
   const trpc = useTRPC();
   const { message } = App.useApp();
   const query = useQuery(trpc.task.get.queryOptions({ taskId }));
-  const plan = useQuery({ ...trpc.plan.get.queryOptions({ planId: query.data?.task.planId ?? "" }), enabled: query.data !== undefined });
   const [open, setOpen] = useState<{ action: AvailableAction; n: number } | null>(null);
 
   if (query.isError) {
@@ -169,7 +168,7 @@ export function TaskShowPage() {
     <>
       <PageHeader
         title={`任务 ${taskNumber(t.path)}`}
-        crumbs={[{ title: "工作方案", to: "/plans" }, { title: plan.data?.title ?? "方案", to: `/plans/${t.planId}` }, { title: `任务 ${taskNumber(t.path)}` }]}
+        crumbs={[{ title: "工作方案", to: "/plans" }, { title: query.data.planTitle ?? "方案", to: `/plans/${t.planId}` }, { title: `任务 ${taskNumber(t.path)}` }]}
         extra={
           <Button icon={<ReloadOutlined />} onClick={() => void query.refetch().then(() => message.info("已刷新"))} loading={query.isFetching}>
             刷新
