@@ -11,7 +11,7 @@ import {
   getUserById,
   getUserByUsername,
   inTransaction,
-  listUnitGroupMembers,
+  listUnitGroupMemberIds,
   listUnitGroups,
   listUnits,
   listUsers,
@@ -42,11 +42,10 @@ function checkAccountOperation(ctx: Authed, target: { id: string; role: Role } |
 export async function listUnitsWithGroups(ctx: Authed) {
   const units = await listUnits(ctx.db);
   const groups = await listUnitGroups(ctx.db);
+  const members = await listUnitGroupMemberIds(ctx.db);
   return {
     units: units.map((u) => ({ id: u.id, name: u.name, shortName: u.short_name, aliases: u.aliases, parentId: u.parent_id, kind: u.kind })),
-    groups: await Promise.all(
-      groups.map(async (g) => ({ id: g.id, name: g.name, aliases: g.aliases, memberIds: (await listUnitGroupMembers(ctx.db, g.id)).map((m) => m.id) })),
-    ),
+    groups: groups.map((g) => ({ id: g.id, name: g.name, aliases: g.aliases, memberIds: members.get(g.id) ?? [] })),
   };
 }
 

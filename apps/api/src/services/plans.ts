@@ -5,8 +5,9 @@ import {
   getUnitsByIds,
   inTransaction,
   insertTasks,
+  countOverdueTasks,
   listPlans,
-  listUnitGroupMembers,
+  listUnitGroupMemberIds,
   listUnitGroups,
   listUnits,
   PLAN_SOURCE_KINDS,
@@ -21,6 +22,7 @@ import { readsAnyTask } from "./access";
 import { recordAudit } from "./audit";
 import { todayOf } from "../clock";
 import { effectiveDueDate, planDuesOf } from "./deadlines";
+import { foldPlans } from "./supervision/summary";
 
 type Authed = Context & { session: SessionUser };
 
@@ -64,7 +66,17 @@ export type PlanDraft = z.infer<typeof ZPlanDraft>;
 
 export async function listPlansFor(ctx: Authed) {
   if (!readsAnyTask(ctx.session.user)) throw new AppError("FORBIDDEN", "您的角色不能查看工作方案");
-  const plans = await listPlans(ctx.db, { today: todayOf(ctx) });
+  const today = todayOf(ctx);
+  const plans = await listPlans(ctx.db, { today, withOverdue: false });
+  // Overdue counts per plan, kept per (plan, day) until the plan changes (summary.ts): counting
+  // every plan's overdue tasks on each call grows with the number of open tasks.
+  const overdue = new Map<string, number>();
+  await foldPlans(
+    ctx.db,
+    { key: "plan-overdue", today },
+    async (planId) => ({ planId, n: await countOverdueTasks(ctx.db, planId, today) }),
+    (part) => overdue.set(part.planId, part.n),
+  );
   return plans.map((p) => ({
     id: p.id,
     title: p.title,
@@ -76,7 +88,7 @@ export async function listPlansFor(ctx: Authed) {
     sourceRef: p.source_ref,
     taskCount: p.task_count,
     stageCounts: p.stage_counts,
-    overdueCount: p.overdue_count,
+    overdueCount: overdue.get(p.id) ?? 0,
   }));
 }
 
@@ -174,12 +186,8 @@ export async function createPlanFromDraft(ctx: InnerContext & { session: Session
 async function expandUnitGroups(db: DbOrTrx, draft: PlanDraft): Promise<PlanDraft> {
   const groupIds = [...new Set(draft.tasks.flatMap((t) => t.coUnitGroupIds ?? []))];
   if (groupIds.length === 0) return draft;
-  const members = new Map<string, string[]>();
-  for (const id of groupIds) {
-    const list = await listUnitGroupMembers(db, id);
-    if (list.length === 0) throw new AppError("BAD_INPUT", "所选单位组不存在或没有成员");
-    members.set(id, list.map((u) => u.id));
-  }
+  const members = await listUnitGroupMemberIds(db);
+  if (groupIds.some((id) => (members.get(id) ?? []).length === 0)) throw new AppError("BAD_INPUT", "所选单位组不存在或没有成员");
   return {
     ...draft,
     tasks: draft.tasks.map(({ coUnitGroupIds, ...t }) => ({
@@ -193,11 +201,10 @@ async function expandUnitGroups(db: DbOrTrx, draft: PlanDraft): Promise<PlanDraf
 export async function loadUnitRegistry(db: DbOrTrx): Promise<UnitRegistry> {
   const units = await listUnits(db);
   const groups = await listUnitGroups(db);
+  const members = await listUnitGroupMemberIds(db);
   return {
     units: units.map((u) => ({ id: u.id, name: u.name, aliases: [...u.aliases, ...(u.short_name ? [u.short_name] : [])] })),
-    groups: await Promise.all(
-      groups.map(async (g) => ({ id: g.id, name: g.name, aliases: g.aliases, unitIds: (await listUnitGroupMembers(db, g.id)).map((m) => m.id) })),
-    ),
+    groups: groups.map((g) => ({ id: g.id, name: g.name, aliases: g.aliases, unitIds: members.get(g.id) ?? [] })),
   };
 }
 

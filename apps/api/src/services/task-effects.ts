@@ -21,7 +21,7 @@ import {
 } from "@duban/db";
 import { stageOf, type TaskEvent, type TaskSnapshot } from "@duban/workflow";
 import { AppError } from "../errors";
-import { canReadFile } from "./access";
+import { readableFiles } from "./access";
 
 const SUBMISSION_KIND: Record<string, SubmissionKind> = {
   deploy: "handling_plan",
@@ -36,10 +36,10 @@ export function rectificationRowId(taskId: string, itemId: string): string {
 
 /** Evidence named in a move must exist and be the user's to use (uploaded by them or already visible to them). */
 export async function checkFilesUsable(db: DbOrTrx, user: UserRow, hashes: readonly string[]): Promise<void> {
-  for (const hash of hashes) {
-    if (!(await canReadFile(db, user, hash))) {
-      throw new AppError("BAD_INPUT", "附件不存在，请重新上传", { fields: { fileHashes: "附件不存在，请重新上传" } });
-    }
+  if (hashes.length === 0) return;
+  const usable = await readableFiles(db, user, hashes);
+  if (hashes.some((hash) => !usable.has(hash))) {
+    throw new AppError("BAD_INPUT", "附件不存在，请重新上传", { fields: { fileHashes: "附件不存在，请重新上传" } });
   }
 }
 

@@ -109,9 +109,12 @@ export async function getPlan(db: DbOrTrx, id: string): Promise<PlanWithPhases |
   return { ...plan, phases: await listPhases(db, id) };
 }
 
-/** Every plan (newest first; or just `planId`) with its task counts per stage and its overdue count. */
-export async function listPlans(db: DbOrTrx, options: { today: string; planId?: string }): Promise<PlanSummary[]> {
-  const { today } = options;
+/**
+ * Every plan (newest first; or just `planId`) with its task counts per stage and its overdue count
+ * (`withOverdue: false`: 0, for a caller that counts them itself, e.g. from a cache: `countOverdueTasks`).
+ */
+export async function listPlans(db: DbOrTrx, options: { today: string; planId?: string; withOverdue?: boolean }): Promise<PlanSummary[]> {
+  const { today, withOverdue = true } = options;
   let plansQuery = db
     .selectFrom('plans')
     .select((eb) => [
@@ -127,15 +130,17 @@ export async function listPlans(db: DbOrTrx, options: { today: string; planId?: 
       // per plan, a range of the partial index of tasks with an effective due date (open ones only:
       // a closed task has none) by (plan, due date) — migration 2026_12_04_0100. effective_due_date
       // is the deadline rule's date (the API's services/deadlines.ts), the one the marks show.
-      eb
-        .selectFrom('tasks')
-        .select(eb.fn.countAll<number>().as('n'))
-        .whereRef('tasks.plan_id', '=', 'plans.id')
-        // a literal, not a bound value: SQLite uses a partial index only when it can see the query's
-        // terms imply the index's WHERE
-        .where(sql<boolean>`tasks.effective_due_date is not null`)
-        .where('tasks.effective_due_date', '<', today)
-        .as('overdue_count'),
+      withOverdue
+        ? eb
+            .selectFrom('tasks')
+            .select(eb.fn.countAll<number>().as('n'))
+            .whereRef('tasks.plan_id', '=', 'plans.id')
+            // a literal, not a bound value: SQLite uses a partial index only when it can see the query's
+            // terms imply the index's WHERE
+            .where(sql<boolean>`tasks.effective_due_date is not null`)
+            .where('tasks.effective_due_date', '<', today)
+            .as('overdue_count')
+        : sql<number>`0`.as('overdue_count'),
     ])
     .orderBy('plans.created_at', 'desc')
     .orderBy('plans.id');
@@ -158,4 +163,16 @@ export async function listPlans(db: DbOrTrx, options: { today: string; planId?: 
     s.task_count += Number(c.n);
   }
   return out;
+}
+
+/** A plan's open tasks past their effective due date (the overdue count of `listPlans`). */
+export async function countOverdueTasks(db: DbOrTrx, planId: string, today: string): Promise<number> {
+  const row = await db
+    .selectFrom('tasks')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('plan_id', '=', planId)
+    .where(sql<boolean>`effective_due_date is not null`)
+    .where('effective_due_date', '<', today)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
 }

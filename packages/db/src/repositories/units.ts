@@ -182,6 +182,21 @@ export async function setUnitGroupMembers(db: DbOrTrx, groupId: string, unitIds:
 }
 
 /** The member units of a group, in unit sort order. */
+/** Every group's member ids (group id → unit ids in the units' order), in one query. */
+export async function listUnitGroupMemberIds(db: DbOrTrx): Promise<Map<string, string[]>> {
+  const rows = await db
+    .selectFrom('unit_group_members')
+    .innerJoin('units', 'units.id', 'unit_group_members.unit_id')
+    .select(['unit_group_members.group_id', 'units.id'])
+    .orderBy('units.sort_order')
+    .orderBy('units.name')
+    .orderBy('units.id')
+    .execute();
+  const out = new Map<string, string[]>();
+  for (const r of rows) out.set(r.group_id, [...(out.get(r.group_id) ?? []), r.id]);
+  return out;
+}
+
 export async function listUnitGroupMembers(db: DbOrTrx, groupId: string): Promise<Unit[]> {
   const rows = await db
     .selectFrom('unit_group_members')

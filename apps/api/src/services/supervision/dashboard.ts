@@ -2,7 +2,7 @@
 import { getTask, getTasksByIds, listPlanMarkTasks, type MarkTask, type Task } from "@duban/db";
 import type { TaskStage } from "@duban/db";
 import type { InnerContext } from "../../context";
-import { canReadTask } from "../access";
+import { canReadTask, readableTaskIds } from "../access";
 import { workdaysLeft as workdaysLeftOf } from "../deadlines";
 import { rollupParts, type PartsRollup } from "../parts";
 import { notFound } from "../../errors";
@@ -202,9 +202,8 @@ async function rowsOf(ctx: InnerContext, ids: readonly string[], today: string):
 export async function dashboardRows(ctx: Authed, input: { taskIds: readonly string[] }): Promise<DashboardRow[]> {
   const user = ctx.session.user;
   scopeUnit(ctx);
-  const ids: string[] = [];
-  for (const id of new Set(input.taskIds)) if (await canReadTask(ctx.db, user, id)) ids.push(id);
-  return rowsOf(ctx, ids, todayOf(ctx));
+  const readable = await readableTaskIds(ctx.db, user, input.taskIds);
+  return rowsOf(ctx, [...readable], todayOf(ctx));
 }
 
 /**

@@ -136,7 +136,8 @@ const DRAFTS_SHOWN = 500;
  * number of tasks; each page's writes and its audit record commit together (a run with nothing
  * to write records one audit record with zeros).
  */
-export async function draftNotices(ctx: Authed, input: { planId?: string | undefined }) {
+export async function draftNotices(ctx: Authed, input: { planId?: string | undefined }, options: { pageSize?: number } = {}) {
+  const pageSize = options.pageSize ?? DRAFT_PAGE;
   const today = todayOf(ctx);
   const replyDue = addWorkdays(today, ctx.config.noticeReplyWorkdays);
   let created = 0;
@@ -147,20 +148,21 @@ export async function draftNotices(ctx: Authed, input: { planId?: string | undef
   let cursor: string | null = null;
   let pageNo = 0;
   do {
-    const page = await listTasks(ctx.db, { stage: [...WORK_STAGES], ...(input.planId ? { planId: input.planId } : {}), cursor, limit: DRAFT_PAGE });
+    const page = await listTasks(ctx.db, { stage: [...WORK_STAGES], ...(input.planId ? { planId: input.planId } : {}), cursor, limit: pageSize });
     cursor = page.nextCursor;
     pageNo += 1;
     const tasks = page.items.filter((t) => t.lead_unit_id !== null);
     const marks = await computeMarks(ctx, tasks, today);
     const wanted = tasks.filter((t) => marks.get(t.id)?.colour != null);
     if (wanted.length === 0 && (cursor !== null || audited)) continue;
-    const existing = await listNotices(ctx.db, { taskIds: wanted.map((t) => t.id) });
+    const existing = new Map<string, Awaited<ReturnType<typeof listNotices>>>();
+    for (const n of await listNotices(ctx.db, { taskIds: wanted.map((t) => t.id) })) existing.set(n.task_id, [...(existing.get(n.task_id) ?? []), n]);
     await inTransaction(ctx.db, async (trx) => {
       const counts = { created: 0, updated: 0, skipped: 0 };
       for (const task of wanted) {
         const m = marks.get(task.id) as TaskMarks;
         const colour = m.colour as NoticeColour;
-        const mine = existing.filter((n) => n.task_id === task.id);
+        const mine = existing.get(task.id) ?? [];
         if (mine.some((n) => n.status === "issued" && n.colour === colour)) {
           counts.skipped += 1;
           continue;

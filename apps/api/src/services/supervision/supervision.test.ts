@@ -15,6 +15,7 @@ import { createCaller } from "../../router";
 import { createPlanFromDraft } from "../plans";
 import { dashboard } from "./dashboard";
 import { runDailyJob, type WebhookPayload } from "./job";
+import { draftNotices } from "./notices";
 import { computeStats } from "./stats";
 import { foldPlans } from "./summary";
 
@@ -391,6 +392,26 @@ describe.each(testDialects())("supervision (createCaller, %s, clock in September
     expect((await office.supervision.notices({ status: "answered" })).map((n) => n.number)).toEqual(["督办〔2025〕第1号"]);
     expect((await office.supervision.notices({ status: "draft" })).length).toBe(4);
     at("2025-09-26");
+    expect((await verifyAuditChain(inner.db)).ok).toBe(true);
+  });
+
+  it("督办单 drafting pages through the open tasks: the same drafts as one page, an audit record per page that wrote", async () => {
+    const reference = await fresh();
+    const officeCtx = (w: Awaited<ReturnType<typeof fresh>>) => ({ ...w.inner, request: detachedRequest(), session: { sessionId: "s-office", user: w.users.office as UserRow } }) satisfies Context;
+    const whole = await draftNotices(officeCtx(reference), { planId: reference.planId });
+    const { inner, planId } = await fresh();
+    const paged = await draftNotices(officeCtx({ ...reference, inner }), { planId }, { pageSize: 2 });
+    const summary = (r: typeof whole) => r.drafts.map((d) => [d.taskId, d.colour, d.facts]).sort();
+    expect(paged).toMatchObject({ created: whole.created, updated: 0, skipped: 0 });
+    expect(summary(paged)).toEqual(summary(whole));
+    // seven tasks, two per page: four pages, each with a draft to write
+    const records = (await listAudit(inner.db, { action: "supervision.draftNotices", limit: 10 })).items.map((r) => JSON.parse(r.detail) as { page?: number; created: number });
+    expect(records.map((r) => r.page).sort()).toEqual([1, 2, 3, 4]);
+    expect(records.reduce((n, r) => n + r.created, 0)).toBe(6);
+    // again: every draft is updated in place, nothing duplicated
+    const again = await draftNotices(officeCtx({ ...reference, inner }), { planId }, { pageSize: 2 });
+    expect(again).toMatchObject({ created: 0, updated: 6 });
+    expect(await inner.db.selectFrom("supervision_notices").select("id").execute()).toHaveLength(6);
     expect((await verifyAuditChain(inner.db)).ok).toBe(true);
   });
 
