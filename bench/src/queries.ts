@@ -476,16 +476,35 @@ export async function queriesBench(tasks: number, auditPerTask: number, isTarget
       pageRssMax = Math.max(pageRssMax, phaseRss);
       record({ section, metric: `${name} p50 / p95`, value: s.p95, unit: "ms (p95)", note: `p50 ${s.p50.toFixed(1)} ms, ${n} runs, server RSS max ${mb(phaseRss).toFixed(0)} MB${isTargetSize ? "" : "; target applies at 1M"}`, target: "≤ 200 ms", pass: s.p95 <= 200 });
     }
-    // The daily deadline job over every open task (each page of 500 one short transaction).
+    // The daily deadline job over every open task (each page of 500 one short transaction), in a
+    // process of its own as the scheduler first runs it after a start (before the dashboard's
+    // warm-up): its RSS is the job's, not that of the dashboard parts the server above has cached.
     {
-      phaseRss = await rssNow();
-      const r = await fetch(`${baseUrl}/bench/daily-job?day=${today}`);
-      if (r.status !== 200) throw new Error(`daily job: ${await r.text()}`);
-      const job = (await r.json()) as { ran: boolean; ms: number; longestTransactionMs: number; notifications: number; warnings: Record<string, number> };
-      phaseRss = Math.max(phaseRss, await rssNow());
-      const note = `${(job.ms / 1000).toFixed(1)} s in all, ${job.notifications} notifications (${JSON.stringify(job.warnings)}), server RSS max ${mb(phaseRss).toFixed(0)} MB`;
-      record({ section, metric: "daily job: longest transaction", value: job.longestTransactionMs, unit: "ms", note, ...(isTargetSize ? { target: "≤ 1000 ms", pass: job.ran && job.longestTransactionMs <= 1000 } : {}) });
-      record({ section, metric: "daily job: server RSS (max sampled)", value: mb(phaseRss), unit: "MB", ...(isTargetSize ? { target: "≤ 512 MB", pass: mb(phaseRss) <= 512 } : {}) });
+      const jobServer = await startChild(gen.file, join(gen.dir, "files"), ["--bench-routes"]);
+      const jobRss = async () => ((await (await fetch(`${jobServer.baseUrl}/bench/rss`)).json()) as { rss: number }).rss;
+      let jobRssMax = await jobRss();
+      let running = true;
+      const jobSampler = (async () => {
+        while (running) {
+          jobRssMax = Math.max(jobRssMax, await jobRss().catch(() => 0));
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      })();
+      try {
+        const r = await fetch(`${jobServer.baseUrl}/bench/daily-job?day=${today}`);
+        if (r.status !== 200) throw new Error(`daily job: ${await r.text()}`);
+        const job = (await r.json()) as { ran: boolean; ms: number; longestTransactionMs: number; notifications: number; warnings: Record<string, number> };
+        running = false;
+        await jobSampler;
+        jobRssMax = Math.max(jobRssMax, await jobRss());
+        const note = `${(job.ms / 1000).toFixed(1)} s in all, ${job.notifications} notifications (${JSON.stringify(job.warnings)}), job process RSS max ${mb(jobRssMax).toFixed(0)} MB`;
+        record({ section, metric: "daily job: longest transaction", value: job.longestTransactionMs, unit: "ms", note, ...(isTargetSize ? { target: "≤ 1000 ms", pass: job.ran && job.longestTransactionMs <= 1000 } : {}) });
+        record({ section, metric: "daily job: RSS of its process (max sampled)", value: mb(jobRssMax), unit: "MB", ...(isTargetSize ? { target: "≤ 512 MB", pass: mb(jobRssMax) <= 512 } : {}) });
+      } finally {
+        running = false;
+        await jobSampler;
+        await jobServer.stop();
+      }
     }
     rssMax = Math.max(rssMax, await rssNow());
     record({ section, metric: "server RSS while serving (max sampled, API child process)", value: mb(rssMax), unit: "MB", target: "< 512 MB", pass: mb(rssMax) < 512, ...(samplerErrors > 0 ? { note: `${samplerErrors} samples failed` } : {}) });

@@ -92,6 +92,10 @@ describe.each(DIALECTS)("三员: every role × every account operation × every 
       expect(user.manageable, user.username).toBe(!ADMINISTRATIVE.includes(user.role));
     }
     expect((await clients.sysadmin.trpc.user.list.query()).every((u) => !u.manageable)).toBe(true);
+    // in place of the buttons, the page says why (the server's words)
+    expect(new Set((await clients.sysadmin.trpc.user.list.query()).map((u) => u.manageRefusal))).toEqual(new Set(["只有安全管理员可以管理账号和角色"]));
+    for (const user of forSecadmin) expect(user.manageRefusal === null, user.username).toBe(user.manageable);
+    expect(forSecadmin.find((u) => u.role === "auditor")?.manageRefusal).toMatch(/命令行/);
   });
 
   it("a refused account operation is audited with its reason and the security administrator as actor", async () => {

@@ -136,6 +136,8 @@ export function toUserView(ctx: Authed, u: UserRow, locked: ReadonlySet<string>)
     version: u.version,
     /** whether the signed-in user may edit this account, change its role or reset its TOTP (三员: security/separation.ts) */
     manageable: accountRefusal(ctx.session.user, u) === null,
+    /** why not, in words the page shows in place of the buttons (null when manageable) */
+    manageRefusal: accountRefusal(ctx.session.user, u),
   };
 }
 

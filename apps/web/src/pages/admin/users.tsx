@@ -4,7 +4,7 @@
 import { EditOutlined, PlusOutlined, SwapOutlined } from "@ant-design/icons";
 import { ROLE_LABELS, type Role } from "@duban/workflow/vocabulary";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Alert, App, Button, Card, Checkbox, Form, Input, Modal, Result, Select, Space, Switch } from "antd";
+import { Alert, App, Button, Card, Checkbox, Form, Input, Modal, Result, Select, Space, Switch, Typography } from "antd";
 import { useState } from "react";
 import { useMe } from "../../auth";
 import { PageHeader } from "../../components/PageHeader";
@@ -223,7 +223,9 @@ export function AdminUsersPage() {
                     </Button>
                   </Space>
                 ) : (
-                  "—"
+                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                    {u.manageRefusal}
+                  </Typography.Text>
                 )
               ),
             },
