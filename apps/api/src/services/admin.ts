@@ -122,6 +122,7 @@ const encryptPhone = (ctx: Authed, userId: string, phone: string) => fieldCrypto
 const lockedNames = (ctx: Authed) => loginLimiter(ctx).lockedAccounts();
 
 export function toUserView(ctx: Authed, u: UserRow, locked: ReadonlySet<string>) {
+  const refusal = accountRefusal(ctx.session.user, u);
   return {
     id: u.id,
     username: u.username,
@@ -135,9 +136,9 @@ export function toUserView(ctx: Authed, u: UserRow, locked: ReadonlySet<string>)
     totpEnabled: u.totp_secret_enc !== null && Boolean(u.totp_enabled),
     version: u.version,
     /** whether the signed-in user may edit this account, change its role or reset its TOTP (三员: security/separation.ts) */
-    manageable: accountRefusal(ctx.session.user, u) === null,
+    manageable: refusal === null,
     /** why not, in words the page shows in place of the buttons (null when manageable) */
-    manageRefusal: accountRefusal(ctx.session.user, u),
+    manageRefusal: refusal,
   };
 }
 

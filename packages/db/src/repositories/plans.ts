@@ -110,6 +110,15 @@ export async function getPlan(db: DbOrTrx, id: string): Promise<PlanWithPhases |
 }
 
 /**
+ * An open task past its effective due date on `today` (a closed task has none). A literal `is not
+ * null`, not a bound value: SQLite uses the partial index of dated tasks only when it can see the
+ * query's terms imply the index's WHERE.
+ */
+function isOverdueOn(today: string) {
+  return sql<boolean>`tasks.effective_due_date is not null and tasks.effective_due_date < ${today}`;
+}
+
+/**
  * Every plan (newest first; or just `planId`) with its task counts per stage and its overdue count
  * (`withOverdue: false`: 0, for a caller that counts them itself, e.g. from a cache: `countOverdueTasks`).
  */
@@ -135,10 +144,7 @@ export async function listPlans(db: DbOrTrx, options: { today: string; planId?: 
             .selectFrom('tasks')
             .select(eb.fn.countAll<number>().as('n'))
             .whereRef('tasks.plan_id', '=', 'plans.id')
-            // a literal, not a bound value: SQLite uses a partial index only when it can see the query's
-            // terms imply the index's WHERE
-            .where(sql<boolean>`tasks.effective_due_date is not null`)
-            .where('tasks.effective_due_date', '<', today)
+            .where(isOverdueOn(today))
             .as('overdue_count')
         : sql<number>`0`.as('overdue_count'),
     ])
@@ -171,8 +177,7 @@ export async function countOverdueTasks(db: DbOrTrx, planId: string, today: stri
     .selectFrom('tasks')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('plan_id', '=', planId)
-    .where(sql<boolean>`effective_due_date is not null`)
-    .where('effective_due_date', '<', today)
+    .where(isOverdueOn(today))
     .executeTakeFirst();
   return Number(row?.n ?? 0);
 }

@@ -181,7 +181,6 @@ export async function setUnitGroupMembers(db: DbOrTrx, groupId: string, unitIds:
   await addUnitGroupMembers(db, groupId, unitIds);
 }
 
-/** The member units of a group, in unit sort order. */
 /** Every group's member ids (group id → unit ids in the units' order), in one query. */
 export async function listUnitGroupMemberIds(db: DbOrTrx): Promise<Map<string, string[]>> {
   const rows = await db
@@ -197,6 +196,7 @@ export async function listUnitGroupMemberIds(db: DbOrTrx): Promise<Map<string, s
   return out;
 }
 
+/** The member units of a group, in unit sort order. */
 export async function listUnitGroupMembers(db: DbOrTrx, groupId: string): Promise<Unit[]> {
   const rows = await db
     .selectFrom('unit_group_members')
