@@ -90,6 +90,7 @@ export * from './repositories/ratings.js';
 export * from './repositories/extension-requests.js';
 export * from './repositories/stats.js';
 export * from './repositories/supervision.js';
+export * from './repositories/dashboard.js';
 export * from './repositories/rate-limits.js';
 
 // Test support

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { calendarDay, calendarMonth, DEFAULT_TIME_ZONE, isTimeZone } from "./clock";
+import { calendarDay, calendarMonth, DEFAULT_TIME_ZONE, isTimeZone, startOfDay } from "./clock";
 
 // Instants written in UTC; the comment gives Beijing time (UTC+8, no daylight saving).
 const cases: { at: string; beijing: string; day: string; month: string }[] = [
@@ -33,5 +33,21 @@ describe("the one clock", () => {
     expect(isTimeZone("Asia/Shanghai")).toBe(true);
     expect(isTimeZone("Mars/Olympus")).toBe(false);
     expect(() => calendarDay(new Date(), "Mars/Olympus")).toThrow(RangeError);
+  });
+});
+
+describe("the first instant of a day", () => {
+  it("is Beijing midnight: 16:00 UTC the day before", () => {
+    expect(startOfDay("2026-12-05").toISOString()).toBe("2026-12-04T16:00:00.000Z");
+    expect(startOfDay("2026-01-01", "Asia/Shanghai").toISOString()).toBe("2025-12-31T16:00:00.000Z");
+  });
+  it("splits instants exactly, in zones with half hours and summer time", () => {
+    for (const zone of ["Asia/Shanghai", "Asia/Kolkata", "America/New_York", "UTC"]) {
+      for (const day of ["2026-03-08", "2026-03-09", "2026-11-01", "2026-12-05"]) {
+        const t = startOfDay(day, zone).getTime();
+        expect(calendarDay(new Date(t), zone)).toBe(day);
+        expect(calendarDay(new Date(t - 1), zone) < day).toBe(true);
+      }
+    }
   });
 });

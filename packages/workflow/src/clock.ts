@@ -43,6 +43,24 @@ export function calendarDay(at: Date, timeZone: string = DEFAULT_TIME_ZONE): str
   return `${year.padStart(4, "0")}-${month}-${day}`;
 }
 
+/**
+ * The first instant of calendar day `day` ('YYYY-MM-DD') in a zone: `calendarDay(t) < day` ⇔
+ * `t < startOfDay(day)`. A stored instant compares with it as a string (both ISO, UTC), so "reached
+ * its unit before day D" is a range SQL can read. Found by bisection on `calendarDay`, so any zone
+ * offset (half hours, summer time) is right.
+ */
+export function startOfDay(day: string, timeZone: string = DEFAULT_TIME_ZONE): Date {
+  const midnightUtc = Date.parse(`${day.slice(0, 10)}T00:00:00Z`);
+  let lo = midnightUtc - 15 * 3_600_000; // calendarDay(lo) < day: no zone is 15 h ahead
+  let hi = midnightUtc + 15 * 3_600_000; // calendarDay(hi) >= day: none is 15 h behind
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (calendarDay(new Date(mid), timeZone) < day) lo = mid;
+    else hi = mid;
+  }
+  return new Date(hi);
+}
+
 /** The calendar month 'YYYY-MM' of an instant in a zone (a progress report counts for this month). */
 export function calendarMonth(at: Date, timeZone: string = DEFAULT_TIME_ZONE): string {
   return calendarDay(at, timeZone).slice(0, 7);

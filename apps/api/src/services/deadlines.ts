@@ -51,6 +51,38 @@ export function workdaysLeft(today: string, due: string): number {
   return cumulativeWorkdays(dayNumber(due)) - cumulativeWorkdays(dayNumber(today));
 }
 
+/** The first day number whose cumulative working-day count reaches `count`, searched from `near`. */
+function firstDayReaching(count: number, near: number): number {
+  let d = near;
+  if (cumulativeWorkdays(d) >= count) {
+    while (d > -1 && cumulativeWorkdays(d - 1) >= count) d -= 1;
+  } else {
+    while (d < LAST && cumulativeWorkdays(d) < count) d += 1;
+  }
+  return d;
+}
+
+function dayString(day: number): string {
+  return new Date((ORIGIN + day) * DAY_MS).toISOString().slice(0, 10);
+}
+
+/**
+ * The first due date with more than `n` working days left from `today` (n ≥ -1): for every date,
+ * `workdaysLeft(today, due) <= n` ⇔ `due < firstDueWithMoreWorkdaysLeft(today, n)`. This turns a
+ * mark into a range of dates SQL can compare a column with.
+ */
+export function firstDueWithMoreWorkdaysLeft(today: string, n: number): string {
+  const t = dayNumber(today);
+  return dayString(firstDayReaching(cumulativeWorkdays(t) + n + 1, t));
+}
+
+/** `addWorkdays(day, n) < limit` ⇔ `day < firstDayDueOnOrAfter(limit, n)` (the signing window as a range of arrival days). */
+export function firstDayDueOnOrAfter(limit: string, n: number): string {
+  if (n <= 0) return limit;
+  const l = dayNumber(limit);
+  return dayString(firstDayReaching(cumulativeWorkdays(l - 1) - n + 1, l - n));
+}
+
 /** Red past the due date, yellow within `yellowWithinWorkdays` working days, else green; none when closed or undated. */
 export function deadlineMark(
   dueDate: string | null,
@@ -185,6 +217,28 @@ export function isUnsigned(task: { stage: TaskStage; status: string }): boolean 
 /** The n-th working day after `day` (n ≥ 1); `day` itself when n is 0. */
 export function addWorkdays(day: string, n: number): string {
   return n <= 0 ? day : chineseDays.findWorkday(n, day);
+}
+
+/**
+ * The marks of `today` as ranges of the columns they read — what SQL counts and lists with
+ * (repositories/dashboard.ts), equal to `deadlineMarks` for every task (deadlines.test.ts):
+ * deadline red `due < today`; yellow `today <= due < dueSoonBefore`; signing red when the task
+ * reached its unit on a day before `signOverdueReachedBefore`, yellow or red before `signNearReachedBefore`.
+ */
+export interface MarkBounds {
+  today: string;
+  dueSoonBefore: string;
+  signOverdueReachedBefore: string;
+  signNearReachedBefore: string;
+}
+
+export function markBounds(today: string, t: DeadlineThresholds): MarkBounds {
+  return {
+    today,
+    dueSoonBefore: firstDueWithMoreWorkdaysLeft(today, t.yellowWithinWorkdays),
+    signOverdueReachedBefore: firstDayDueOnOrAfter(firstDueWithMoreWorkdaysLeft(today, -1), t.signWithinWorkdays),
+    signNearReachedBefore: firstDayDueOnOrAfter(firstDueWithMoreWorkdaysLeft(today, t.signYellowWithinWorkdays), t.signWithinWorkdays),
+  };
 }
 
 export function deadlineMarks(task: DeadlineFacts, today: string, t: DeadlineThresholds): DeadlineMarks {

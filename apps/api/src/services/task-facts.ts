@@ -3,15 +3,13 @@
 // a task's marks depend on its row and its plan only — never on re-reading the audit log.
 import { insertStageStay, insertTaskReturn, listPhases, type DbOrTrx, type Task, type TaskFactsUpdate } from "@duban/db";
 import type { TaskDescription, TaskEvent } from "@duban/workflow";
+import type { ClockContext } from "../clock";
 import { effectiveDueDate, planDuesOf } from "./deadlines";
-
-/** The due date a task's row carries for its stage and 完成时限 (the deadline rule over its plan's phases). */
-export async function effectiveDueOf(db: DbOrTrx, planId: string, task: Pick<Task, "stage" | "due_date">): Promise<string | null> {
-  return effectiveDueDate(task, planDuesOf(await listPhases(db, planId)))?.due ?? null;
-}
+import { handleWindow, progressBehindFrom } from "./supervision/marks";
 
 /** The fact columns this move changes (written by the same UPDATE as the snapshot). */
 export async function factsOfMove(
+  clock: Pick<ClockContext, "config">,
   db: DbOrTrx,
   task: Task,
   before: TaskDescription,
@@ -31,8 +29,19 @@ export async function factsOfMove(
     if (event.percent !== undefined && event.percent !== null) facts.latest_percent = event.percent;
   }
   if (after.resolutionClass !== (task.resolution_class ?? null)) facts.resolution_class = after.resolutionClass;
-  if (stageChanged || after.dueDate !== before.dueDate) {
-    facts.effective_due_date = await effectiveDueOf(db, task.plan_id, { stage: after.stage, due_date: after.dueDate });
+  const dueChanged = after.dueDate !== before.dueDate;
+  if (stageChanged || dueChanged || facts.latest_percent !== undefined) {
+    const plan = planDuesOf(await listPhases(db, task.plan_id));
+    if (stageChanged || dueChanged) facts.effective_due_date = effectiveDueDate({ stage: after.stage, due_date: after.dueDate }, plan)?.due ?? null;
+    // "progress behind" as a date (marks.ts): only in 办理, from its window and the latest percent
+    const behindFrom =
+      after.stage === "handle"
+        ? progressBehindFrom(
+            handleWindow(clock, { due_date: after.dueDate, created_at: task.created_at, entered_stage_at: facts.entered_stage_at ?? task.entered_stage_at }, plan),
+            facts.latest_percent ?? task.latest_percent,
+          )
+        : null;
+    if (behindFrom !== task.behind_from) facts.behind_from = behindFrom;
   }
   return facts;
 }

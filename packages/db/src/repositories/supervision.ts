@@ -426,6 +426,7 @@ export interface MarkTask {
   latest_percent: number | null;
   last_report_period: string | null;
   resolution_class: string | null;
+  behind_from: string | null;
 }
 
 /**
@@ -452,6 +453,7 @@ export async function listPlanMarkTasks(db: DbOrTrx, planId: string, options: { 
       'latest_percent',
       'last_report_period',
       'resolution_class',
+      'behind_from',
     ])
     .where('plan_id', '=', planId);
   if (options.open === true) q = q.where('stage', 'not in', CLOSED_TASK_STAGES);

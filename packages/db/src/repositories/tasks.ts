@@ -301,6 +301,7 @@ export type TaskFactsUpdate = Partial<
     | 'last_report_period'
     | 'resolution_class'
     | 'terminated_from_stage'
+    | 'behind_from'
   >
 >;
 

@@ -62,6 +62,8 @@ export interface TasksTable {
   resolution_class: string | null;
   /** the stage a terminated task was in */
   terminated_from_stage: TaskStage | null;
+  /** 'YYYY-MM-DD': the first day the task is "progress behind" in 办理 (the API's marks.ts); null: never (migration 2026_12_06_0100) */
+  behind_from: string | null;
 }
 
 /** One stay of a task in a stage, written when the task leaves it. */

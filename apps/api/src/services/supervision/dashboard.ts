@@ -1,17 +1,27 @@
 // The supervision dashboard and a task's deadlines: marks with the phase fallback and signing mark.
-import { getTask, getTasksByIds, listPlanMarkTasks, type MarkTask, type Task } from "@duban/db";
+import {
+  countDashboardBuckets,
+  DASHBOARD_BUCKETS,
+  getTask,
+  getTasksByIds,
+  listDashboardBucket,
+  type DashboardBucket,
+  type DashboardCounts,
+  type DashboardRanges,
+  type Task,
+} from "@duban/db";
 import type { TaskStage } from "@duban/db";
 import type { InnerContext } from "../../context";
 import { canReadTask, readableTaskIds } from "../access";
-import { workdaysLeft as workdaysLeftOf } from "../deadlines";
+import { markBounds, workdaysLeft as workdaysLeftOf } from "../deadlines";
 import { rollupParts, type PartsRollup } from "../parts";
 import { notFound } from "../../errors";
 import { reassignWindowOf } from "./assignment";
-import { computeMarks, type TaskMarks } from "./marks";
+import { computeMarks, MONTHLY_REPORT_DAY, type TaskMarks } from "./marks";
 import { pathLabel, scopeUnit, unitNameMap, type Authed } from "./common";
-import { todayOf } from "../../clock";
+import { startOfDayInstant, todayOf } from "../../clock";
 import { computeStats } from "./stats";
-import { docOrder, foldPlans, ROW_LIMIT, TopList, type TopResult } from "./summary";
+import { docOrder, foldPlanBatches, ROW_LIMIT } from "./summary";
 
 /** task.list's input shape, so a bucket's drill-down is `trpc.task.list({...filter, limit})`. */
 export interface TaskListFilter {
@@ -87,65 +97,47 @@ export function toRow(task: Task, marks: TaskMarks, names: Map<string, string>, 
   };
 }
 
-type BucketKey = "red" | "yellow" | "behind" | "noReport" | "signLate" | "noticeRed" | "noticeYellow" | "noticeBlue";
+type BucketKey = Exclude<DashboardBucket, "open">;
 
-/** Open tasks of one plan (within the reader's unit) → bucket counts and each bucket's most urgent tasks. */
-interface DashboardPart {
-  /** every open task (most urgent first) */
-  open: TopResult;
-  buckets: Record<BucketKey, TopResult>;
-}
-
-const BUCKETS: {
-  key: BucketKey;
-  label: string;
-  pick: (t: MarkTask, m: TaskMarks) => boolean;
-  /** smaller = more urgent (shown first) */
-  urgency: (m: TaskMarks) => number;
-  filter: (base: TaskListFilter) => TaskListFilter;
-}[] = [
-  { key: "red", label: "逾期（红）", pick: (_, m) => m.deadline === "red", urgency: byDue, filter: (b) => ({ ...b, overdue: true }) },
-  { key: "yellow", label: "临期（黄）", pick: (_, m) => m.deadline === "yellow", urgency: byDue, filter: (b) => b },
-  { key: "behind", label: "进度滞后", pick: (_, m) => m.behind !== null, urgency: byDue, filter: (b) => ({ ...b, stage: ["handle"] }) },
-  { key: "noReport", label: "本月未报进度", pick: (_, m) => m.missingReport, urgency: byDue, filter: (b) => ({ ...b, stage: ["handle"] }) },
-  {
-    key: "signLate",
-    label: "签收超时",
-    pick: (_, m) => m.sign !== null && m.sign.mark !== "green",
-    urgency: (m) => m.sign?.workdaysLeft ?? NO_DUE,
-    filter: (b) => ({ ...b, stage: ["deploy"] }),
-  },
-  { key: "noticeRed", label: "应发红色督办单", pick: (_, m) => m.colour === "red", urgency: byDue, filter: (b) => b },
-  { key: "noticeYellow", label: "应发黄色督办单", pick: (_, m) => m.colour === "yellow", urgency: byDue, filter: (b) => b },
-  { key: "noticeBlue", label: "应发蓝色督办单", pick: (_, m) => m.colour === "blue", urgency: byDue, filter: (b) => b },
+/**
+ * The buckets, in the order the page shows them. What each holds is a condition on task columns
+ * (repositories/dashboard.ts), the same as the task's marks say (marks.ts; dashboard.test.ts).
+ */
+const BUCKETS: { key: BucketKey; label: string; filter: (base: TaskListFilter) => TaskListFilter }[] = [
+  { key: "red", label: "逾期（红）", filter: (b) => ({ ...b, overdue: true }) },
+  { key: "yellow", label: "临期（黄）", filter: (b) => b },
+  { key: "behind", label: "进度滞后", filter: (b) => ({ ...b, stage: ["handle"] }) },
+  { key: "noReport", label: "本月未报进度", filter: (b) => ({ ...b, stage: ["handle"] }) },
+  { key: "signLate", label: "签收超时", filter: (b) => ({ ...b, stage: ["deploy"] }) },
+  { key: "noticeRed", label: "应发红色督办单", filter: (b) => b },
+  { key: "noticeYellow", label: "应发黄色督办单", filter: (b) => b },
+  { key: "noticeBlue", label: "应发蓝色督办单", filter: (b) => b },
 ];
-const NO_DUE = 1e9;
-function byDue(m: TaskMarks): number {
-  return m.workdaysLeft ?? NO_DUE;
+
+/** Today's marks as ranges of task columns (the deadline rule's bounds; the signing bounds as instants). */
+export function dashboardRanges(ctx: InnerContext, today: string): DashboardRanges {
+  const b = markBounds(today, ctx.config);
+  return {
+    today,
+    dueSoonBefore: b.dueSoonBefore,
+    signOverdueBefore: startOfDayInstant(ctx, b.signOverdueReachedBefore),
+    signNearBefore: startOfDayInstant(ctx, b.signNearReachedBefore),
+    month: today.slice(0, 7),
+    reportsLate: Number(today.slice(8, 10)) > MONTHLY_REPORT_DAY,
+  };
 }
 
-async function dashboardPart(ctx: InnerContext, planId: string, unitId: string | undefined, today: string, limit: number): Promise<DashboardPart> {
-  const tasks = await listPlanMarkTasks(ctx.db, planId, { unitId, open: true });
-  const marks = await computeMarks(ctx, tasks, today);
-  const lists = BUCKETS.map(() => new TopList(limit));
-  const openList = new TopList(limit);
-  for (const t of tasks) {
-    const m = marks.get(t.id) as TaskMarks;
-    const order = docOrder(t); // one string per task, shared by every list it is in
-    openList.add({ id: t.id, key: byDue(m), order });
-    BUCKETS.forEach((b, i) => {
-      if (b.pick(t, m)) lists[i]?.add({ id: t.id, key: b.urgency(m), order });
-    });
-  }
-  return { open: openList.result(), buckets: Object.fromEntries(BUCKETS.map((b, i) => [b.key, (lists[i] as TopList).result()])) as Record<BucketKey, TopResult> };
-}
+/** Plans counted in one query when the cache has none of them (the first call after a start). */
+const PLANS_PER_COUNT = 500;
 
 /**
  * The dashboard of open tasks (a liaison: their unit's), one plan or all: exact counts per bucket,
- * and per bucket the `rowLimit` most urgent tasks (most overdue / nearest deadline first) with
- * `truncated` when there are more — those are reached through the bucket's task.list `filter`.
- * `rows`: the `rowLimit` most urgent open tasks and every task a bucket lists, with their marks, in
- * document order (all open tasks when there are no more than `rowLimit`).
+ * and per bucket the `rowLimit` most urgent tasks (most overdue / nearest deadline first; 签收超时:
+ * waiting longest first) with `truncated` when there are more — those are reached through the
+ * bucket's task.list `filter`. `rows`: the `rowLimit` most urgent open tasks and every task a
+ * bucket lists, with their marks, in document order (all open tasks when there are no more than
+ * `rowLimit`). Counts are SQL counts kept per plan until the plan changes (summary.ts); lists are
+ * read in order from an index.
  */
 export async function dashboard(ctx: Authed, input: { planId?: string; unitId?: string }, limit = ROW_LIMIT) {
   return dashboardOf(ctx, { planId: input.planId, unitId: scopeUnit(ctx, input.unitId) }, todayOf(ctx), limit);
@@ -153,32 +145,31 @@ export async function dashboard(ctx: Authed, input: { planId?: string; unitId?: 
 
 /** The dashboard of a scope already checked (unitId: a liaison's unit, or the unit asked for). */
 export async function dashboardOf(ctx: InnerContext, input: { planId?: string | undefined; unitId?: string | undefined }, today: string, limit = ROW_LIMIT) {
-  const { unitId } = input;
-  const openList = new TopList(limit);
-  const lists = BUCKETS.map(() => new TopList(limit));
-  await foldPlans(
+  const { planId, unitId } = input;
+  const ranges = dashboardRanges(ctx, today);
+  const counts = Object.fromEntries(DASHBOARD_BUCKETS.map((b) => [b, 0])) as DashboardCounts;
+  await foldPlanBatches(
     ctx.db,
-    { planId: input.planId, today, key: `dashboard|${unitId ?? ""}|${limit}` },
-    (planId) => dashboardPart(ctx, planId, unitId, today, limit),
-    (part) => {
-      openList.addResult(part.open);
-      BUCKETS.forEach((b, i) => lists[i]?.addResult(part.buckets[b.key]));
+    { planId, today, key: `dashboard|${unitId ?? ""}`, batchSize: PLANS_PER_COUNT },
+    (planIds) => countDashboardBuckets(ctx.db, { planIds, unitId }, ranges),
+    (part: DashboardCounts) => {
+      for (const b of DASHBOARD_BUCKETS) counts[b] += part[b];
     },
   );
-  const results = lists.map((l) => l.result());
-  const open = openList.result();
-  const ids = [...new Set([...open.items, ...results.flatMap((r) => r.items)].map((x) => x.id))];
-  const rows = await rowsOf(ctx, ids, today);
-  const base: TaskListFilter = { ...(input.planId ? { planId: input.planId } : {}), ...(unitId ? { unitId } : {}) };
+  const lists = new Map<DashboardBucket, string[]>();
+  for (const b of DASHBOARD_BUCKETS) lists.set(b, await listDashboardBucket(ctx.db, { planId, unitId }, ranges, b, limit));
+  const open = lists.get("open") ?? [];
+  const rows = await rowsOf(ctx, [...new Set([...lists.values()].flat())], today);
+  const base: TaskListFilter = { ...(planId ? { planId } : {}), ...(unitId ? { unitId } : {}) };
   return {
     today,
     /** open tasks in scope (exact count); `rows` holds the `rowLimit` most urgent of them plus every task a bucket lists */
-    open: { count: open.count, truncated: open.truncated },
+    open: { count: counts.open, truncated: counts.open > open.length },
     /** at most this many task ids per bucket */
     rowLimit: limit,
-    buckets: BUCKETS.map((b, i) => {
-      const r = results[i] as TopResult;
-      return { key: b.key, label: b.label, count: r.count, taskIds: r.items.map((x) => x.id), truncated: r.truncated, filter: b.filter(base) };
+    buckets: BUCKETS.map((b) => {
+      const taskIds = lists.get(b.key) ?? [];
+      return { key: b.key, label: b.label, count: counts[b.key], taskIds, truncated: counts[b.key] > taskIds.length, filter: b.filter(base) };
     }),
     rows,
   };

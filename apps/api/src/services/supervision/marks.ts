@@ -5,7 +5,7 @@
 // transitionTask (task-facts.ts).
 import { listPhasesOfPlans, type Phase, type Task } from "@duban/db";
 import { isOpenStage } from "@duban/workflow";
-import { dayOfInstant } from "../../clock";
+import { dayOfInstant, type ClockContext } from "../../clock";
 import type { InnerContext } from "../../context";
 import {
   deadlineMarks,
@@ -55,7 +55,51 @@ export type MarkedTask = Pick<
   | "entered_stage_at"
   | "last_report_period"
   | "latest_percent"
+  | "behind_from"
 >;
+
+/** The handle stage's window: from the day the task entered 办理 (else the plan's handle phase, else its creation) to its due date. */
+export interface HandleWindow {
+  start: string;
+  due: string | null;
+}
+
+export function handleWindow(
+  ctx: Pick<ClockContext, "config">,
+  task: Pick<Task, "due_date" | "created_at" | "entered_stage_at">,
+  plan: PlanDues,
+): HandleWindow {
+  const start = task.entered_stage_at !== null ? dayOfInstant(ctx, task.entered_stage_at) : (plan.handleStart ?? dayOfInstant(ctx, task.created_at));
+  const due = stageDues(task.due_date, plan).find((x) => x.stage === "handle")?.due ?? null;
+  return { start, due };
+}
+
+/** The share of the handle window elapsed by `day`, in percent (0–100); null without a due date after the start. */
+export function expectedPercent(w: HandleWindow, day: string): number | null {
+  if (w.due === null || w.due <= w.start) return null;
+  return Math.max(0, Math.min(100, Math.round((calendarDaysBetween(w.start, day) / calendarDaysBetween(w.start, w.due)) * 100)));
+}
+
+/**
+ * "Progress behind", as a date: the first day on which the reported percent trails the window's
+ * elapsed share by more than PROGRESS_TOLERANCE points; null when that never happens (no report,
+ * no due date, or too little left to trail). The elapsed share only grows, so a task is behind
+ * from this day on — persisted as tasks.behind_from whenever the stage, the due date or the percent
+ * changes (task-facts.ts), so that SQL counts it (repositories/dashboard.ts).
+ */
+export function progressBehindFrom(w: HandleWindow, percent: number | null): string | null {
+  if (percent === null || w.due === null || w.due <= w.start) return null;
+  const needed = percent + PROGRESS_TOLERANCE + 1;
+  if (needed > 100) return null;
+  const total = calendarDaysBetween(w.start, w.due);
+  const start = Date.parse(`${w.start}T00:00:00Z`);
+  const dayAt = (k: number) => new Date(start + k * 86_400_000).toISOString().slice(0, 10);
+  // the least k (days after the start) whose expected percent reaches `needed`, nudged past rounding
+  let k = Math.max(0, Math.ceil(((needed - 0.5) * total) / 100) - 1);
+  while ((expectedPercent(w, dayAt(k)) ?? 0) >= needed && k > 0) k -= 1;
+  while ((expectedPercent(w, dayAt(k)) ?? 0) < needed) k += 1;
+  return dayAt(k);
+}
 
 /** One task's marks (pure): its row, its plan's dues, today and this month. */
 export function marksOf(ctx: Pick<InnerContext, "config">, task: MarkedTask, plan: PlanDues, today: string): TaskMarks {
@@ -69,16 +113,12 @@ export function marksOf(ctx: Pick<InnerContext, "config">, task: MarkedTask, pla
   const missingReport = missesMonthlyReport(task, today.slice(0, 7));
   let behind: TaskMarks["behind"] = null;
   if (task.stage === "handle" && !d.overdue) {
-    const start = task.entered_stage_at !== null ? dayOfInstant(ctx, task.entered_stage_at) : (plan.handleStart ?? dayOfInstant(ctx, task.created_at));
-    const handleDue = dues.find((x) => x.stage === "handle")?.due ?? null;
-    const expected =
-      handleDue !== null && handleDue > start
-        ? Math.max(0, Math.min(100, Math.round((calendarDaysBetween(start, today) / calendarDaysBetween(start, handleDue)) * 100)))
-        : null;
+    const window = handleWindow(ctx, task, plan);
+    const expected = expectedPercent(window, today);
     const percent = task.latest_percent;
     if (missingReport && Number(today.slice(8, 10)) > MONTHLY_REPORT_DAY) {
       behind = { reason: "no_report", expectedPercent: expected, percent };
-    } else if (expected !== null && percent !== null && percent + PROGRESS_TOLERANCE < expected) {
+    } else if (task.behind_from !== null && task.behind_from <= today) {
       behind = { reason: "progress_behind", expectedPercent: expected, percent };
     }
   }

@@ -183,6 +183,19 @@ export async function foldPlans<P>(
   compute: (planId: string) => Promise<P>,
   fold: (part: P) => void,
 ): Promise<void> {
+  await foldPlanBatches(db, { ...options, batchSize: 1 }, async ([planId]) => new Map([[planId as string, await compute(planId as string)]]), fold);
+}
+
+/**
+ * foldPlans for parts SQL computes for many plans in one query (`computeMany` returns a part for
+ * every plan asked): the plans not cached are computed `batchSize` at a time.
+ */
+export async function foldPlanBatches<P>(
+  db: DbOrTrx,
+  options: { planId?: string | undefined; key: string; today: string; batchSize: number },
+  computeMany: (planIds: readonly string[]) => Promise<Map<string, P>>,
+  fold: (part: P) => void,
+): Promise<void> {
   let state = caches.get(db);
   if (state === undefined) {
     state = { seq: -1, droppedAt: new Map(), clearedAt: -1, today: options.today, parts: new Map(), size: 0 };
@@ -190,29 +203,34 @@ export async function foldPlans<P>(
   }
   const { seq, signatures } = await refresh(db, state, options.today);
   const planIds = options.planId !== undefined ? [options.planId] : [...signatures.keys()];
+  const missing: string[] = [];
   for (const planId of planIds) {
     const signature = signatures.get(planId) ?? "";
     if (signature === "") continue; // a plan without tasks adds nothing
     const cached = state.parts.get(planId)?.get(options.key);
-    if (cached !== undefined && cached.signature === signature) {
-      fold(cached.value as P);
-      continue;
-    }
+    if (cached !== undefined && cached.signature === signature) fold(cached.value as P);
+    else missing.push(planId);
+  }
+  for (let i = 0; i < missing.length; i += options.batchSize) {
     // better-sqlite3 answers synchronously, so the awaits above never let the event loop turn: yield
-    // once per computed plan, so that other requests are served while many plans are computed
+    // once per computed batch, so that other requests are served while many plans are computed
     await new Promise<void>((resolve) => setImmediate(resolve));
-    const value = await compute(planId);
-    fold(value);
-    // Read after audit head `seq`: it includes every write up to there. Another call dropped this
-    // plan (or everything) for a write beyond `seq`: the part may predate that write — not kept.
-    if ((state.droppedAt.get(planId) ?? -1) > seq || state.clearedAt > seq || state.today !== options.today) continue;
-    if (state.size >= MAX_PARTS) clear(state, seq);
-    let byKey = state.parts.get(planId);
-    if (byKey === undefined) {
-      byKey = new Map();
-      state.parts.set(planId, byKey);
+    const batch = missing.slice(i, i + options.batchSize);
+    const values = await computeMany(batch);
+    for (const planId of batch) {
+      const value = values.get(planId) as P;
+      fold(value);
+      // Read after audit head `seq`: it includes every write up to there. Another call dropped this
+      // plan (or everything) for a write beyond `seq`: the part may predate that write — not kept.
+      if ((state.droppedAt.get(planId) ?? -1) > seq || state.clearedAt > seq || state.today !== options.today) continue;
+      if (state.size >= MAX_PARTS) clear(state, seq);
+      let byKey = state.parts.get(planId);
+      if (byKey === undefined) {
+        byKey = new Map();
+        state.parts.set(planId, byKey);
+      }
+      if (!byKey.has(options.key)) state.size += 1;
+      byKey.set(options.key, { signature: signatures.get(planId) ?? "", value });
     }
-    if (!byKey.has(options.key)) state.size += 1;
-    byKey.set(options.key, { signature, value });
   }
 }
