@@ -1,8 +1,9 @@
 // Task list and dashboard queries at 10k / 100k (/ 1M with --full) tasks in three levels (层层分解:
 // half of each plan's tasks are its own, a third are parts split by the lead unit for its sections,
 // a sixth are parts of those for the sections' sub-units). Rows are generated
-// directly with bulk inserts (valid snapshots from the lifecycle package, a valid audit hash chain
-// of `auditPerTask` records per task), not through the API. The API runs in a child process;
+// directly with bulk inserts (generate.ts: valid snapshots from the lifecycle package, every task's
+// history — ≥ 10 audit records in one hash chain, progress reports, submissions…), not through
+// the API. The API runs in a child process;
 // task.list and the dashboard page's own procedures (`supervision.dashboard`, `supervision.stats`,
 // one plan = the page's default, and all plans; the first call separately, then all plans again
 // with a write to another plan before each call) are timed over HTTP as the office; the counter
@@ -12,248 +13,12 @@
 // recount of the base tables, and the SQLite plan of every dashboard query is recorded.
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { createLogger, openApp, testConfig } from "@duban/api";
-import {
-  canonicalJson,
-  computeAuditHash,
-  countTasksByPlan,
-  countTasksByStage,
-  countTasksByUnit,
-  createDatabase,
-  type AuditLogRow,
-  type Database,
-  type DbOrTrx,
-} from "@duban/db";
-import { decide, persistTask, startTask, describeTask, type TaskCommand, type TaskSnapshot } from "@duban/workflow";
+import { countTasksByPlan, countTasksByStage, countTasksByUnit, createDatabase, type Database, type DbOrTrx } from "@duban/db";
 import SQLite from "better-sqlite3";
 import { Kysely, SqliteDialect, type CompiledQuery } from "kysely";
-import { login, mb, record, startChild, startProfile, summarize, tempDir } from "./common";
+import { login, mb, record, sleep, startChild, startProfile, summarize, type Client } from "./common";
+import { generate, PLAN_SIZE } from "./generate";
 
-const PLAN_SIZE = 1000;
-const VARIANTS: TaskCommand[][] = [
-  [],
-  [{ type: "SIGN" }],
-  [{ type: "SIGN" }, { type: "SUBMIT", text: "办理方案" }],
-  [{ type: "SIGN" }, { type: "SUBMIT", text: "办理方案" }, { type: "APPROVE" }],
-  [{ type: "SIGN" }, { type: "SUBMIT", text: "办理方案" }, { type: "APPROVE" }, { type: "REPORT_PROGRESS", text: "进展", percent: 50 }],
-  [{ type: "TERMINATE", reason: "方案调整" }],
-];
-
-/** 层层分解: each department has SECTIONS sections below it, each section SUB_SECTIONS sub-units. */
-const SECTIONS = 3;
-const SUB_SECTIONS = 2;
-/** Within a plan of PLAN_SIZE: the first half are its own tasks (depth 1), the next third parts of
- *  the first tasks (two each, depth 2), the last sixth parts of those parts (two each, depth 3). */
-const LEVEL_2_FROM = PLAN_SIZE / 2;
-const LEVEL_3_FROM = Math.floor((PLAN_SIZE * 5) / 6);
-
-function levelOf(o: number): { depth: 1 | 2 | 3; parentIndex: number } {
-  if (o < LEVEL_2_FROM) return { depth: 1, parentIndex: -1 };
-  if (o < LEVEL_3_FROM) return { depth: 2, parentIndex: Math.floor((o - LEVEL_2_FROM) / 2) };
-  return { depth: 3, parentIndex: LEVEL_2_FROM + Math.floor((o - LEVEL_3_FROM) / 2) };
-}
-
-/** how many parts the task at each index of a plan has (its snapshot counts them, as a SPLIT would) */
-const PARTS_OF: number[] = Array.from({ length: PLAN_SIZE }, () => 0);
-for (let o = LEVEL_2_FROM; o < PLAN_SIZE; o++) (PARTS_OF[levelOf(o).parentIndex] as number)++;
-
-interface Generated {
-  file: string;
-  dir: string;
-  units: string[];
-  generateSeconds: number;
-  auditRecords: number;
-  /** seconds to check the trigger-kept counters against a recount of the base tables */
-  counterCheckSeconds: number;
-}
-
-/** A migrated database with demo users/units, then `tasks` tasks (+ audit records) bulk-inserted. */
-export async function generate(tasks: number, auditPerTask: number): Promise<Generated> {
-  const dir = tempDir(`q${tasks}`);
-  const file = join(dir, "app.db");
-  const app = await openApp({ databaseUrl: file, config: testConfig({ filesDir: join(dir, "files") }), logger: createLogger("silent"), demoData: true });
-  const units = (await app.inner.db.selectFrom("units").select("id").where("kind", "=", "department").orderBy("sort_order").execute()).map((u) => u.id);
-  const office = await app.inner.db.selectFrom("users").selectAll().where("username", "=", "office").executeTakeFirstOrThrow();
-  await app.close();
-
-  const started = performance.now();
-  const db = new SQLite(file);
-  db.pragma("journal_mode = WAL");
-  db.pragma("synchronous = OFF"); // bulk load only; the server reopens the file with FULL
-  const at = "2026-11-25T08:00:00.000Z";
-  const insPlan = db.prepare("insert into plans (id, title, source_text, created_by, created_at) values (?, ?, '', ?, ?)");
-  const insTask = db.prepare(
-    `insert into tasks (id, plan_id, ordinal, path, heading, text, lead_unit_id, deadline_text, due_date, effective_due_date, targets, stage, status, round, snapshot, machine_version, version, created_at, updated_at, parent_id, depth, supervisor_unit_id)
-     values (?, ?, ?, ?, null, ?, ?, null, ?, ?, '[]', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  // The unit tree below each department: SECTIONS sections, each with SUB_SECTIONS sub-units.
-  const insSubUnit = db.prepare("insert into units (id, name, short_name, aliases, parent_id, kind, sort_order, created_at) values (?, ?, null, '[]', ?, ?, ?, ?)");
-  const childrenOf = new Map<string, string[]>();
-  let sortOrder = 1000;
-  for (const dept of units) {
-    const sections: string[] = [];
-    for (let a = 0; a < SECTIONS; a++) {
-      const section = `${dept}-s${a}`;
-      insSubUnit.run(section, `${dept}·科室${a + 1}`, dept, "other", sortOrder++, at);
-      sections.push(section);
-      const subs: string[] = [];
-      for (let b = 0; b < SUB_SECTIONS; b++) {
-        const sub = `${section}-${b}`;
-        insSubUnit.run(sub, `${dept}·科室${a + 1}·${b + 1}组`, section, "other", sortOrder++, at);
-        subs.push(sub);
-      }
-      childrenOf.set(section, subs);
-    }
-    childrenOf.set(dept, sections);
-  }
-  // A liaison of a section of the mzj liaison's department (same password as the demo users).
-  const mzj = db.prepare("select * from users where username = 'mzj'").get() as { unit_id: string; password_hash: string };
-  const sectionUnit = (childrenOf.get(mzj.unit_id) as string[])[0] as string;
-  db.prepare(
-    "insert into users (id, username, display_name, password_hash, role, unit_id, must_change_password, created_at, updated_at) values ('bench-section-user', 'bench-section', '科室联络员', ?, 'liaison', ?, 0, ?, ?)",
-  ).run(mzj.password_hash, sectionUnit, at, at);
-  const insUnit = db.prepare("insert into task_units (task_id, unit_id, relation) values (?, ?, ?)");
-  const insAudit = db.prepare(
-    `insert into audit_log (seq, id, at, actor_user_id, actor_username, actor_role, actor_unit_id, action, object_type, object_id, task_id, outcome, reason_code, from_state, to_state, comment, detail, file_hashes, client_ip, hash_alg, prev_hash, hash)
-     values (@seq, @id, @at, @actor_user_id, @actor_username, @actor_role, @actor_unit_id, @action, @object_type, @object_id, @task_id, @outcome, @reason_code, @from_state, @to_state, @comment, @detail, @file_hashes, @client_ip, @hash_alg, @prev_hash, @hash)`,
-  );
-  const head = db.prepare("select seq, hash from audit_head where id = 1").get() as { seq: number; hash: string };
-  let seq = Number(head.seq);
-  let prev = head.hash;
-
-  // One snapshot per (lead, co-unit, supervisor, variant); a part's snapshot names its parent, put in
-  // by replacing a placeholder so that 500k parts do not each replay the lifecycle.
-  const PARENT = "__bench_parent__";
-  const snapshots = new Map<string, { text: string; machineVersion: number; stage: string; status: string; round: number }>();
-  const snapshotFor = (lead: string, co: string | null, supervisor: string | null, variant: number, partCount: number) => {
-    const key = `${lead}|${co}|${supervisor}|${variant}|${partCount}`;
-    let s = snapshots.get(key);
-    if (s === undefined) {
-      const part = supervisor === null ? {} : { supervisorUnitId: supervisor, parentTaskId: PARENT, parentDueDate: "2027-06-30" };
-      let snap: TaskSnapshot = startTask({ leadUnitId: lead, coUnitIds: co ? [co] : [], dueDate: "2027-06-30", ...part });
-      for (const cmd of VARIANTS[variant] ?? []) {
-        // the office reviews a plan's own tasks; the unit that split a part reviews that part
-        const reviewer = cmd.type === "APPROVE" || cmd.type === "TERMINATE";
-        const actor = reviewer
-          ? supervisor === null
-            ? { userId: "bench", role: "office", unitId: null }
-            : { userId: "bench", role: "liaison", unitId: supervisor }
-          : { userId: "bench", role: "liaison", unitId: lead };
-        const d = decide(snap, { ...cmd, actor, at } as never);
-        if (!d.ok) throw new Error(`variant ${variant}${supervisor === null ? "" : " (part)"}: ${cmd.type} refused: ${d.refusal.code}`);
-        snap = d.snapshot;
-      }
-      const p = persistTask(snap);
-      const desc = describeTask(snap);
-      // a task with parts: its context counts them, as the SPLIT that made them would have
-      if (partCount > 0) (p.snapshot as unknown as { context: { partCount: number } }).context.partCount = partCount;
-      s = { text: JSON.stringify(p.snapshot), machineVersion: p.machineVersion, stage: desc.stage, status: desc.status, round: desc.round };
-      snapshots.set(key, s);
-    }
-    return s;
-  };
-  let auditRecords = 0;
-  /** the tasks of the current plan by index within it, as parents for the next level */
-  let planTasks: { id: string; lead: string; due: string; path: string[]; parts: number }[] = [];
-  const load = db.transaction((from: number, to: number) => {
-    for (let i = from; i < to; i++) {
-      const planNo = Math.floor(i / PLAN_SIZE);
-      const planId = `bench-plan-${String(planNo).padStart(5, "0")}`;
-      const o = i % PLAN_SIZE;
-      if (o === 0) {
-        insPlan.run(planId, `基准方案 ${planNo}`, office.id, at);
-        planTasks = [];
-      }
-      const level = levelOf(o);
-      // parts: a scrambled variant, else a unit's parts would all share one (i steps by a multiple of 6)
-      const variant = level.depth === 1 ? i % VARIANTS.length : (Math.imul(i, 2654435761) >>> 0) % VARIANTS.length;
-      const id = `bench-task-${String(i).padStart(8, "0")}`;
-      let lead: string;
-      let co: string | null = null;
-      let due: string;
-      let path: string[];
-      let parent: (typeof planTasks)[number] | null = null;
-      if (level.depth === 1) {
-        lead = units[i % units.length] as string;
-        co = i % 3 === 0 ? (units[(i + 7) % units.length] as string) : null;
-        const month = String(1 + (i % 12)).padStart(2, "0");
-        due = `${2026 + (i % 2)}-${month}-${String(1 + (i % 28)).padStart(2, "0")}`;
-        path = [String(o + 1)];
-      } else {
-        // two parts per parent, for two of the units below the parent's lead unit, due with it
-        parent = planTasks[level.parentIndex] as (typeof planTasks)[number];
-        parent.parts += 1;
-        const below = childrenOf.get(parent.lead) as string[];
-        lead = below[(level.parentIndex + parent.parts) % below.length] as string;
-        due = parent.due;
-        path = [...parent.path, String(parent.parts)];
-      }
-      planTasks.push({ id, lead, due, path, parts: 0 });
-      const snap = snapshotFor(lead, co !== lead ? co : null, parent?.lead ?? null, variant, PARTS_OF[o] ?? 0);
-      const snapshotText = parent === null ? snap.text : snap.text.replace(PARENT, parent.id);
-      const effectiveDue = snap.stage === "terminated" ? null : due;
-      insTask.run(id, planId, o + 1, JSON.stringify(path), `第${i}项任务：推进养老服务体系建设，落实${i % 97}项具体措施。`, lead, due, effectiveDue, snap.stage, snap.status, snap.round, snapshotText, snap.machineVersion, 1 + auditPerTask, at, at, parent?.id ?? null, level.depth, parent?.lead ?? null);
-      insUnit.run(id, lead, "lead");
-      if (co !== null && co !== lead) insUnit.run(id, co, "co");
-      for (let k = 0; k < auditPerTask; k++) {
-        seq += 1;
-        const row: Omit<AuditLogRow, "hash"> = {
-          seq,
-          id: `bench-audit-${seq}`,
-          at,
-          actor_user_id: office.id,
-          actor_username: "office",
-          actor_role: "office",
-          actor_unit_id: office.unit_id,
-          action: "task.URGE",
-          object_type: "task",
-          object_id: id,
-          task_id: id,
-          outcome: "ok",
-          reason_code: null,
-          from_state: `${snap.stage}/${snap.status}`,
-          to_state: `${snap.stage}/${snap.status}`,
-          comment: "请加快办理进度。",
-          detail: canonicalJson({ round: 1, version: k + 2 }),
-          file_hashes: "[]",
-          client_ip: "127.0.0.1",
-          hash_alg: "sha256",
-          prev_hash: prev,
-        };
-        const hash = computeAuditHash(prev, row, "sha256");
-        insAudit.run({ ...row, hash });
-        prev = hash;
-        auditRecords++;
-      }
-    }
-  });
-  for (let i = 0; i < tasks; i += 20_000) load(i, Math.min(tasks, i + 20_000));
-  db.prepare("update audit_head set seq = ?, hash = ? where id = 1").run(seq, prev);
-  db.pragma("wal_checkpoint(TRUNCATE)");
-  db.exec("analyze");
-  const generateSeconds = (performance.now() - started) / 1000;
-  const checked = performance.now();
-  checkCounters(db);
-  db.close();
-  return { file, dir, units, generateSeconds, auditRecords, counterCheckSeconds: (performance.now() - checked) / 1000 };
-}
-
-// The counters' key of a task (migration 2026_11_25_0400_task_counters): closed tasks and tasks
-// without a due date under has_due = 0, due_date = ''.
-const HAS_DUE = "case when t.due_date is null or t.stage in ('done','terminated') then 0 else 1 end";
-const DUE_KEY = "case when t.due_date is null or t.stage in ('done','terminated') then '' else t.due_date end";
-
-/** Throws unless task_plan_counts / task_unit_counts equal a recount of tasks / task_units. */
-function checkCounters(db: SQLite.Database): void {
-  const differ = (a: string, b: string) =>
-    (db.prepare(`select (select count(*) from (${a} except ${b})) + (select count(*) from (${b} except ${a})) as n`).get() as { n: number }).n;
-  const plans = differ("select plan_id, stage, n from task_plan_counts", "select plan_id, stage, count(*) from tasks group by plan_id, stage");
-  const units = differ(
-    "select unit_id, relation, stage, has_due, due_date, n from task_unit_counts",
-    `select tu.unit_id, tu.relation, t.stage, ${HAS_DUE}, ${DUE_KEY}, count(*) from task_units tu join tasks t on t.id = tu.task_id group by 1, 2, 3, 4, 5`,
-  );
-  if (plans !== 0 || units !== 0) throw new Error(`task counters differ from a recount: ${plans} plan rows, ${units} unit rows`);
-}
 
 type DashboardCall = [name: string, params: string, run: (db: Kysely<Database>) => Promise<unknown>];
 
@@ -313,20 +78,28 @@ export interface QueryRun {
   dashboardP95Max: number;
   /** the page's procedures (supervision.dashboard / supervision.stats, one plan and all plans) */
   pageP95Max: number;
+  /** re-reading history: the task page (task.get) and the auditor's log page (audit.list, filters) */
+  historyP95Max: number;
+  /** audit.verify over HTTP (the auditor's button): the whole chain, best of the runs */
+  verifySeconds: number;
   pageRssMaxMb: number;
   rssMaxMb: number;
   generateSeconds: number;
+  auditRecords: number;
   counterCheckSeconds: number;
   /** SQLite query plan of each dashboard count */
   plans: Record<string, string>;
 }
 
 /** Times the queries on a generated database; `onDb` gets the open database afterwards (audit bench). */
-export async function queriesBench(tasks: number, auditPerTask: number, isTargetSize: boolean, onDb?: (db: DbOrTrx) => Promise<void>): Promise<QueryRun> {
+export async function queriesBench(tasks: number, isTargetSize: boolean, onDb?: (db: DbOrTrx, auditRecords: number) => Promise<void>): Promise<QueryRun> {
   const label = tasks >= 1_000_000 ? `${tasks / 1_000_000}M` : `${tasks / 1000}k`;
   const section = `queries/${label}`;
-  const gen = await generate(tasks, auditPerTask);
-  process.stdout.write(`  ${section}: generated ${tasks} tasks + ${gen.auditRecords} audit records in ${gen.generateSeconds.toFixed(1)} s (counter triggers included); counters equal a recount (checked in ${gen.counterCheckSeconds.toFixed(1)} s)\n`);
+  const gen = await generate(tasks);
+  process.stdout.write(
+    `  ${section}: generated ${tasks} tasks with their history — ${gen.auditRecords} audit records (${gen.perTaskMin}–${gen.perTaskMax} moves a task), ${gen.progressReports} progress reports, ${gen.submissions} submissions — in ${gen.generateSeconds.toFixed(1)} s, ${gen.cpuSeconds.toFixed(1)} s CPU (tasks ${gen.taskSeconds.toFixed(1)} s, history in time order ${gen.historySeconds.toFixed(1)} s, of which its indexes ${gen.indexSeconds.toFixed(1)} s; counter triggers included); counters equal a recount (checked in ${gen.counterCheckSeconds.toFixed(1)} s)\n`,
+  );
+  record({ section, metric: "generation: tasks + history (bulk inserts, bench process)", value: gen.generateSeconds, unit: "s", note: `${gen.cpuSeconds.toFixed(1)} s CPU; ${gen.auditRecords} audit records, ${gen.progressReports} progress reports, ${gen.submissions} submissions; tasks ${gen.taskSeconds.toFixed(1)} s, history ${gen.historySeconds.toFixed(1)} s` });
   const unit = gen.units[3] as string;
   const today = "2026-11-25";
   const midPlan = `bench-plan-${String(Math.floor(tasks / PLAN_SIZE / 2)).padStart(5, "0")}`;
@@ -476,6 +249,15 @@ export async function queriesBench(tasks: number, auditPerTask: number, isTarget
       pageRssMax = Math.max(pageRssMax, phaseRss);
       record({ section, metric: `${name} p50 / p95`, value: s.p95, unit: "ms (p95)", note: `p50 ${s.p50.toFixed(1)} ms, ${n} runs, server RSS max ${mb(phaseRss).toFixed(0)} MB${isTargetSize ? "" : "; target applies at 1M"}`, target: "≤ 200 ms", pass: s.p95 <= 200 });
     }
+    // Re-reading history at this size: the task page (task.get: its log, progress reports and
+    // submissions) on a different task each call, spread over the whole database (its records are
+    // spread over the log, as a live system writes them), and the auditor's page (audit.list with
+    // the filters the page offers, its task search and filter lists), then the chain verification
+    // the auditor starts (audit.verify: the whole log). After the dashboard phases, since the
+    // verification appends a record of its own.
+    const history = await historyBench({ baseUrl, tasks, units: gen.units, section, runs, isTargetSize, office, liaison });
+    const historyP95Max = history.p95Max;
+    const verifySeconds = history.verifySeconds;
     // The daily deadline job over every open task (each page of 500 one short transaction), in a
     // process of its own as the scheduler first runs it after a start (before the dashboard's
     // warm-up): its RSS is the job's, not that of the dashboard parts the server above has cached.
@@ -514,15 +296,148 @@ export async function queriesBench(tasks: number, auditPerTask: number, isTarget
     if (onDb) {
       const handle = createDatabase({ url: gen.file });
       try {
-        await onDb(handle.db);
+        await onDb(handle.db, gen.auditRecords);
       } finally {
         await handle.close();
       }
     }
-    return { tasks, listP95Max, dashboardP95Max, pageP95Max, pageRssMaxMb: mb(pageRssMax), rssMaxMb: mb(rssMax), generateSeconds: gen.generateSeconds, counterCheckSeconds: gen.counterCheckSeconds, plans };
+    return { tasks, listP95Max, dashboardP95Max, pageP95Max, historyP95Max, verifySeconds, pageRssMaxMb: mb(pageRssMax), rssMaxMb: mb(rssMax), generateSeconds: gen.generateSeconds, auditRecords: gen.auditRecords, counterCheckSeconds: gen.counterCheckSeconds, plans };
   } finally {
     sampling = false;
     await server.stop();
     rmSync(gen.dir, { recursive: true, force: true });
   }
+}
+
+interface HistoryBenchInput {
+  baseUrl: string;
+  tasks: number;
+  /** the departments, in the generator's order (a plan's own task i is led by units[i % length]) */
+  units: string[];
+  section: string;
+  runs: number;
+  isTargetSize: boolean;
+  office: Client;
+  liaison: Client;
+}
+
+/** A deterministic stream of task indexes spread over the whole database. */
+function spread(tasks: number, seed: number, accept: (i: number) => number | null): () => number {
+  let x = seed >>> 0;
+  return () => {
+    for (;;) {
+      x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+      const i = accept(Math.floor((x / 2 ** 32) * tasks));
+      if (i !== null && i >= 0 && i < tasks) return i;
+    }
+  };
+}
+
+interface TaskPage {
+  task: { id: string; stage: string };
+  history: unknown[];
+  progressReports: unknown[];
+  submissions: unknown[];
+}
+
+interface AuditPageOut {
+  items: { seq: number; actorUserId: string | null; outcome: string }[];
+  nextCursor: number | null;
+}
+
+/** The task page and the auditor's page over the generated history, then the chain verification. */
+async function historyBench(o: HistoryBenchInput): Promise<{ p95Max: number; verifySeconds: number }> {
+  const { section, runs, isTargetSize, office, liaison, tasks } = o;
+  const auditor = await login(o.baseUrl, "auditor");
+  const target = (p95: number) => (isTargetSize ? { target: "≤ 50 ms", pass: p95 <= 50 } : {});
+  let p95Max = 0;
+  const timeLine = async (name: string, fn: () => Promise<unknown>, note = "") => {
+    const stopProfile = await startProfile();
+    const s = summarize(await time(fn, 3, runs));
+    await stopProfile(`history-${section.replace(/\W+/g, "_")}-${name.replace(/[^a-z0-9]+/gi, "_")}`);
+    p95Max = Math.max(p95Max, s.p95);
+    record({ section, metric: `${name} p50 / p95`, value: s.p95, unit: "ms (p95)", note: `p50 ${s.p50.toFixed(1)} ms${note}`, ...target(s.p95) });
+  };
+  const ownTaskOf = (i: number) => (i % PLAN_SIZE < PLAN_SIZE / 2 ? i : null);
+  const anyTask = spread(tasks, 1, (i) => i);
+  const liaisonUnit = o.units.indexOf(liaison.unitId ?? "");
+  const liaisonTask = spread(tasks, 2, (i) => ownTaskOf(i - (i % o.units.length) + liaisonUnit));
+  // a plan's own task in 办理 with a co-unit: variant 3 of the generator (i % 6 = 3, so i % 3 = 0)
+  const handleTask = spread(tasks, 3, (i) => ownTaskOf(i - (i % 6) + 3));
+  const id = (i: number) => `bench-task-${String(i).padStart(8, "0")}`;
+
+  // What the page shows is there (else the lines below would time empty answers).
+  const sample = await office.query<TaskPage>("task.get", { taskId: id(handleTask()) });
+  if (sample.history.length < 10 || sample.progressReports.length < 3 || sample.submissions.length < 2) {
+    throw new Error(`task ${sample.task.id} shows ${sample.history.length} history records, ${sample.progressReports.length} progress reports, ${sample.submissions.length} submissions`);
+  }
+  const shown = `; this task type shows ${sample.history.length} history records, ${sample.progressReports.length} progress reports, ${sample.submissions.length} submissions`;
+  await timeLine("history: task.get (task page with its log), office, a different task each call", () => office.query("task.get", { taskId: id(anyTask()) }));
+  await timeLine("history: task.get, liaison of the lead unit, a different own task each call", () => liaison.query("task.get", { taskId: id(liaisonTask()) }));
+  await timeLine("history: task.get of a task in 办理 with a co-unit, office", () => office.query("task.get", { taskId: id(handleTask()) }), shown);
+
+  // The auditor's page: the newest records, then every filter it offers (audit/components/Filters.tsx).
+  const options = await auditor.query<{ people: { id: string; username: string }[]; units: { id: string }[] }>("audit.filterOptions", null);
+  const person = options.people.find((p) => p.username === "mzj")?.id;
+  if (person === undefined || liaison.unitId === null) throw new Error("no mzj liaison among the auditor's people");
+  const firstPage = await auditor.query<AuditPageOut>("audit.list", { limit: 100 });
+  const refused = await auditor.query<AuditPageOut>("audit.list", { outcome: "refused", limit: 100 });
+  const byPerson = await auditor.query<AuditPageOut>("audit.list", { actorUserId: person, limit: 100 });
+  if (firstPage.items.length !== 100 || refused.items.length === 0 || byPerson.items.length === 0) {
+    throw new Error(`audit.list: ${firstPage.items.length} newest, ${refused.items.length} refused, ${byPerson.items.length} of one person`);
+  }
+  const week = { from: "2026-06-01T00:00:00.000Z", to: "2026-06-08T00:00:00.000Z" };
+  const month = { from: "2026-07-01T00:00:00.000Z", to: "2026-08-01T00:00:00.000Z" };
+  const auditTask = spread(tasks, 4, (i) => i);
+  const lines: [string, () => Promise<unknown>][] = [
+    ["audit.list newest 100 (auditor's page)", () => auditor.query("audit.list", { limit: 100 })],
+    ["audit.list next page by cursor", () => auditor.query("audit.list", { limit: 100, cursor: firstPage.nextCursor })],
+    ["audit.list one task (a different task each call)", () => auditor.query("audit.list", { taskId: id(auditTask()), limit: 100 })],
+    ["audit.list one person (a department liaison)", () => auditor.query("audit.list", { actorUserId: person, limit: 100 })],
+    ["audit.list one unit", () => auditor.query("audit.list", { unitId: liaison.unitId, limit: 100 })],
+    ["audit.list one event (退回 task.RETURN)", () => auditor.query("audit.list", { action: "task.RETURN", limit: 100 })],
+    ["audit.list refused only", () => auditor.query("audit.list", { outcome: "refused", limit: 100 })],
+    ["audit.list one week (from / to)", () => auditor.query("audit.list", { ...week, limit: 100 })],
+    ["audit.list one person + one month", () => auditor.query("audit.list", { actorUserId: person, ...month, limit: 100 })],
+    ["audit.list one unit + one event (提交 task.SUBMIT)", () => auditor.query("audit.list", { unitId: liaison.unitId, action: "task.SUBMIT", limit: 100 })],
+    ["audit.findTasks (the task filter's search)", () => auditor.query("audit.findTasks", { q: "96项" })],
+    ["audit.filterOptions (people, units, events)", () => auditor.query("audit.filterOptions", null)],
+  ];
+  for (const [name, fn] of lines) await timeLine(`history: ${name}`, fn);
+
+  // The auditor's verification of the whole chain (audit.verify, over HTTP): twice, the second with
+  // the office opening task pages meanwhile (the server answers between the verification's batches).
+  const seconds: number[] = [];
+  let count = 0;
+  const during: number[] = [];
+  for (let r = 0; r < 2; r++) {
+    let verifying = true;
+    const pages =
+      r === 1
+        ? (async () => {
+            while (verifying) {
+              const t0 = performance.now();
+              await office.query("task.get", { taskId: id(anyTask()) });
+              during.push(performance.now() - t0);
+              await sleep(20);
+            }
+          })()
+        : Promise.resolve();
+    const t0 = performance.now();
+    try {
+      const v = await auditor.mutate<{ ok: boolean; count: number }>("audit.verify", null);
+      if (!v.ok) throw new Error(`the chain does not verify: ${JSON.stringify(v)}`);
+      count = v.count;
+    } finally {
+      seconds.push((performance.now() - t0) / 1000);
+      verifying = false;
+      await pages;
+    }
+  }
+  const best = Math.min(...seconds);
+  record({ section, metric: "history: audit.verify (the auditor's chain verification, whole log, over HTTP)", value: best, unit: "s", note: `${count} records verified, ${Math.round(count / best)} records/s; runs ${seconds.map((x) => x.toFixed(1)).join(" / ")} s` });
+  const d = summarize(during);
+  p95Max = Math.max(p95Max, d.p95);
+  record({ section, metric: "history: task.get while the auditor verifies the chain p50 / p95", value: d.p95, unit: "ms (p95)", note: `p50 ${d.p50.toFixed(1)} ms, max ${d.max.toFixed(0)} ms, ${d.n} calls`, ...target(d.p95) });
+  return { p95Max, verifySeconds: best };
 }
