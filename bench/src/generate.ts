@@ -26,6 +26,10 @@ import { createLogger, openApp, testConfig } from "@duban/api";
 import { canonicalJson, computeAuditHash, type AuditLogRow } from "@duban/db";
 import { decide, describeTask, persistTask, startTask, type TaskCommand, type TaskSnapshot } from "@duban/workflow";
 import SQLite from "better-sqlite3";
+// The API's own rule for tasks.behind_from ("进度滞后" as a date, written with the percent by
+// task-facts.ts): not exported by @duban/api, so read from its source.
+import { planDuesOf } from "../../apps/api/src/services/deadlines";
+import { handleWindow, progressBehindFrom } from "../../apps/api/src/services/supervision/marks";
 import { tempDir } from "./common";
 
 export const PLAN_SIZE = 1000;
@@ -331,7 +335,10 @@ export async function generate(tasks: number): Promise<Generated> {
   if (tasks + Math.ceil(tasks / PLAN_SIZE) >= IDX_BITS) throw new Error(`at most ${IDX_BITS} tasks and plans`);
   const dir = tempDir(`q${tasks}`);
   const file = join(dir, "app.db");
-  const app = await openApp({ databaseUrl: file, config: testConfig({ filesDir: join(dir, "files") }), logger: createLogger("silent"), demoData: true });
+  const config = testConfig({ filesDir: join(dir, "files") });
+  const clock = { config };
+  const noPhases = planDuesOf([]);
+  const app = await openApp({ databaseUrl: file, config, logger: createLogger("silent"), demoData: true });
   const units = (await app.inner.db.selectFrom("units").select("id").where("kind", "=", "department").orderBy("sort_order").execute()).map((u) => u.id);
   await app.close();
 
@@ -350,8 +357,8 @@ export async function generate(tasks: number): Promise<Generated> {
   const insPlan = db.prepare("insert into plans (id, title, source_text, created_by, created_at) values (?, ?, '', ?, ?)");
   const insTask = db.prepare(
     `insert into tasks (id, plan_id, ordinal, path, heading, text, lead_unit_id, deadline_text, due_date, effective_due_date, targets, stage, status, round, snapshot, machine_version, version, created_at, updated_at, parent_id, depth, supervisor_unit_id,
-       open_notices, extension_requested, entered_stage_at, latest_percent, last_report_period, terminated_from_stage)
-     values (?, ?, ?, ?, null, ?, ?, null, ?, ?, '[]', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       open_notices, extension_requested, entered_stage_at, latest_percent, last_report_period, terminated_from_stage, behind_from)
+     values (?, ?, ?, ?, null, ?, ?, null, ?, ?, '[]', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   // The unit tree below each department: SECTIONS sections, each with SUB_SECTIONS sub-units.
   const insSubUnit = db.prepare("insert into units (id, name, short_name, aliases, parent_id, kind, sort_order, created_at) values (?, ?, null, '[]', ?, ?, ?, ?)");
@@ -494,6 +501,10 @@ export async function generate(tasks: number): Promise<Generated> {
         m === PARENT ? taskIdOf(i - o + level.parentIndex) : m === DUE ? due : isoOf(times[Number(k)] as number),
       );
       const last = times[times.length - 1] as number;
+      const enteredStage = t.lastStageChange < 0 ? null : isoOf(times[t.lastStageChange] as number);
+      // the generated plans have no phases: the window runs from entering 办理 to the task's due date
+      const behindFrom =
+        t.stage === "handle" ? progressBehindFrom(handleWindow(clock, { due_date: due, created_at: isoOf(created), entered_stage_at: enteredStage }, noPhases), t.latestPercent) : null;
       const effectiveDue = t.stage === "terminated" ? null : due;
       insTask.run(
         id,
@@ -517,10 +528,11 @@ export async function generate(tasks: number): Promise<Generated> {
         parent?.lead ?? null,
         t.openNotices,
         t.extensionRequested ? 1 : 0,
-        t.lastStageChange < 0 ? null : isoOf(times[t.lastStageChange] as number),
+        enteredStage,
         t.latestPercent,
         t.lastReport < 0 ? null : isoOf(times[t.lastReport] as number).slice(0, 7),
         t.terminatedFrom,
+        behindFrom,
       );
       insUnit.run(id, lead, "lead", "pending");
       if (co !== null) insUnit.run(id, co, "co", t.coStatus ?? "pending");

@@ -13,7 +13,7 @@
 // recount of the base tables, and the SQLite plan of every dashboard query is recorded.
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { countTasksByPlan, countTasksByStage, countTasksByUnit, createDatabase, type Database, type DbOrTrx } from "@duban/db";
+import { countTasksByPlan, countTasksByStage, countTasksByUnit, createDatabase, listAudit, type AuditFilters, type Database, type DbOrTrx } from "@duban/db";
 import SQLite from "better-sqlite3";
 import { Kysely, SqliteDialect, type CompiledQuery } from "kysely";
 import { login, mb, record, sleep, startChild, startProfile, summarize, type Client } from "./common";
@@ -60,6 +60,37 @@ async function explainDashboard(file: string, calls: DashboardCall[]): Promise<R
   return plans;
 }
 
+/** `EXPLAIN QUERY PLAN` of the log query behind each of the auditor's filters (listAudit, as audit.list calls it) and the task page's. */
+async function explainHistory(file: string, midTask: string): Promise<Record<string, string>> {
+  const sqlite = new SQLite(file, { readonly: true });
+  const person = (sqlite.prepare("select id, unit_id from users where username = 'mzj'").get() as { id: string; unit_id: string });
+  const shapes: [string, AuditFilters][] = [
+    ["task.get: a task's log", { taskId: midTask, outcome: "ok", order: "asc", limit: 1000 }],
+    ["audit.list newest", { limit: 100 }],
+    ["audit.list one task", { taskId: midTask, limit: 100 }],
+    ["audit.list one person", { actorUserId: person.id, limit: 100 }],
+    ["audit.list one unit", { unitId: person.unit_id, limit: 100 }],
+    ["audit.list one event", { action: "task.RETURN", limit: 100 }],
+    ["audit.list refused", { outcome: "refused", limit: 100 }],
+    ["audit.list one week", { from: "2026-06-01T00:00:00.000Z", to: "2026-06-08T00:00:00.000Z", limit: 100 }],
+    ["audit.list one person + one month", { actorUserId: person.id, from: "2026-07-01T00:00:00.000Z", to: "2026-08-01T00:00:00.000Z", limit: 100 }],
+    ["audit.list one unit + one event", { unitId: person.unit_id, action: "task.SUBMIT", limit: 100 }],
+  ];
+  const captured: CompiledQuery[] = [];
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), log: (e) => void (e.level === "query" && captured.push(e.query)) });
+  const plans: Record<string, string> = {};
+  try {
+    for (const [name, filters] of shapes) {
+      captured.length = 0;
+      await listAudit(db, filters);
+      plans[name] = captured.map((q) => (sqlite.prepare(`explain query plan ${q.sql}`).all(...(q.parameters as unknown[])) as { detail: string }[]).map((r) => r.detail).join(" | ")).join(" ;; ");
+    }
+  } finally {
+    await db.destroy();
+  }
+  return plans;
+}
+
 async function time(fn: () => Promise<unknown>, warmups: number, runs: number): Promise<number[]> {
   for (let i = 0; i < warmups; i++) await fn();
   const out: number[] = [];
@@ -87,7 +118,7 @@ export interface QueryRun {
   generateSeconds: number;
   auditRecords: number;
   counterCheckSeconds: number;
-  /** SQLite query plan of each dashboard count */
+  /** SQLite query plan of each dashboard count and of the log query behind each history line */
   plans: Record<string, string>;
 }
 
@@ -104,7 +135,7 @@ export async function queriesBench(tasks: number, isTargetSize: boolean, onDb?: 
   const today = "2026-11-25";
   const midPlan = `bench-plan-${String(Math.floor(tasks / PLAN_SIZE / 2)).padStart(5, "0")}`;
   const calls = dashboardCalls(unit, midPlan, today);
-  const plans = await explainDashboard(gen.file, calls);
+  const plans = { ...(await explainDashboard(gen.file, calls)), ...(await explainHistory(gen.file, `bench-task-${String(Math.floor(tasks / 2)).padStart(8, "0")}`)) };
   for (const [name, plan] of Object.entries(plans)) process.stdout.write(`  ${section} · plan of ${name}: ${plan}\n`);
   const server = await startChild(gen.file, join(gen.dir, "files"), ["--bench-routes"]);
   const baseUrl = server.baseUrl;
