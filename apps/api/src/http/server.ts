@@ -4,7 +4,6 @@
 import { existsSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { join, resolve } from "node:path";
-import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import helmet from "helmet";
 import sirv from "sirv";
 import type { Context, InnerContext, RequestInfo, SessionUser } from "../context";
@@ -17,6 +16,7 @@ import { SESSION_COOKIE } from "../security/tokens";
 import { wasAudited } from "../trpc";
 import { loadFile, readBody, storeUpload } from "./files";
 import { readiness } from "./ready";
+import { createNodeTRPCHandler } from "./trpc-handler";
 
 /** The largest tRPC request body (a plan import carries a document). */
 const MAX_BODY_BYTES = 32 * 1024 * 1024;
@@ -56,6 +56,14 @@ export function hasMalformedEscape(text: string): boolean {
     return true;
   }
 }
+
+/**
+ * The request facts, computed once per request (for tRPC's context and its error hook) and kept on
+ * the request itself. Not in a WeakMap keyed by requests: every entry of one is an ephemeron the
+ * garbage collector must trace specially, which cost more per request than tRPC's whole call.
+ */
+const REQUEST_INFO = Symbol("duban.requestInfo");
+type WithRequestInfo = IncomingMessage & { [REQUEST_INFO]?: RequestInfo };
 
 function requestInfo(req: IncomingMessage, res: ServerResponse, trust: TrustFn): RequestInfo {
   const secure = isHttps(req, trust) ? "; Secure" : "";
@@ -200,32 +208,23 @@ function staticFiles(root: string) {
 
 export function createAppServer(inner: InnerContext, options: ServerOptions = {}): Server {
   const trust = compileTrust(inner.config.security.trustProxy);
-  /** The request facts computed once per request, for tRPC's context and its error hook. */
-  const requests = new WeakMap<IncomingMessage, RequestInfo>();
-  const infoOf = (req: IncomingMessage, res: ServerResponse) => {
-    let info = requests.get(req);
-    if (info === undefined) {
-      info = requestInfo(req, res, trust);
-      requests.set(req, info);
-    }
-    return info;
-  };
+  const infoOf = (req: IncomingMessage, res: ServerResponse): RequestInfo => ((req as WithRequestInfo)[REQUEST_INFO] ??= requestInfo(req, res, trust));
   const contextOf = async (req: IncomingMessage, res: ServerResponse): Promise<Context> => {
     const request = infoOf(req, res);
     return { ...inner, request, session: await resolveSession(inner, request.sessionToken) };
   };
 
-  const trpc = createHTTPHandler({
+  const trpc = createNodeTRPCHandler({
     router: appRouter,
     basePath: "/trpc/",
     maxBodySize: MAX_BODY_BYTES,
-    createContext: ({ req, res }) => contextOf(req, res),
+    createContext: contextOf,
     onError: ({ error, path, req, ctx }) => {
       // Errors raised before any procedure ran (unknown procedure, wrong method, unparsable body)
       // never passed the procedures' error boundary: audit them here.
       if (wasAudited(error)) return;
       if (error.code === "INTERNAL_SERVER_ERROR") inner.logger.error({ err: error, path }, "trpc internal error");
-      const request = requests.get(req);
+      const request = (req as WithRequestInfo)[REQUEST_INFO];
       void auditRefusal(ctx ?? { ...inner, ...(request !== undefined ? { request } : {}) }, {
         action: path?.slice(0, 100) ?? "trpc",
         reason_code: reasonOfTRPCCode(error.code),
