@@ -1,13 +1,14 @@
 // Two API processes on one database, each with its own auth cache (two database handles): a
-// logout, a role change or a TOTP policy change made through one reaches the other within a second.
-import { createDatabase, createTestDatabase, createUser, testDialects, updateUser, type TestDatabase } from "@duban/db";
+// logout, a role change, a TOTP policy change or a unit's new name made through one reaches the other
+// within a second.
+import { createDatabase, createTestDatabase, createUnit, createUser, testDialects, updateUser, type TestDatabase } from "@duban/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testConfig } from "../config";
 import { detachedRequest, type InnerContext } from "../context";
 import { createLogger } from "../logger";
 import { createCaller } from "../router";
 import { hashPassword } from "../security/passwords";
-import { resolveSession } from "./auth";
+import { describeUser, resolveSession } from "./auth";
 import { totpSetupRequired } from "./totp";
 
 const PASSWORD = "Initial@2026";
@@ -77,5 +78,15 @@ describe.each(testDialects())("auth cache across processes (%s)", (dialect) => {
     await createCaller({ ...a, request: detachedRequest({ sessionToken: admin.token }), session: adminSession }).security.setTotpRequired({ role: "office", required: true });
     await within1s(async () => totpSetupRequired(b, user));
     await createCaller({ ...a, request: detachedRequest({ sessionToken: admin.token }), session: adminSession }).security.setTotpRequired({ role: "office", required: false });
+  });
+
+  it("a unit renamed anywhere shows in the other process's auth.me within a second", async () => {
+    const unit = await createUnit(a.db, { name: `缓存测试局${(n += 1)}`, kind: "department" });
+    const { user } = await signedIn();
+    const member = await updateUser(a.db, user.id, user.version, { unit_id: unit.id });
+    if (member === null) throw new Error("no user");
+    expect((await describeUser(b, member)).unitName).toBe(unit.name);
+    await a.db.updateTable("units").set({ name: `${unit.name}（更名）` }).where("id", "=", unit.id).execute();
+    await within1s(async () => (await describeUser(b, member)).unitName === `${unit.name}（更名）`);
   });
 });

@@ -5,7 +5,9 @@
 // that row at most every POLL_MS and drops everything when it moved. A mutation in this process
 // makes the next request poll at once (`expireAuthCache`, called by the tRPC error boundary), so its
 // own logout or role change is seen by its next request; other processes see it within POLL_MS.
-import type { Database, DbOrTrx, UserRole } from "@duban/db";
+// Unit names (auth.me's label) are kept only until the next poll, whether or not the generation
+// moved (a unit's rename does not move it): the same staleness bound, one query per poll window.
+import { getUnit, type Database, type DbOrTrx, type UserRole } from "@duban/db";
 import type { Kysely } from "kysely";
 import type { SessionUser } from "../context";
 
@@ -28,6 +30,8 @@ export class AuthCache {
   #polling: Promise<void> | null = null;
   readonly #sessions = new Map<string, CachedSession>();
   #totpRequired: Map<string, boolean> | null = null;
+  /** unit id → name (null: no such unit), read since the last poll */
+  readonly #unitNames = new Map<string, string | null>();
 
   /** Polls the generation if the last poll is older than AUTH_POLL_MS or a local mutation came after it. */
   async fresh(db: DbOrTrx): Promise<number | null> {
@@ -45,6 +49,7 @@ export class AuthCache {
     const started = performance.now();
     const row = await db.selectFrom("auth_generation").select("generation").where("id", "=", 1).executeTakeFirst();
     const generation = Number(row?.generation ?? 0);
+    this.#unitNames.clear();
     if (generation !== this.#generation) {
       this.#sessions.clear();
       this.#totpRequired = null;
@@ -87,6 +92,18 @@ export class AuthCache {
       if (generation === this.#generation) this.#totpRequired = policy;
     }
     return policy.get(role) ?? false;
+  }
+
+  /** A unit's name (null when there is none), read at most once per poll window. */
+  async unitName(db: DbOrTrx, unitId: string): Promise<string | null> {
+    await this.fresh(db);
+    const known = this.#unitNames.get(unitId);
+    if (known !== undefined) return known;
+    const polledAt = this.#polledAt;
+    const name = (await getUnit(db, unitId))?.name ?? null;
+    // A read that a poll overtook may predate a rename the poll stands for: used once, not kept.
+    if (polledAt === this.#polledAt) this.#unitNames.set(unitId, name);
+    return name;
   }
 }
 

@@ -2,7 +2,6 @@
 // security/rate-limit.ts: per client address, and per account and address (the lock).
 import {
   createSession,
-  getUnit,
   getUserById,
   getUserByUsername,
   getValidSession,
@@ -44,20 +43,33 @@ export interface Me {
   can: Record<Capability, boolean>;
 }
 
+/** Each role's row of the capability table, built once (the table is fixed in the code). */
+const capabilitiesByRole = new Map<UserRow["role"], Readonly<Record<Capability, boolean>>>();
+function capabilityRow(role: UserRow["role"]): Readonly<Record<Capability, boolean>> {
+  let row = capabilitiesByRole.get(role);
+  if (row === undefined) {
+    row = Object.freeze(capabilitiesOf(role));
+    capabilitiesByRole.set(role, row);
+  }
+  return row;
+}
+
+/** What auth.me answers. Served from the auth cache: no query on a warm path (unit names: services/auth-cache.ts). */
 export async function describeUser(ctx: InnerContext, user: UserRow): Promise<Me> {
-  const unit = user.unit_id ? await getUnit(ctx.db, user.unit_id) : undefined;
+  const cache = authCacheOf(ctx.db);
+  const unitName = user.unit_id ? await cache.unitName(ctx.db, user.unit_id) : null;
   return {
     id: user.id,
     username: user.username,
     displayName: user.display_name,
     role: user.role,
     unitId: user.unit_id,
-    unitName: unit?.name ?? null,
+    unitName,
     mustChangePassword: Boolean(user.must_change_password),
     totpEnabled: Boolean(user.totp_enabled),
     totpSetupRequired: await totpSetupRequired(ctx, user),
     timeZone: ctx.config.timeZone,
-    can: capabilitiesOf(user.role),
+    can: capabilityRow(user.role),
   };
 }
 
