@@ -5,15 +5,22 @@
 // server's alone, not the generator's or the load clients'.
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { initTRPC } from "@trpc/server";
 import { createAppServer, createLogger, openApp, runDailyJob, testConfig, todayOf } from "@duban/api";
 import { startProfile } from "./common";
 import { countTasksByPlan, countTasksByStage, countTasksByUnit, groupCommitterOf } from "@duban/db";
+// The app's tRPC handler itself (not exported by @duban/api: the bench measures it, nothing else uses it).
+import { createNodeTRPCHandler } from "../../apps/api/src/http/trpc-handler";
 
 const [databaseUrl, filesDir, flag] = process.argv.slice(2);
-if (!databaseUrl || !filesDir) throw new Error("usage: server-child.ts <database url> <files dir> [--bench-routes]  |  server-child.ts --floor -");
-if (databaseUrl === "--floor") {
+if (!databaseUrl || !filesDir) throw new Error("usage: server-child.ts <database url> <files dir> [--bench-routes]  |  server-child.ts --floor -  |  server-child.ts --trpc-floor -");
+if (databaseUrl === "--floor" || databaseUrl === "--trpc-floor") {
   // The floor: a bare node:http hello-world on the same machine, measured by the same load tool.
-  const floor = createServer((_req, res) => {
+  // The tRPC floor: what tRPC itself costs on that path — a procedure answering a constant of
+  // auth.me's size through the app's tRPC handler, with no context, session, middleware or query.
+  const trpc = databaseUrl === "--trpc-floor" ? trpcOnly() : null;
+  const floor = createServer((req, res) => {
+    if (trpc !== null) return void trpc(req, res);
     res.writeHead(200, { "content-type": "text/plain" });
     res.end("hello");
   });
@@ -24,6 +31,26 @@ if (databaseUrl === "--floor") {
   });
   await new Promise(() => undefined);
 }
+
+function trpcOnly() {
+  const t = initTRPC.create();
+  const me = {
+    id: "974308c3-65ee-4d68-9fec-29ebf7212066",
+    username: "office",
+    displayName: "领导小组办公室 周主任",
+    role: "office",
+    unitId: "c6e4621c-2e57-4b9d-a18c-f4146f6d5601",
+    unitName: "东西湖区养老服务工作领导小组办公室",
+    mustChangePassword: false,
+    totpEnabled: false,
+    totpSetupRequired: false,
+    timeZone: "Asia/Shanghai",
+    can: Object.fromEntries(["todo", "readTasks", "readAllTasks", "supervise", "oversee", "manageNotices", "answerNotices", "exportBulletin", "managePlans", "upload", "audit", "manageUnits", "manageUsers", "editUsers", "grantRoles"].map((c, i) => [c, i % 3 !== 0])),
+  };
+  const router = t.router({ auth: t.router({ me: t.procedure.query(() => me) }) });
+  return createNodeTRPCHandler({ router, basePath: "/trpc/", maxBodySize: 1 << 20, createContext: async () => ({}) });
+}
+
 // BENCH_SQLITE_SYNCHRONOUS=NORMAL only for the non-durable reference run of the transitions section.
 const sqliteSynchronous = process.env.BENCH_SQLITE_SYNCHRONOUS === "NORMAL" ? "NORMAL" : "FULL";
 // A deployment's order of sign-in limit (the tests' is generous), so the refused sign-in section's
@@ -36,8 +63,10 @@ const benchRoutes = flag === "--bench-routes";
 let stopProfile: (name: string) => Promise<void> = async () => {};
 
 const server = createServer((req, res) => {
+  // Everything but the harness's own routes goes to the app untouched (no URL parse here: the
+  // harness must not add to the per-request cost it measures).
+  if (!benchRoutes || !(req.url ?? "/").startsWith("/bench/")) return appServer.emit("request", req, res);
   const url = new URL(req.url ?? "/", "http://localhost");
-  if (!benchRoutes || !url.pathname.startsWith("/bench/")) return appServer.emit("request", req, res);
   const reply = (body: unknown) => {
     res.writeHead(200, { "content-type": "application/json" });
     res.end(JSON.stringify(body));
