@@ -17,7 +17,8 @@ import { sql, type Kysely } from 'kysely';
 //   tasks with a due date by (due date, document order) with the same columns — the most urgent
 //     tasks over all plans, in order, from the index;
 //   open tasks without a due date in document order — they come last in every list;
-//   unsigned tasks by the instant they reached their unit — 签收超时, most overdue first.
+//   unsigned tasks by the instant they reached their unit — 签收超时, most overdue first — and by due
+//     date — the unsigned part of 应发蓝色督办单.
 // The partial conditions are literals the queries repeat (SQLite uses a partial index only then).
 const MARK_COLUMNS = ['stage', 'status', 'behind_from', 'last_report_period', 'lead_unit_id', 'reached_unit_at', 'created_at'];
 
@@ -42,9 +43,15 @@ export async function up(db: Kysely<any>): Promise<void> {
     .columns(['plan_id', 'ordinal', 'id'])
     .where(sql<boolean>`effective_due_date is null and stage not in ('done', 'terminated')`)
     .execute();
-  await sql`create index tasks_unsigned_reached_idx on tasks (coalesce(reached_unit_at, created_at), plan_id, ordinal, id) where stage = 'deploy' and status = 'signing'`.execute(
+  await sql`create index tasks_unsigned_reached_idx on tasks (coalesce(reached_unit_at, created_at), plan_id, ordinal, id, effective_due_date) where stage = 'deploy' and status = 'signing'`.execute(
     db,
   );
+  await db.schema
+    .createIndex('tasks_unsigned_due_idx')
+    .on('tasks')
+    .columns(['effective_due_date', 'plan_id', 'ordinal', 'id', 'reached_unit_at', 'created_at'])
+    .where(sql<boolean>`stage = 'deploy' and status = 'signing'`)
+    .execute();
 }
 
 // The rule as of this migration (the API's supervision/marks.ts progressBehindFrom), in Beijing time.
@@ -99,6 +106,7 @@ async function backfill(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.dropIndex('tasks_unsigned_due_idx').execute();
   await sql`drop index tasks_unsigned_reached_idx`.execute(db);
   await db.schema.dropIndex('tasks_open_undated_idx').execute();
   await db.schema.dropIndex('tasks_due_marks_idx').execute();

@@ -96,6 +96,39 @@ export async function countDashboardBuckets(
 }
 
 /**
+ * Where a bucket's dated tasks can lie, as ranges of the due-date index, so that a list reads the
+ * index from there instead of from the earliest due date: a bucket that excludes the overdue starts
+ * at today; 应发蓝色督办单 is the tasks due soon or unsigned (signing near), read as those two ranges.
+ */
+function datedRanges(bucket: DashboardBucket, r: DashboardRanges): RawBuilder<boolean>[] {
+  switch (bucket) {
+    case 'red':
+      return [sql<boolean>`tasks.effective_due_date < ${r.today}`];
+    case 'yellow':
+      return [sql<boolean>`tasks.effective_due_date >= ${r.today} and tasks.effective_due_date < ${r.dueSoonBefore}`];
+    case 'behind':
+    case 'noticeYellow':
+      return [sql<boolean>`tasks.effective_due_date >= ${r.today}`];
+    case 'noticeBlue':
+      return [
+        sql<boolean>`tasks.effective_due_date >= ${r.today} and tasks.effective_due_date < ${r.dueSoonBefore}`,
+        sql<boolean>`tasks.stage = 'deploy' and tasks.status = 'signing'`,
+      ];
+    default:
+      return [sql<boolean>`(1 = 1)`];
+  }
+}
+
+interface Ranked {
+  id: string;
+  effective_due_date: string;
+  plan_id: string;
+  ordinal: number | string;
+}
+const byUrgency = (a: Ranked, b: Ranked) =>
+  a.effective_due_date < b.effective_due_date ? -1 : a.effective_due_date > b.effective_due_date ? 1 : a.plan_id < b.plan_id ? -1 : a.plan_id > b.plan_id ? 1 : Number(a.ordinal) - Number(b.ordinal) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/**
  * The `limit` most urgent open tasks of a bucket in scope, as ids: nearest due date first (the most
  * overdue first), then document order, tasks without a due date last; 签收超时 by the instant the
  * task reached its unit (the longest waiting first).
@@ -110,10 +143,16 @@ export async function listDashboardBucket(db: DbOrTrx, scope: DashboardScope, r:
       order by ${REACHED}, tasks.plan_id, tasks.ordinal, tasks.id limit ${limit}`.execute(db);
     return rows.map((x) => x.id);
   }
-  const { rows: dated } = await sql<{ id: string }>`
-    select tasks.id as id from tasks
-    where tasks.effective_due_date is not null and ${and(where)}
-    order by tasks.effective_due_date, tasks.plan_id, tasks.ordinal, tasks.id limit ${limit}`.execute(db);
+  const parts = await Promise.all(
+    datedRanges(bucket, r).map(async (range) => {
+      const { rows } = await sql<Ranked>`
+        select tasks.id as id, tasks.effective_due_date as effective_due_date, tasks.plan_id as plan_id, tasks.ordinal as ordinal from tasks
+        where tasks.effective_due_date is not null and ${range} and ${and(where)}
+        order by tasks.effective_due_date, tasks.plan_id, tasks.ordinal, tasks.id limit ${limit}`.execute(db);
+      return rows;
+    }),
+  );
+  const dated = parts.length === 1 ? (parts[0] ?? []) : [...new Map(parts.flat().map((x) => [x.id, x])).values()].sort(byUrgency).slice(0, limit);
   const ids = dated.map((x) => x.id);
   if (ids.length === limit) return ids;
   const { rows: undated } = await sql<{ id: string }>`
