@@ -271,6 +271,11 @@ export function deadlineMarks(task: DeadlineFacts, today: string, t: DeadlineThr
 /** Monthly reports (月调度) are due by this day of the month; after it a missing report makes a task "behind". */
 export const MONTHLY_REPORT_DAY = 20;
 
+/** Past this month's report day: from now on a missing monthly report makes a task "behind". */
+export function reportsLateOn(today: string): boolean {
+  return Number(today.slice(8, 10)) > MONTHLY_REPORT_DAY;
+}
+
 /**
  * "Missing monthly report", the one meaning: a task in 办理 with a lead unit and no progress report
  * for `month` ('YYYY-MM', this month in the office's zone). `last_report_period` is the latest

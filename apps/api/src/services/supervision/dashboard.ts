@@ -13,11 +13,11 @@ import {
 import type { TaskStage } from "@duban/db";
 import type { InnerContext } from "../../context";
 import { canReadTask, readableTaskIds } from "../access";
-import { markBounds, workdaysLeft as workdaysLeftOf } from "../deadlines";
+import { markBounds, reportsLateOn, workdaysLeft as workdaysLeftOf } from "../deadlines";
 import { rollupParts, type PartsRollup } from "../parts";
 import { notFound } from "../../errors";
 import { reassignWindowOf } from "./assignment";
-import { computeMarks, MONTHLY_REPORT_DAY, type TaskMarks } from "./marks";
+import { computeMarks, type TaskMarks } from "./marks";
 import { pathLabel, scopeUnit, unitNameMap, type Authed } from "./common";
 import { startOfDayInstant, todayOf } from "../../clock";
 import { computeStats } from "./stats";
@@ -123,7 +123,7 @@ export function dashboardRanges(ctx: InnerContext, today: string): DashboardRang
     signOverdueBefore: startOfDayInstant(ctx, b.signOverdueReachedBefore),
     signNearBefore: startOfDayInstant(ctx, b.signNearReachedBefore),
     month: today.slice(0, 7),
-    reportsLate: Number(today.slice(8, 10)) > MONTHLY_REPORT_DAY,
+    reportsLate: reportsLateOn(today),
   };
 }
 

@@ -11,6 +11,7 @@ import {
   deadlineMarks,
   missesMonthlyReport,
   MONTHLY_REPORT_DAY,
+  reportsLateOn,
   planDuesOf,
   stageDues,
   type DeadlineMarks,
@@ -116,7 +117,7 @@ export function marksOf(ctx: Pick<InnerContext, "config">, task: MarkedTask, pla
     const window = handleWindow(ctx, task, plan);
     const expected = expectedPercent(window, today);
     const percent = task.latest_percent;
-    if (missingReport && Number(today.slice(8, 10)) > MONTHLY_REPORT_DAY) {
+    if (missingReport && reportsLateOn(today)) {
       behind = { reason: "no_report", expectedPercent: expected, percent };
     } else if (task.behind_from !== null && task.behind_from <= today) {
       behind = { reason: "progress_behind", expectedPercent: expected, percent };
