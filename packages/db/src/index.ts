@@ -91,6 +91,7 @@ export * from './repositories/extension-requests.js';
 export * from './repositories/stats.js';
 export * from './repositories/supervision.js';
 export * from './repositories/dashboard.js';
+export * from './repositories/plan-stats.js';
 export * from './repositories/rate-limits.js';
 
 // Test support

@@ -61,6 +61,11 @@ export function startOfDay(day: string, timeZone: string = DEFAULT_TIME_ZONE): D
   return new Date(hi);
 }
 
+/** The calendar day `n` days after `day` (before, when negative): date arithmetic, no zone involved. */
+export function addCalendarDays(day: string, n: number): string {
+  return new Date(Date.parse(`${day.slice(0, 10)}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+}
+
 /** The calendar month 'YYYY-MM' of an instant in a zone (a progress report counts for this month). */
 export function calendarMonth(at: Date, timeZone: string = DEFAULT_TIME_ZONE): string {
   return calendarDay(at, timeZone).slice(0, 7);

@@ -3,7 +3,7 @@
 // a task's marks depend on its row and its plan only — never on re-reading the audit log.
 import { insertStageStay, insertTaskReturn, listPhases, type DbOrTrx, type Task, type TaskFactsUpdate } from "@duban/db";
 import type { TaskDescription, TaskEvent } from "@duban/workflow";
-import type { ClockContext } from "../clock";
+import { dayOfInstant, type ClockContext } from "../clock";
 import { effectiveDueDate, planDuesOf } from "./deadlines";
 import { handleWindow, progressBehindFrom } from "./supervision/marks";
 
@@ -21,7 +21,10 @@ export async function factsOfMove(
   const facts: TaskFactsUpdate = {};
   const stageChanged = after.stage !== before.stage;
   if (stageChanged) facts.entered_stage_at = at;
-  if (stageChanged && before.stage === "handle" && after.stage === "inspect" && task.completed_at === null) facts.completed_at = at;
+  if (stageChanged && before.stage === "handle" && after.stage === "inspect" && task.completed_at === null) {
+    facts.completed_at = at;
+    facts.completed_on = dayOfInstant(clock, at);
+  }
   if (stageChanged && after.stage === "terminated") facts.terminated_from_stage = before.stage;
   if (event.type === "REASSIGN") facts.reached_unit_at = at;
   if (event.type === "REPORT_PROGRESS") {

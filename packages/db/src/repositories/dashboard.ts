@@ -30,6 +30,16 @@ export type DashboardCounts = Record<DashboardBucket, number>;
 const OPEN = sql<boolean>`tasks.stage not in ('done', 'terminated')`;
 const REACHED = sql<string>`coalesce(tasks.reached_unit_at, tasks.created_at)`;
 
+/** 月调度: a handle task led by a unit without a report for `month` (the API's deadlines.ts missesMonthlyReport). */
+export function missesMonthlyReportSql(month: string): RawBuilder<boolean> {
+  return sql<boolean>`(tasks.stage = 'handle' and tasks.lead_unit_id is not null and coalesce(tasks.last_report_period, '') < ${month})`;
+}
+
+/** Deadline red (overdue): an open task past its current stage's due date. */
+export function overdueSql(today: string): RawBuilder<boolean> {
+  return sql<boolean>`(tasks.stage not in ('done', 'terminated') and tasks.effective_due_date is not null and tasks.effective_due_date < ${today})`;
+}
+
 /** Each bucket's condition on an open task. Every part is true or false, never NULL, so NOT is safe. */
 function predicates(r: DashboardRanges): Record<DashboardBucket, RawBuilder<boolean>> {
   const red = sql<boolean>`(tasks.effective_due_date is not null and tasks.effective_due_date < ${r.today})`;
@@ -37,7 +47,7 @@ function predicates(r: DashboardRanges): Record<DashboardBucket, RawBuilder<bool
   const unsigned = sql<boolean>`(tasks.stage = 'deploy' and tasks.status = 'signing')`;
   const signRed = sql<boolean>`(${unsigned} and ${REACHED} < ${r.signOverdueBefore})`;
   const signNear = sql<boolean>`(${unsigned} and ${REACHED} < ${r.signNearBefore})`;
-  const noReport = sql<boolean>`(tasks.stage = 'handle' and tasks.lead_unit_id is not null and coalesce(tasks.last_report_period, '') < ${r.month})`;
+  const noReport = missesMonthlyReportSql(r.month);
   const lateReport = r.reportsLate ? noReport : sql<boolean>`(1 = 0)`;
   const behind = sql<boolean>`(tasks.stage = 'handle' and not ${red} and (${lateReport} or (tasks.behind_from is not null and tasks.behind_from <= ${r.today})))`;
   const noticeRed = sql<boolean>`(${red} or ${signRed})`;

@@ -390,15 +390,6 @@ export async function latestProgressByTask(
   return out;
 }
 
-/** Rating votes per task and round (for the evaluation results beside the resolution classes). */
-export async function listRatingVotes(db: DbOrTrx, taskIds: readonly string[]): Promise<{ task_id: string; round: number; rating: string }[]> {
-  const out: { task_id: string; round: number; rating: string }[] = [];
-  for (let i = 0; i < taskIds.length; i += 500) {
-    out.push(...(await db.selectFrom('ratings').select(['task_id', 'round', 'rating']).where('task_id', 'in', taskIds.slice(i, i + 500)).execute()));
-  }
-  return out;
-}
-
 /** Every (task, unit, relation) link of a plan's tasks (or all tasks) in one query. */
 export function listTaskUnitLinks(db: DbOrTrx, filters: { planId?: string } = {}): Promise<{ task_id: string; unit_id: string; relation: 'lead' | 'co' }[]> {
   let q = db

@@ -297,6 +297,7 @@ export type TaskFactsUpdate = Partial<
     | 'entered_stage_at'
     | 'reached_unit_at'
     | 'completed_at'
+    | 'completed_on'
     | 'latest_percent'
     | 'last_report_period'
     | 'resolution_class'

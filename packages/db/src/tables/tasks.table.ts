@@ -55,6 +55,8 @@ export interface TasksTable {
   reached_unit_at: string | null;
   /** ISO instant 办理 was first approved (the task left handle for inspect) */
   completed_at: string | null;
+  /** 'YYYY-MM-DD': the calendar day (configured zone) of completed_at — what on-time and a quarter compare (migration 2026_12_07_0100) */
+  completed_on: string | null;
   latest_percent: number | null;
   /** 'YYYY-MM': the latest month with a progress report */
   last_report_period: string | null;

@@ -1,6 +1,5 @@
-// The dashboard and the statistics over many plans with bounded memory. Both are computed one plan
-// at a time (its tasks, marks and moves — at most one plan's worth in memory) and folded into exact
-// counts plus a bounded, most-urgent-first list of task ids per figure (`TopList`).
+// The dashboard and the statistics over many plans: each plan's counts (SQL, many plans per query)
+// are folded into exact totals; the bounded lists of task ids are read in order on their own.
 //
 // Each plan's part is kept in memory per (plan, scope, day) and reused until that plan changes, so
 // a dashboard over all plans recomputes only the plans written since the last call. A part depends
@@ -19,66 +18,6 @@ import type { DbOrTrx, Task } from "@duban/db";
 
 /** Rows / task ids returned per figure; the exact count and `truncated` tell how many there are. */
 export const ROW_LIMIT = 100;
-
-/** A task in a bounded list: smaller `key` first (more urgent), then document order. */
-export interface Ranked {
-  id: string;
-  key: number;
-  order: string;
-}
-
-export interface TopResult {
-  count: number;
-  items: Ranked[];
-  truncated: boolean;
-}
-
-const compare = (a: Ranked, b: Ranked) => a.key - b.key || (a.order < b.order ? -1 : a.order > b.order ? 1 : 0);
-
-/**
- * Counts everything added and keeps the `limit` first by (key, document order). Parts (results of
- * other lists, already sorted) are merged in O(limit).
- */
-export class TopList {
-  private items: Ranked[] = [];
-  private sorted = true;
-  count = 0;
-  constructor(readonly limit: number) {}
-
-  add(item: Ranked): void {
-    this.count += 1;
-    this.items.push(item);
-    this.sorted = false;
-    if (this.items.length >= this.limit * 2 + 64) this.trim();
-  }
-
-  addResult(part: TopResult): void {
-    this.count += part.count;
-    if (part.items.length === 0) return;
-    this.trim();
-    const a = this.items;
-    const b = part.items;
-    const out: Ranked[] = [];
-    let i = 0;
-    let j = 0;
-    while (out.length < this.limit && (i < a.length || j < b.length)) {
-      if (j >= b.length || (i < a.length && compare(a[i] as Ranked, b[j] as Ranked) <= 0)) out.push(a[i++] as Ranked);
-      else out.push(b[j++] as Ranked);
-    }
-    this.items = out;
-  }
-
-  private trim(): void {
-    if (!this.sorted) this.items.sort(compare);
-    this.sorted = true;
-    if (this.items.length > this.limit) this.items.length = this.limit;
-  }
-
-  result(): TopResult {
-    this.trim();
-    return { count: this.count, items: [...this.items], truncated: this.count > this.items.length };
-  }
-}
 
 /** Document order of a task (plan, ordinal, id) as a string that sorts the same way. */
 export function docOrder(task: Pick<Task, "plan_id" | "ordinal" | "id">): string {

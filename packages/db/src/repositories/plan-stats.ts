@@ -1,0 +1,210 @@
+// The statistics of plans counted in SQL (the dashboard's charts, the quarterly bulletin's per-unit
+// table): grouped queries over the task rows' fact columns and the history facts a move writes
+// (task_stage_stays, task_returns, ratings) — never a task's marks computed in JavaScript, never the
+// audit log. The API's supervision/stats.ts says what each figure means and folds plans' parts.
+import { sql, type RawBuilder } from 'kysely';
+import { dialectOf } from '../dialect.js';
+import type { DbOrTrx } from '../executor.js';
+import { missesMonthlyReportSql, overdueSql } from './dashboard.js';
+
+export interface PlanStatsWindow {
+  /** today 'YYYY-MM-DD': overdue = open and past the current stage's due date */
+  today: string;
+  /** this month 'YYYY-MM' (月调度: a missing report) */
+  month: string;
+  /** per plan, the end of its handle phase (a task's due date when it has none), or null */
+  handleEnds: ReadonlyMap<string, string | null>;
+  /** completions counted on these calendar days (tasks.completed_on), inclusive; unbounded when absent */
+  fromDay?: string | undefined;
+  toDay?: string | undefined;
+  /** returns counted at these instants: at >= returnsFrom and at < returnsBefore */
+  returnsFrom?: string | undefined;
+  returnsBefore?: string | undefined;
+}
+
+export interface UnitStats {
+  lead: number;
+  co: number;
+  /** of the tasks the unit leads (task_units lead link): open, completed in the window, of those on time, overdue */
+  open: number;
+  completed: number;
+  completedOnTime: number;
+  overdue: number;
+  /** returns of the unit's work in the window (task_returns.unit_id) */
+  returns: number;
+  /** handle tasks it leads (tasks.lead_unit_id) without this month's report */
+  missingReports: number;
+}
+
+export const emptyUnitStats = (): UnitStats => ({ lead: 0, co: 0, open: 0, completed: 0, completedOnTime: 0, overdue: 0, returns: 0, missingReports: 0 });
+
+/** One plan's counts. Every figure is exact; no task ids (lists are read on their own, in order). */
+export interface PlanStatsCounts {
+  total: number;
+  open: number;
+  byStage: Record<string, number>;
+  completed: number;
+  completedOnTime: number;
+  overdue: number;
+  classes: Record<string, number>;
+  /** per stage left: the number of stays and their summed length in days */
+  durations: Record<string, { sum: number; n: number }>;
+  returnsTotal: number;
+  returnsByReason: Record<string, number>;
+  /** votes of each task's last rating round, by rating */
+  ratings: Record<string, number>;
+  units: Record<string, UnitStats>;
+}
+
+const emptyCounts = (): PlanStatsCounts => ({
+  total: 0,
+  open: 0,
+  byStage: {},
+  completed: 0,
+  completedOnTime: 0,
+  overdue: 0,
+  classes: {},
+  durations: {},
+  returnsTotal: 0,
+  returnsByReason: {},
+  ratings: {},
+  units: {},
+});
+
+const OPEN = sql<boolean>`tasks.stage not in ('done', 'terminated')`;
+const num = (v: unknown) => Number(v ?? 0);
+const sumIf = (cond: RawBuilder<boolean>) => sql<number>`sum(case when ${cond} then 1 else 0 end)`;
+
+function completedIn(w: Pick<PlanStatsWindow, 'fromDay' | 'toDay'>): RawBuilder<boolean> {
+  const parts = [sql<boolean>`tasks.completed_on is not null`];
+  if (w.fromDay !== undefined) parts.push(sql<boolean>`tasks.completed_on >= ${w.fromDay}`);
+  if (w.toDay !== undefined) parts.push(sql<boolean>`tasks.completed_on <= ${w.toDay}`);
+  return sql<boolean>`(${sql.join(parts, sql` and `)})`;
+}
+
+/** Completed on or before the handle stage's due date (the task's, else its plan's handle phase end); no due date: on time. */
+const ON_TIME = sql<boolean>`(coalesce(tasks.due_date, h.handle_end) is null or tasks.completed_on <= coalesce(tasks.due_date, h.handle_end))`;
+
+/** `with h(plan_id, handle_end)`: each plan's handle phase end, joined to its tasks. */
+function handleEndsCte(planIds: readonly string[], w: PlanStatsWindow): RawBuilder<unknown> {
+  const rows = planIds.map((id) => sql`(${id}, cast(${w.handleEnds.get(id) ?? null} as text))`);
+  return sql`with h (plan_id, handle_end) as (values ${sql.join(rows)})`;
+}
+
+/** Length of a stage stay in days (fractional), from the stored ISO instants. */
+function stayDays(db: DbOrTrx): RawBuilder<number> {
+  return dialectOf(db) === 'postgres'
+    ? sql<number>`extract(epoch from (cast(s.left_at as timestamptz) - cast(s.entered_at as timestamptz))) / 86400.0`
+    : sql<number>`(julianday(s.left_at) - julianday(s.entered_at))`;
+}
+
+/** Each plan's counts (every plan asked for, zeros included), a few grouped queries for all of them. */
+export async function countPlanStats(db: DbOrTrx, planIds: readonly string[], w: PlanStatsWindow): Promise<Map<string, PlanStatsCounts>> {
+  const out = new Map(planIds.map((id) => [id, emptyCounts()]));
+  if (planIds.length === 0) return out;
+  const part = (planId: string) => out.get(planId) as PlanStatsCounts;
+  const unit = (planId: string, unitId: string) => (part(planId).units[unitId] ??= emptyUnitStats());
+  const inPlans = sql<boolean>`tasks.plan_id in (${sql.join(planIds)})`;
+  const h = handleEndsCte(planIds, w);
+  const completed = completedIn(w);
+  const overdue = overdueSql(w.today);
+
+  const { rows: byStage } = await sql<{ plan_id: string; stage: string; resolution_class: string | null; n: unknown; completed: unknown; on_time: unknown; overdue: unknown }>`
+    ${h} select tasks.plan_id as plan_id, tasks.stage as stage, tasks.resolution_class as resolution_class, count(*) as n,
+      ${sumIf(completed)} as completed, ${sumIf(sql<boolean>`${completed} and ${ON_TIME}`)} as on_time, ${sumIf(overdue)} as overdue
+    from tasks left join h on h.plan_id = tasks.plan_id
+    where ${inPlans}
+    group by tasks.plan_id, tasks.stage, tasks.resolution_class`.execute(db);
+  for (const r of byStage) {
+    const p = part(r.plan_id);
+    const n = num(r.n);
+    p.total += n;
+    if (r.stage !== 'done' && r.stage !== 'terminated') p.open += n;
+    p.byStage[r.stage] = (p.byStage[r.stage] ?? 0) + n;
+    if (r.resolution_class !== null) p.classes[r.resolution_class] = (p.classes[r.resolution_class] ?? 0) + n;
+    p.completed += num(r.completed);
+    p.completedOnTime += num(r.on_time);
+    p.overdue += num(r.overdue);
+  }
+
+  const { rows: links } = await sql<{ plan_id: string; unit_id: string; relation: 'lead' | 'co'; n: unknown; open: unknown; completed: unknown; on_time: unknown; overdue: unknown }>`
+    ${h} select tasks.plan_id as plan_id, task_units.unit_id as unit_id, task_units.relation as relation, count(*) as n, ${sumIf(OPEN)} as open,
+      ${sumIf(completed)} as completed, ${sumIf(sql<boolean>`${completed} and ${ON_TIME}`)} as on_time, ${sumIf(overdue)} as overdue
+    from task_units inner join tasks on tasks.id = task_units.task_id left join h on h.plan_id = tasks.plan_id
+    where ${inPlans}
+    group by tasks.plan_id, task_units.unit_id, task_units.relation`.execute(db);
+  for (const r of links) {
+    const u = unit(r.plan_id, r.unit_id);
+    if (r.relation !== 'lead') {
+      u.co += num(r.n);
+      continue;
+    }
+    u.lead += num(r.n);
+    u.open += num(r.open);
+    u.completed += num(r.completed);
+    u.completedOnTime += num(r.on_time);
+    u.overdue += num(r.overdue);
+  }
+
+  const { rows: missing } = await sql<{ plan_id: string; unit_id: string; n: unknown }>`
+    select tasks.plan_id as plan_id, tasks.lead_unit_id as unit_id, count(*) as n from tasks
+    where ${inPlans} and ${missesMonthlyReportSql(w.month)}
+    group by tasks.plan_id, tasks.lead_unit_id`.execute(db);
+  for (const r of missing) unit(r.plan_id, r.unit_id).missingReports += num(r.n);
+
+  const { rows: stays } = await sql<{ plan_id: string; stage: string; n: unknown; days: unknown }>`
+    select tasks.plan_id as plan_id, s.stage as stage, count(*) as n, sum(${stayDays(db)}) as days
+    from task_stage_stays s inner join tasks on tasks.id = s.task_id
+    where ${inPlans}
+    group by tasks.plan_id, s.stage`.execute(db);
+  for (const r of stays) part(r.plan_id).durations[r.stage] = { sum: num(r.days), n: num(r.n) };
+
+  const returnsWindow = [inPlans];
+  if (w.returnsFrom !== undefined) returnsWindow.push(sql<boolean>`r.at >= ${w.returnsFrom}`);
+  if (w.returnsBefore !== undefined) returnsWindow.push(sql<boolean>`r.at < ${w.returnsBefore}`);
+  const { rows: returns } = await sql<{ plan_id: string; reason: string; unit_id: string | null; n: unknown }>`
+    select tasks.plan_id as plan_id, r.reason as reason, r.unit_id as unit_id, count(*) as n
+    from task_returns r inner join tasks on tasks.id = r.task_id
+    where ${sql.join(returnsWindow, sql` and `)}
+    group by tasks.plan_id, r.reason, r.unit_id`.execute(db);
+  for (const r of returns) {
+    const p = part(r.plan_id);
+    const n = num(r.n);
+    p.returnsTotal += n;
+    p.returnsByReason[r.reason] = (p.returnsByReason[r.reason] ?? 0) + n;
+    if (r.unit_id !== null) unit(r.plan_id, r.unit_id).returns += n;
+  }
+
+  const { rows: votes } = await sql<{ plan_id: string; rating: string; n: unknown }>`
+    select tasks.plan_id as plan_id, v.rating as rating, count(*) as n
+    from ratings v inner join tasks on tasks.id = v.task_id
+    where ${inPlans} and v.round = (select max(l.round) from ratings l where l.task_id = v.task_id)
+    group by tasks.plan_id, v.rating`.execute(db);
+  for (const r of votes) part(r.plan_id).ratings[r.rating] = num(r.n);
+  return out;
+}
+
+/** A SQL LIMIT for a bounded list: Infinity (every row) as the largest 32-bit integer. */
+const sqlLimit = (limit: number) => (Number.isFinite(limit) ? Math.max(0, Math.floor(limit)) : 2_147_483_647);
+
+/** Ids of tasks completed in the window (one plan or all), in document order, at most `limit`. */
+export async function listCompletedTaskIds(db: DbOrTrx, scope: { planId?: string | undefined }, w: Pick<PlanStatsWindow, 'fromDay' | 'toDay'>, limit: number): Promise<string[]> {
+  if (limit <= 0) return [];
+  const where = [completedIn(w)];
+  if (scope.planId !== undefined) where.push(sql<boolean>`tasks.plan_id = ${scope.planId}`);
+  const { rows } = await sql<{ id: string }>`
+    select tasks.id as id from tasks where ${sql.join(where, sql` and `)}
+    order by tasks.plan_id, tasks.ordinal, tasks.id limit ${sqlLimit(limit)}`.execute(db);
+  return rows.map((r) => r.id);
+}
+
+/** Ids of tasks of a resolution class (one plan or all), in document order, at most `limit`. */
+export async function listClassifiedTaskIds(db: DbOrTrx, scope: { planId?: string | undefined }, resolutionClass: string, limit: number): Promise<string[]> {
+  if (limit <= 0) return [];
+  const where = [sql<boolean>`tasks.resolution_class = ${resolutionClass}`];
+  if (scope.planId !== undefined) where.push(sql<boolean>`tasks.plan_id = ${scope.planId}`);
+  const { rows } = await sql<{ id: string }>`
+    select tasks.id as id from tasks where ${sql.join(where, sql` and `)}
+    order by tasks.plan_id, tasks.ordinal, tasks.id limit ${sqlLimit(limit)}`.execute(db);
+  return rows.map((r) => r.id);
+}
