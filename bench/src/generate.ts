@@ -28,6 +28,7 @@ import { decide, describeTask, persistTask, startTask, type TaskCommand, type Ta
 import SQLite from "better-sqlite3";
 // The API's own rule for tasks.behind_from ("进度滞后" as a date, written with the percent by
 // task-facts.ts): not exported by @duban/api, so read from its source.
+import { dayOfInstant } from "../../apps/api/src/clock";
 import { planDuesOf } from "../../apps/api/src/services/deadlines";
 import { handleWindow, progressBehindFrom } from "../../apps/api/src/services/supervision/marks";
 import { tempDir } from "./common";
@@ -173,6 +174,10 @@ interface Template {
   lastReport: number;
   latestPercent: number | null;
   terminatedFrom: string | null;
+  /** index of the step that first approved 办理 (left handle for inspect: completed_at), -1 none */
+  completedStep: number;
+  /** 办理结果分类 at the end (the summary's grade), or null */
+  resolutionClass: string | null;
 }
 
 const SUBMISSION_KIND: Record<string, string> = { deploy: "handling_plan", handle: "completion", inspect: "rectification", summarize: "summary" };
@@ -187,6 +192,7 @@ function buildTemplate(lead: string, co: string | null, sup: string | null, vari
   let lastReport = -1;
   let latestPercent: number | null = null;
   let terminatedFrom: string | null = null;
+  let completedStep = -1;
   defs.forEach((def, k) => {
     const unitId = def.who === "lead" ? lead : def.who === "co" ? co : def.who === "sup" ? sup : "office";
     const role = def.who === "leader" ? "leader" : def.who === "office" || (def.who === "sup" && sup === null) ? "office" : "liaison";
@@ -200,6 +206,7 @@ function buildTemplate(lead: string, co: string | null, sup: string | null, vari
     const stageChange = d.after.stage !== d.before.stage;
     if (stageChange) lastStageChange = k;
     if (stageChange && d.after.stage === "terminated") terminatedFrom = d.before.stage;
+    if (stageChange && d.before.stage === "handle" && d.after.stage === "inspect" && completedStep < 0) completedStep = k;
     const text = (cmd.text ?? cmd.reason ?? cmd.comment ?? null) as string | null;
     steps.push({
       day: def.day,
@@ -256,6 +263,8 @@ function buildTemplate(lead: string, co: string | null, sup: string | null, vari
     lastReport,
     latestPercent,
     terminatedFrom,
+    completedStep,
+    resolutionClass: desc.resolutionClass ?? null,
   };
 }
 
@@ -357,8 +366,8 @@ export async function generate(tasks: number): Promise<Generated> {
   const insPlan = db.prepare("insert into plans (id, title, source_text, created_by, created_at) values (?, ?, '', ?, ?)");
   const insTask = db.prepare(
     `insert into tasks (id, plan_id, ordinal, path, heading, text, lead_unit_id, deadline_text, due_date, effective_due_date, targets, stage, status, round, snapshot, machine_version, version, created_at, updated_at, parent_id, depth, supervisor_unit_id,
-       open_notices, extension_requested, entered_stage_at, latest_percent, last_report_period, terminated_from_stage, behind_from)
-     values (?, ?, ?, ?, null, ?, ?, null, ?, ?, '[]', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       open_notices, extension_requested, entered_stage_at, latest_percent, last_report_period, terminated_from_stage, behind_from, completed_at, completed_on, resolution_class)
+     values (?, ?, ?, ?, null, ?, ?, null, ?, ?, '[]', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   // The unit tree below each department: SECTIONS sections, each with SUB_SECTIONS sub-units.
   const insSubUnit = db.prepare("insert into units (id, name, short_name, aliases, parent_id, kind, sort_order, created_at) values (?, ?, null, '[]', ?, ?, ?, ?)");
@@ -506,6 +515,7 @@ export async function generate(tasks: number): Promise<Generated> {
       const behindFrom =
         t.stage === "handle" ? progressBehindFrom(handleWindow(clock, { due_date: due, created_at: isoOf(created), entered_stage_at: enteredStage }, noPhases), t.latestPercent) : null;
       const effectiveDue = t.stage === "terminated" ? null : due;
+      const completedAt = t.completedStep < 0 ? null : isoOf(times[t.completedStep] as number);
       insTask.run(
         id,
         planId,
@@ -533,6 +543,9 @@ export async function generate(tasks: number): Promise<Generated> {
         t.lastReport < 0 ? null : isoOf(times[t.lastReport] as number).slice(0, 7),
         t.terminatedFrom,
         behindFrom,
+        completedAt,
+        completedAt === null ? null : dayOfInstant(clock, completedAt),
+        t.resolutionClass,
       );
       insUnit.run(id, lead, "lead", "pending");
       if (co !== null) insUnit.run(id, co, "co", t.coStatus ?? "pending");
@@ -558,8 +571,8 @@ export async function generate(tasks: number): Promise<Generated> {
   const insSubmission = db.prepare("insert into submissions (id, task_id, stage, round, kind, unit_id, user_id, text, resolution_class, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, null, ?)");
   const insProgress = db.prepare("insert into progress_reports (id, task_id, unit_id, user_id, period, text, percent, created_at) values (?, ?, ?, ?, ?, ?, ?, ?)");
   const insNotice = db.prepare("insert into notifications (id, user_id, unit_id, kind, task_id, title, body, created_at, read_at) values (?, null, ?, ?, ?, ?, ?, ?, null)");
-  const insStay = db.prepare("insert into task_stage_stays (task_id, stage, entered_at, left_at) values (?, ?, ?, ?)");
-  const insReturn = db.prepare("insert into task_returns (id, task_id, unit_id, kind, reason, at) values (?, ?, ?, ?, ?, ?)");
+  const insStay = db.prepare("insert into task_stage_stays (task_id, plan_id, stage, entered_at, left_at) values (?, ?, ?, ?, ?)");
+  const insReturn = db.prepare("insert into task_returns (id, task_id, plan_id, unit_id, kind, reason, at) values (?, ?, ?, ?, ?, ?, ?)");
   const head = db.prepare("select seq, hash from audit_head where id = 1").get() as { seq: number; hash: string };
   let seq = Number(head.seq);
   let prev = head.hash;
@@ -681,9 +694,9 @@ export async function generate(tasks: number): Promise<Generated> {
             break;
           }
         }
-        insStay.run(taskId, s.fromStage, isoOf(enteredSec), atIso);
+        insStay.run(taskId, planIdOf(Math.floor(idx / PLAN_SIZE)), s.fromStage, isoOf(enteredSec), atIso);
       }
-      if (s.returned !== null) insReturn.run(risingId(returns++), taskId, s.returned.unitId === "lead" ? t.lead : s.returned.unitId, s.returned.kind, s.returned.reason, atIso);
+      if (s.returned !== null) insReturn.run(risingId(returns++), taskId, planIdOf(Math.floor(idx / PLAN_SIZE)), s.returned.unitId === "lead" ? t.lead : s.returned.unitId, s.returned.kind, s.returned.reason, atIso);
     }
   });
   for (let e = 0; e < sorted.length; e += 100_000) write(e, Math.min(sorted.length, e + 100_000));

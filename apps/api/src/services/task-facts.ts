@@ -53,11 +53,11 @@ export async function factsOfMove(
 export async function recordMoveHistory(db: DbOrTrx, task: Task, before: TaskDescription, after: TaskDescription, event: TaskEvent): Promise<void> {
   const { at } = event;
   if (after.stage !== before.stage && before.stage !== "terminated" && before.stage !== "done") {
-    await insertStageStay(db, { task_id: task.id, stage: before.stage, entered_at: task.entered_stage_at ?? task.created_at, left_at: at });
+    await insertStageStay(db, { task_id: task.id, plan_id: task.plan_id, stage: before.stage, entered_at: task.entered_stage_at ?? task.created_at, left_at: at });
   }
   if (event.type === "RETURN") {
-    await insertTaskReturn(db, { task_id: task.id, unit_id: before.leadUnitId, kind: "stage", reason: event.reason, at });
+    await insertTaskReturn(db, { task_id: task.id, plan_id: task.plan_id, unit_id: before.leadUnitId, kind: "stage", reason: event.reason, at });
   } else if (event.type === "RETURN_CONTRIBUTION") {
-    await insertTaskReturn(db, { task_id: task.id, unit_id: event.unitId, kind: "contribution", reason: event.reason, at });
+    await insertTaskReturn(db, { task_id: task.id, plan_id: task.plan_id, unit_id: event.unitId, kind: "contribution", reason: event.reason, at });
   }
 }

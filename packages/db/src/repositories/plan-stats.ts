@@ -24,8 +24,9 @@ export interface PlanStatsWindow {
 
 export interface UnitStats {
   lead: number;
+  /** co-handled tasks: not counted per plan here (countTasksByUnit) */
   co: number;
-  /** of the tasks the unit leads (task_units lead link): open, completed in the window, of those on time, overdue */
+  /** of the tasks the unit leads: open, completed in the window, of those on time, overdue */
   open: number;
   completed: number;
   completedOnTime: number;
@@ -82,14 +83,20 @@ function completedIn(w: Pick<PlanStatsWindow, 'fromDay' | 'toDay'>): RawBuilder<
   return sql<boolean>`(${sql.join(parts, sql` and `)})`;
 }
 
-/** Completed on or before the handle stage's due date (the task's, else its plan's handle phase end); no due date: on time. */
-const ON_TIME = sql<boolean>`(coalesce(tasks.due_date, h.handle_end) is null or tasks.completed_on <= coalesce(tasks.due_date, h.handle_end))`;
+/**
+ * On time, for a task with its own due date: completed on or before it. A task without one is due at
+ * its plan's handle phase end: those completions are counted per day (`completionsByDay`) and
+ * compared with the plan's date here — a join of every task with a table of plans' dates would be
+ * read once per task.
+ */
+const ON_TIME_DATED = sql<boolean>`(tasks.due_date is not null and tasks.completed_on <= tasks.due_date)`;
+const UNDATED = sql<boolean>`tasks.due_date is null`;
 
-/** `with h(plan_id, handle_end)`: each plan's handle phase end, joined to its tasks. */
-function handleEndsCte(planIds: readonly string[], w: PlanStatsWindow): RawBuilder<unknown> {
-  const rows = planIds.map((id) => sql`(${id}, cast(${w.handleEnds.get(id) ?? null} as text))`);
-  return sql`with h (plan_id, handle_end) as (values ${sql.join(rows)})`;
-}
+/** An undated completion is on time when its plan has no handle phase end or it is not after it. */
+const onTimeUndated = (w: PlanStatsWindow, planId: string, day: string) => {
+  const end = w.handleEnds.get(planId) ?? null;
+  return end === null || day <= end;
+};
 
 /** Length of a stage stay in days (fractional), from the stored ISO instants. */
 function stayDays(db: DbOrTrx): RawBuilder<number> {
@@ -98,24 +105,28 @@ function stayDays(db: DbOrTrx): RawBuilder<number> {
     : sql<number>`(julianday(s.left_at) - julianday(s.entered_at))`;
 }
 
-/** Each plan's counts (every plan asked for, zeros included), a few grouped queries for all of them. */
+/**
+ * Each plan's counts (every plan asked for, zeros included): a few grouped queries for all of them,
+ * each reading index ranges that start with the plan's id. Per unit, the figures of the tasks it
+ * leads (tasks.lead_unit_id, the lead link of task_units written with it) and of its returned work;
+ * co-handled tasks are counted apart (countTasksByUnit), since task_units has no plan column.
+ */
 export async function countPlanStats(db: DbOrTrx, planIds: readonly string[], w: PlanStatsWindow): Promise<Map<string, PlanStatsCounts>> {
   const out = new Map(planIds.map((id) => [id, emptyCounts()]));
   if (planIds.length === 0) return out;
   const part = (planId: string) => out.get(planId) as PlanStatsCounts;
   const unit = (planId: string, unitId: string) => (part(planId).units[unitId] ??= emptyUnitStats());
-  const inPlans = sql<boolean>`tasks.plan_id in (${sql.join(planIds)})`;
-  const h = handleEndsCte(planIds, w);
+  const inPlans = (table: string) => sql<boolean>`${sql.ref(`${table}.plan_id`)} in (${sql.join(planIds)})`;
   const completed = completedIn(w);
   const overdue = overdueSql(w.today);
 
-  const { rows: byStage } = await sql<{ plan_id: string; stage: string; resolution_class: string | null; n: unknown; completed: unknown; on_time: unknown; overdue: unknown }>`
-    ${h} select tasks.plan_id as plan_id, tasks.stage as stage, tasks.resolution_class as resolution_class, count(*) as n,
-      ${sumIf(completed)} as completed, ${sumIf(sql<boolean>`${completed} and ${ON_TIME}`)} as on_time, ${sumIf(overdue)} as overdue
-    from tasks left join h on h.plan_id = tasks.plan_id
-    where ${inPlans}
+  const { rows: tasks } = await sql<{ plan_id: string; stage: string; resolution_class: string | null; n: unknown; completed: unknown; on_time: unknown; overdue: unknown }>`
+    select tasks.plan_id as plan_id, tasks.stage as stage, tasks.resolution_class as resolution_class, count(*) as n,
+      ${sumIf(completed)} as completed, ${sumIf(sql<boolean>`${completed} and ${ON_TIME_DATED}`)} as on_time, ${sumIf(overdue)} as overdue
+    from tasks
+    where ${inPlans('tasks')}
     group by tasks.plan_id, tasks.stage, tasks.resolution_class`.execute(db);
-  for (const r of byStage) {
+  for (const r of tasks) {
     const p = part(r.plan_id);
     const n = num(r.n);
     p.total += n;
@@ -126,47 +137,50 @@ export async function countPlanStats(db: DbOrTrx, planIds: readonly string[], w:
     p.completedOnTime += num(r.on_time);
     p.overdue += num(r.overdue);
   }
-
-  const { rows: links } = await sql<{ plan_id: string; unit_id: string; relation: 'lead' | 'co'; n: unknown; open: unknown; completed: unknown; on_time: unknown; overdue: unknown }>`
-    ${h} select tasks.plan_id as plan_id, task_units.unit_id as unit_id, task_units.relation as relation, count(*) as n, ${sumIf(OPEN)} as open,
-      ${sumIf(completed)} as completed, ${sumIf(sql<boolean>`${completed} and ${ON_TIME}`)} as on_time, ${sumIf(overdue)} as overdue
-    from task_units inner join tasks on tasks.id = task_units.task_id left join h on h.plan_id = tasks.plan_id
-    where ${inPlans}
-    group by tasks.plan_id, task_units.unit_id, task_units.relation`.execute(db);
-  for (const r of links) {
+  // a row per (plan, lead unit): as many as the units each plan gives work to
+  const { rows: leads } = await sql<{ plan_id: string; unit_id: string; n: unknown; open: unknown; completed: unknown; on_time: unknown; overdue: unknown; missing: unknown }>`
+    select tasks.plan_id as plan_id, tasks.lead_unit_id as unit_id, count(*) as n, ${sumIf(OPEN)} as open,
+      ${sumIf(completed)} as completed, ${sumIf(sql<boolean>`${completed} and ${ON_TIME_DATED}`)} as on_time, ${sumIf(overdue)} as overdue,
+      ${sumIf(missesMonthlyReportSql(w.month))} as missing
+    from tasks
+    where ${inPlans('tasks')} and tasks.lead_unit_id is not null
+    group by tasks.plan_id, tasks.lead_unit_id`.execute(db);
+  for (const r of leads) {
     const u = unit(r.plan_id, r.unit_id);
-    if (r.relation !== 'lead') {
-      u.co += num(r.n);
-      continue;
-    }
     u.lead += num(r.n);
     u.open += num(r.open);
     u.completed += num(r.completed);
     u.completedOnTime += num(r.on_time);
     u.overdue += num(r.overdue);
+    u.missingReports += num(r.missing);
   }
 
-  const { rows: missing } = await sql<{ plan_id: string; unit_id: string; n: unknown }>`
-    select tasks.plan_id as plan_id, tasks.lead_unit_id as unit_id, count(*) as n from tasks
-    where ${inPlans} and ${missesMonthlyReportSql(w.month)}
-    group by tasks.plan_id, tasks.lead_unit_id`.execute(db);
-  for (const r of missing) unit(r.plan_id, r.unit_id).missingReports += num(r.n);
+  // undated completions, by day: on time unless after the plan's handle phase end
+  const { rows: undated } = await sql<{ plan_id: string; lead_unit_id: string | null; completed_on: string; n: unknown }>`
+    select tasks.plan_id as plan_id, tasks.lead_unit_id as lead_unit_id, tasks.completed_on as completed_on, count(*) as n from tasks
+    where ${inPlans('tasks')} and ${completed} and ${UNDATED}
+    group by tasks.plan_id, tasks.lead_unit_id, tasks.completed_on`.execute(db);
+  for (const r of undated) {
+    if (!onTimeUndated(w, r.plan_id, r.completed_on)) continue;
+    part(r.plan_id).completedOnTime += num(r.n);
+    if (r.lead_unit_id !== null) unit(r.plan_id, r.lead_unit_id).completedOnTime += num(r.n);
+  }
 
   const { rows: stays } = await sql<{ plan_id: string; stage: string; n: unknown; days: unknown }>`
-    select tasks.plan_id as plan_id, s.stage as stage, count(*) as n, sum(${stayDays(db)}) as days
-    from task_stage_stays s inner join tasks on tasks.id = s.task_id
-    where ${inPlans}
-    group by tasks.plan_id, s.stage`.execute(db);
+    select s.plan_id as plan_id, s.stage as stage, count(*) as n, sum(${stayDays(db)}) as days
+    from task_stage_stays s
+    where ${inPlans('s')}
+    group by s.plan_id, s.stage`.execute(db);
   for (const r of stays) part(r.plan_id).durations[r.stage] = { sum: num(r.days), n: num(r.n) };
 
-  const returnsWindow = [inPlans];
+  const returnsWindow = [inPlans('r')];
   if (w.returnsFrom !== undefined) returnsWindow.push(sql<boolean>`r.at >= ${w.returnsFrom}`);
   if (w.returnsBefore !== undefined) returnsWindow.push(sql<boolean>`r.at < ${w.returnsBefore}`);
   const { rows: returns } = await sql<{ plan_id: string; reason: string; unit_id: string | null; n: unknown }>`
-    select tasks.plan_id as plan_id, r.reason as reason, r.unit_id as unit_id, count(*) as n
-    from task_returns r inner join tasks on tasks.id = r.task_id
+    select r.plan_id as plan_id, r.reason as reason, r.unit_id as unit_id, count(*) as n
+    from task_returns r
     where ${sql.join(returnsWindow, sql` and `)}
-    group by tasks.plan_id, r.reason, r.unit_id`.execute(db);
+    group by r.plan_id, r.reason, r.unit_id`.execute(db);
   for (const r of returns) {
     const p = part(r.plan_id);
     const n = num(r.n);
@@ -178,7 +192,7 @@ export async function countPlanStats(db: DbOrTrx, planIds: readonly string[], w:
   const { rows: votes } = await sql<{ plan_id: string; rating: string; n: unknown }>`
     select tasks.plan_id as plan_id, v.rating as rating, count(*) as n
     from ratings v inner join tasks on tasks.id = v.task_id
-    where ${inPlans} and v.round = (select max(l.round) from ratings l where l.task_id = v.task_id)
+    where ${inPlans('tasks')} and v.round = (select max(l.round) from ratings l where l.task_id = v.task_id)
     group by tasks.plan_id, v.rating`.execute(db);
   for (const r of votes) part(r.plan_id).ratings[r.rating] = num(r.n);
   return out;

@@ -71,6 +71,8 @@ export interface TasksTable {
 /** One stay of a task in a stage, written when the task leaves it. */
 export interface TaskStageStaysTable {
   task_id: string;
+  /** the task's plan (migration 2026_12_07_0100): a plan's statistics read its own range */
+  plan_id: string | null;
   stage: TaskStage;
   entered_at: string;
   left_at: string;
@@ -80,6 +82,8 @@ export interface TaskStageStaysTable {
 export interface TaskReturnsTable {
   id: string;
   task_id: string;
+  /** the task's plan (migration 2026_12_07_0100) */
+  plan_id: string | null;
   /** whose work was returned */
   unit_id: string | null;
   kind: 'stage' | 'contribution';

@@ -25,12 +25,14 @@ const docOrder = (a: Task, b: Task) => (a.plan_id < b.plan_id ? -1 : a.plan_id >
 
 interface Stay {
   task_id: string;
+  plan_id: string;
   stage: string;
   entered_at: string;
   left_at: string;
 }
 interface Return {
   task_id: string;
+  plan_id: string;
   unit_id: string | null;
   reason: string;
   at: string;
@@ -112,10 +114,10 @@ describe.each(testDialects())("statistics in SQL = the rule applied to each task
           .execute();
         for (let n = Math.floor(r.next() * 4); n > 0; n--) {
           const entered = `${shiftDay("2025-08-01", Math.floor(r.next() * 40))}T${r.pick(["01", "09", "17"])}:15:00.000Z`;
-          stays.push({ task_id: task.id, stage: r.pick(WORK_STAGES), entered_at: entered, left_at: new Date(Date.parse(entered) + Math.floor(r.next() * 30 * 86_400_000)).toISOString() });
+          stays.push({ task_id: task.id, plan_id: task.plan_id, stage: r.pick(WORK_STAGES), entered_at: entered, left_at: new Date(Date.parse(entered) + Math.floor(r.next() * 30 * 86_400_000)).toISOString() });
         }
         for (let n = r.chance(0.3) ? 1 + Math.floor(r.next() * 2) : 0; n > 0; n--) {
-          returns.push({ task_id: task.id, unit_id: r.chance(0.9) ? r.pick(unitIds) : null, reason: r.pick(RETURN_REASONS), at: `${shiftDay("2025-09-25", Math.floor(r.next() * 12))}T${r.pick(["15:59:59.999", "16:00:00.000"])}Z` });
+          returns.push({ task_id: task.id, plan_id: task.plan_id, unit_id: r.chance(0.9) ? r.pick(unitIds) : null, reason: r.pick(RETURN_REASONS), at: `${shiftDay("2025-09-25", Math.floor(r.next() * 12))}T${r.pick(["15:59:59.999", "16:00:00.000"])}Z` });
         }
         if (r.chance(0.3)) {
           const rounds = 1 + Math.floor(r.next() * 2);

@@ -4,7 +4,7 @@
 // and no re-reading of the audit log. Counted in SQL (@duban/db plan-stats.ts), 500 plans per
 // query, each plan's counts kept until it changes (summary.ts); the bounded lists are read in order.
 import { addCalendarDays } from "@duban/workflow/clock";
-import { countPlanStats, emptyUnitStats, listClassifiedTaskIds, listCompletedTaskIds, listDashboardBucket, type PlanStatsCounts, type UnitStats } from "@duban/db";
+import { countPlanStats, countTasksByUnit, emptyUnitStats, listClassifiedTaskIds, listCompletedTaskIds, listDashboardBucket, type PlanStatsCounts, type UnitStats } from "@duban/db";
 import { RATINGS, RESOLUTION_CLASSES, RETURN_REASONS, TASK_STAGES, WORK_STAGES } from "@duban/workflow";
 import { startOfDayInstant } from "../../clock";
 import type { InnerContext } from "../../context";
@@ -107,6 +107,14 @@ export async function computeStats(ctx: InnerContext, options: StatsOptions & { 
       }
     },
   );
+
+  // co-handled tasks per unit (task_units has no plan column: the trigger-kept counters, or one plan's join)
+  for (const c of await countTasksByUnit(ctx.db, { planId: options.planId, today })) {
+    if (c.relation !== "co") continue;
+    const acc = units.get(c.unit_id) ?? emptyUnitStats();
+    acc.co += c.count;
+    units.set(c.unit_id, acc);
+  }
 
   // the lists: the most overdue first (the dashboard's deadline-red list), completions and classes in document order
   const scope = { planId: options.planId };
