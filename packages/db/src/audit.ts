@@ -570,10 +570,10 @@ export interface AuditFilters {
   objectType?: string;
   objectId?: string;
   outcome?: AuditOutcome;
-  /** keyset cursor: the last seq of the previous page */
+  /** keyset cursor: the last seq of the previous page (a page ordered by time continues after its record's (at, seq)) */
   cursor?: number | null;
   limit: number;
-  /** default 'desc' (newest first) */
+  /** default 'desc' (newest first): by seq, or by (at, seq) when from / to is set */
   order?: 'asc' | 'desc';
 }
 
@@ -583,8 +583,30 @@ export interface AuditPage {
   nextCursor: number | null;
 }
 
-function filteredAudit(db: DbOrTrx, f: Omit<AuditFilters, 'limit' | 'cursor' | 'order'>) {
+const NOT_OK = sql<boolean>`outcome <> 'ok'`;
+
+/** Where a page starts: after the record `seq` in the page's order — by seq, or by (at, seq) when `at` is given. */
+interface AuditKeyset {
+  seq: number;
+  at: string | undefined;
+  order: 'asc' | 'desc';
+}
+
+function filteredAudit(db: DbOrTrx, f: Omit<AuditFilters, 'limit' | 'cursor' | 'order'>, keyset: AuditKeyset | null = null) {
   let q = db.selectFrom('audit_log').selectAll();
+  if (keyset !== null) {
+    const { seq, at, order } = keyset;
+    const after = order === 'desc' ? '<' : '>';
+    if (at === undefined) {
+      q = q.where('seq', after, seq);
+    } else {
+      // (at, seq) after the cursor's, written so that `at` alone bounds the index range on both
+      // dialects. These terms come before from / to: of two bounds on `at` SQLite (without
+      // statistics) ranges the index by the first it is given, and the cursor's is the tighter —
+      // else a deep page would walk the index from the end of the range to the cursor.
+      q = q.where('at', order === 'desc' ? '<=' : '>=', at).where((eb) => eb.or([eb('at', after, at), eb('seq', after, seq)]));
+    }
+  }
   if (f.taskId !== undefined) q = q.where('task_id', '=', f.taskId);
   if (f.actorUserId !== undefined) q = q.where('actor_user_id', '=', f.actorUserId);
   if (f.unitId !== undefined) q = q.where('actor_unit_id', '=', f.unitId);
@@ -593,6 +615,9 @@ function filteredAudit(db: DbOrTrx, f: Omit<AuditFilters, 'limit' | 'cursor' | '
   if (f.objectType !== undefined) q = q.where('object_type', '=', f.objectType);
   if (f.objectId !== undefined) q = q.where('object_id', '=', f.objectId);
   if (f.outcome !== undefined) q = q.where('outcome', '=', f.outcome);
+  // The partial indexes audit_log_not_ok(_at)_idx's condition, as the literal they are written with: SQLite
+  // uses a partial index only when the query repeats its condition (outcome = ? does not imply it).
+  if (f.outcome !== undefined && f.outcome !== 'ok') q = q.where(NOT_OK);
   if (f.action !== undefined) {
     if (f.action.endsWith('*')) {
       const prefix = f.action.slice(0, -1);
@@ -605,21 +630,46 @@ function filteredAudit(db: DbOrTrx, f: Omit<AuditFilters, 'limit' | 'cursor' | '
   return q;
 }
 
-/** One page of the log, filtered, keyset-paginated by seq. */
+/** Whether a page is ordered by time: it is filtered by time (from / to). */
+export function auditOrderedByTime(filters: Pick<AuditFilters, 'from' | 'to'>): boolean {
+  return filters.from !== undefined || filters.to !== undefined;
+}
+
+/**
+ * One page of the log, filtered, keyset-paginated. The order is the chain's (seq), except on a page
+ * filtered by time (from / to): there it is (at, seq), which the time indexes hold (audit_log_at_idx
+ * on SQLite, where seq is the rowid; audit_log_at_seq_idx on PostgreSQL; with one person, unit or
+ * event, or refusals, audit_log_{actor,unit,action,not_ok}_at_idx — migration 2026_12_07_0200), so
+ * the newest (oldest) 100 of a week are read from an index instead of every record of the week
+ * sorted by seq. The two orders differ only where `at` (stamped when a
+ * move starts) and seq (given when its commit chains it) cross, milliseconds apart.
+ *
+ * The cursor is still the last seq of the previous page; on a page ordered by time its record's `at`
+ * is read back, and the next page starts after (at, seq). A cursor whose record has left the
+ * database (archived while the auditor paged: archiving removes the oldest seqs) continues by seq.
+ */
 export async function listAudit(db: DbOrTrx, filters: AuditFilters): Promise<AuditPage> {
   const order = filters.order ?? 'desc';
   const limit = Math.max(1, Math.min(filters.limit, 1000));
-  let q = filteredAudit(db, filters);
-  if (filters.cursor !== undefined && filters.cursor !== null) {
-    q = q.where('seq', order === 'desc' ? '<' : '>', filters.cursor);
+  const byTime = auditOrderedByTime(filters);
+  const cursor = filters.cursor;
+  let keyset: AuditKeyset | null = null;
+  if (cursor !== undefined && cursor !== null) {
+    const at = byTime ? (await db.selectFrom('audit_log').select('at').where('seq', '=', cursor).executeTakeFirst())?.at : undefined;
+    keyset = { seq: cursor, at, order };
   }
+  let q = filteredAudit(db, filters, keyset);
+  if (byTime) q = q.orderBy('at', order);
   const rows = await q.orderBy('seq', order).limit(limit + 1).execute();
   const items = rows.slice(0, limit).map((r) => ({ ...r, seq: Number(r.seq) }));
   const last = items[items.length - 1];
   return { items, nextCursor: rows.length > limit && last !== undefined ? last.seq : null };
 }
 
-/** Streams every matching record in seq order (oldest first), batchSize rows per query — for export. */
+/**
+ * Streams every matching record oldest first (listAudit's order: seq, or (at, seq) when filtered by
+ * time), batchSize rows per query — for export.
+ */
 export async function* iterateAudit(
   db: DbOrTrx,
   filters: Omit<AuditFilters, 'limit' | 'cursor' | 'order'> = {},
