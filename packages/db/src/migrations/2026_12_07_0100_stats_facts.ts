@@ -33,10 +33,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createIndex('tasks_plan_stats_idx')
     .on('tasks')
     .columns([
+      // (plan, lead unit) first: the per-unit figures are grouped so, reading the index in order
       'plan_id',
+      'lead_unit_id',
       'stage',
       'resolution_class',
-      'lead_unit_id',
       'completed_on',
       'due_date',
       'effective_due_date',

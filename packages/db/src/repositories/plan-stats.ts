@@ -6,6 +6,7 @@ import { sql, type RawBuilder } from 'kysely';
 import { dialectOf } from '../dialect.js';
 import type { DbOrTrx } from '../executor.js';
 import { missesMonthlyReportSql, overdueSql } from './dashboard.js';
+import { countTasksByPlan } from './stats.js';
 
 export interface PlanStatsWindow {
   /** today 'YYYY-MM-DD': overdue = open and past the current stage's due date */
@@ -120,32 +121,34 @@ export async function countPlanStats(db: DbOrTrx, planIds: readonly string[], w:
   const completed = completedIn(w);
   const overdue = overdueSql(w.today);
 
-  const { rows: tasks } = await sql<{ plan_id: string; stage: string; resolution_class: string | null; n: unknown; completed: unknown; on_time: unknown; overdue: unknown }>`
-    select tasks.plan_id as plan_id, tasks.stage as stage, tasks.resolution_class as resolution_class, count(*) as n,
-      ${sumIf(completed)} as completed, ${sumIf(sql<boolean>`${completed} and ${ON_TIME_DATED}`)} as on_time, ${sumIf(overdue)} as overdue
-    from tasks
-    where ${inPlans('tasks')}
-    group by tasks.plan_id, tasks.stage, tasks.resolution_class`.execute(db);
-  for (const r of tasks) {
-    const p = part(r.plan_id);
-    const n = num(r.n);
-    p.total += n;
-    if (r.stage !== 'done' && r.stage !== 'terminated') p.open += n;
-    p.byStage[r.stage] = (p.byStage[r.stage] ?? 0) + n;
-    if (r.resolution_class !== null) p.classes[r.resolution_class] = (p.classes[r.resolution_class] ?? 0) + n;
-    p.completed += num(r.completed);
-    p.completedOnTime += num(r.on_time);
-    p.overdue += num(r.overdue);
+  // per stage: the trigger-kept counters; per grade: the partial index of graded tasks
+  for (const c of await countTasksByPlan(db, planIds)) {
+    const p = part(c.plan_id);
+    p.total += c.count;
+    if (c.stage !== 'done' && c.stage !== 'terminated') p.open += c.count;
+    p.byStage[c.stage] = (p.byStage[c.stage] ?? 0) + c.count;
   }
-  // a row per (plan, lead unit): as many as the units each plan gives work to
-  const { rows: leads } = await sql<{ plan_id: string; unit_id: string; n: unknown; open: unknown; completed: unknown; on_time: unknown; overdue: unknown; missing: unknown }>`
+  const { rows: graded } = await sql<{ plan_id: string; resolution_class: string; n: unknown }>`
+    select tasks.plan_id as plan_id, tasks.resolution_class as resolution_class, count(*) as n from tasks
+    where tasks.resolution_class is not null and ${inPlans('tasks')}
+    group by tasks.plan_id, tasks.resolution_class`.execute(db);
+  for (const r of graded) part(r.plan_id).classes[r.resolution_class] = num(r.n);
+
+  // a row per (plan, lead unit) — as many as the units each plan gives work to — and one for the
+  // plan's tasks without a lead unit: the plan's figures are their sums
+  const { rows: leads } = await sql<{ plan_id: string; unit_id: string | null; n: unknown; open: unknown; completed: unknown; on_time: unknown; overdue: unknown; missing: unknown }>`
     select tasks.plan_id as plan_id, tasks.lead_unit_id as unit_id, count(*) as n, ${sumIf(OPEN)} as open,
       ${sumIf(completed)} as completed, ${sumIf(sql<boolean>`${completed} and ${ON_TIME_DATED}`)} as on_time, ${sumIf(overdue)} as overdue,
       ${sumIf(missesMonthlyReportSql(w.month))} as missing
     from tasks
-    where ${inPlans('tasks')} and tasks.lead_unit_id is not null
+    where ${inPlans('tasks')}
     group by tasks.plan_id, tasks.lead_unit_id`.execute(db);
   for (const r of leads) {
+    const p = part(r.plan_id);
+    p.completed += num(r.completed);
+    p.completedOnTime += num(r.on_time);
+    p.overdue += num(r.overdue);
+    if (r.unit_id === null) continue;
     const u = unit(r.plan_id, r.unit_id);
     u.lead += num(r.n);
     u.open += num(r.open);

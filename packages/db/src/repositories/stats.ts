@@ -97,9 +97,12 @@ export interface PlanStageCount {
   count: number;
 }
 
-export async function countTasksByPlan(db: DbOrTrx): Promise<PlanStageCount[]> {
-  const rows = await db
-    .selectFrom(planCounters(db).as('c'))
+/** Task counts per plan and stage (of the given plans, or all), from the counters. */
+export async function countTasksByPlan(db: DbOrTrx, planIds?: readonly string[]): Promise<PlanStageCount[]> {
+  if (planIds !== undefined && planIds.length === 0) return [];
+  let q = db.selectFrom(planCounters(db).as('c'));
+  if (planIds !== undefined) q = q.where('c.plan_id', 'in', planIds);
+  const rows = await q
     .select((eb) => ['c.plan_id', 'c.stage', eb.fn.sum<number>('c.n').as('n')])
     .groupBy(['c.plan_id', 'c.stage'])
     .having((eb) => eb.fn.sum('c.n'), '>', 0)
