@@ -170,11 +170,17 @@ export async function rollupParts(
   let rootOf = new Map<string, string>(parentIds.map((id) => [id, id]));
   let level = [...parentIds];
   for (let depth = 0; depth < MAX_ROLLUP_DEPTH && level.length > 0; depth++) {
-    const rows = await db
-      .selectFrom("tasks")
-      .select(["id", "parent_id", "stage", "status", "effective_due_date", "waived"])
-      .where("parent_id", "in", level)
-      .execute();
+    const rows = [];
+    // 500 parents per query: the parameter list stays far below either dialect's limit
+    for (let i = 0; i < level.length; i += 500) {
+      rows.push(
+        ...(await db
+          .selectFrom("tasks")
+          .select(["id", "parent_id", "stage", "status", "effective_due_date", "waived"])
+          .where("parent_id", "in", level.slice(i, i + 500))
+          .execute()),
+      );
+    }
     const next = new Map<string, string>();
     for (const row of rows) {
       const root = rootOf.get(row.parent_id as string) as string;

@@ -19,6 +19,7 @@ import { countTasksByPlan, countTasksByStage, countTasksByUnit } from './stats.j
 import { createSubmission, listSubmissions } from './submissions.js';
 import {
   getTask,
+  getTasksByIds,
   insertTasks,
   listTasks,
   listTaskUnits,
@@ -142,6 +143,15 @@ describe.each(DIALECTS)('repositories (%s)', (dialect) => {
   });
 
   describe('plans and tasks', () => {
+    it('reads tasks by id in bounded queries: more ids than one parameter list holds, unknown ids left out', async () => {
+      const { tasks } = await seedPlanWithTasks(t.db, 1_203);
+      const ids = [...tasks.map((x) => x.id), 'no-such-task'];
+      const found = await getTasksByIds(t.db, ids);
+      expect(found).toHaveLength(1_203);
+      expect(new Set(found.map((x) => x.id))).toEqual(new Set(tasks.map((x) => x.id)));
+      expect(await getTasksByIds(t.db, [])).toEqual([]);
+    });
+
     it('creates a plan with phases and lists it with task counts per stage', async () => {
       const plan = await createPlan(t.db, {
         title: uniq('老旧小区综合整治工作方案-'),
