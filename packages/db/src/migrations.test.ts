@@ -10,7 +10,7 @@ import { createMigrator, migrateToLatest } from './migrator.js';
 import { migrations } from './migrations/index.js';
 import { createTestDatabase } from './testing.js';
 import type { TestDatabase } from './testing.js';
-import { DIALECTS } from './test-support.js';
+import { DIALECTS, seedPlanWithTasks } from './test-support.js';
 
 const TABLES = [
   'units', 'unit_groups', 'unit_group_members', 'users', 'sessions', 'plans', 'phases', 'tasks',
@@ -99,5 +99,32 @@ describe('createDatabase (url handling)', () => {
     await migrateToLatest(h.db);
     expect(await h.db.selectFrom('audit_head').select('seq').executeTakeFirst()).toEqual({ seq: 0 });
     await h.close();
+  });
+});
+
+describe.each(DIALECTS)('migration 2026_12_07_0100 backfills existing rows (%s)', (dialect) => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase(dialect, { migrate: false });
+  });
+  afterAll(async () => {
+    await t.cleanup();
+  });
+
+  it("gives each completion its Beijing day, and each stay and return its task's plan", async () => {
+    const migrated = await createMigrator(t.db).migrateTo('2026_12_06_0100_dashboard_ranges');
+    expect(migrated.error).toBeUndefined();
+    const { plan, tasks } = await seedPlanWithTasks(t.db, 2);
+    const [a, b] = tasks as [{ id: string }, { id: string }];
+    // 2026-03-31 16:30 UTC is 2026-04-01 00:30 in Beijing: a new quarter's first day
+    await sql`update tasks set completed_at = '2026-03-31T16:30:00.000Z' where id = ${a.id}`.execute(t.db);
+    await sql`insert into task_stage_stays (task_id, stage, entered_at, left_at) values (${a.id}, 'handle', '2026-03-01T00:00:00.000Z', '2026-03-31T16:30:00.000Z')`.execute(t.db);
+    await sql`insert into task_returns (id, task_id, unit_id, kind, reason, at) values ('r1', ${b.id}, null, 'stage', 'other', '2026-03-02T00:00:00.000Z')`.execute(t.db);
+    await migrateToLatest(t.db);
+    const rows = await sql<{ id: string; completed_on: string | null }>`select id, completed_on from tasks order by ordinal`.execute(t.db);
+    expect(rows.rows.map((r) => r.completed_on)).toEqual(['2026-04-01', null]);
+    const stays = await sql<{ plan_id: string }>`select plan_id from task_stage_stays`.execute(t.db);
+    const returns = await sql<{ plan_id: string }>`select plan_id from task_returns`.execute(t.db);
+    expect([...stays.rows, ...returns.rows].map((r) => r.plan_id)).toEqual([plan.id, plan.id]);
   });
 });
