@@ -115,7 +115,8 @@ describe.each(DIALECTS)('migration 2026_12_07_0100 backfills existing rows (%s)'
     const migrated = await createMigrator(t.db).migrateTo('2026_12_06_0100_dashboard_ranges');
     expect(migrated.error).toBeUndefined();
     const { plan, tasks } = await seedPlanWithTasks(t.db, 2);
-    const [a, b] = tasks as [{ id: string }, { id: string }];
+    const a = tasks[0]!;
+    const b = tasks[1]!;
     // 2026-03-31 16:30 UTC is 2026-04-01 00:30 in Beijing: a new quarter's first day
     await sql`update tasks set completed_at = '2026-03-31T16:30:00.000Z' where id = ${a.id}`.execute(t.db);
     await sql`insert into task_stage_stays (task_id, stage, entered_at, left_at) values (${a.id}, 'handle', '2026-03-01T00:00:00.000Z', '2026-03-31T16:30:00.000Z')`.execute(t.db);
