@@ -121,7 +121,7 @@ describe.each(testDialects())("statistics in SQL = the rule applied to each task
         }
         if (r.chance(0.3)) {
           const rounds = 1 + Math.floor(r.next() * 2);
-          for (let round = 1; round <= rounds; round++) for (const e of evaluators) if (r.chance(0.8)) votes.push({ task_id: task.id, round, rating: r.pick(RATINGS) });
+          for (let round = 1; round <= rounds; round++) for (let voter = 0; voter < evaluators.length; voter++) if (r.chance(0.8)) votes.push({ task_id: task.id, round, rating: r.pick(RATINGS) });
         }
       }
     }
