@@ -221,11 +221,12 @@ export function createAppServer(inner: InnerContext, options: ServerOptions = {}
     createContext: contextOf,
     onError: ({ error, path, req, ctx }) => {
       // Errors raised before any procedure ran (unknown procedure, wrong method, unparsable body)
-      // never passed the procedures' error boundary: audit them here.
+      // never passed the procedures' error boundary: audit them here, before the answer is sent
+      // (so that a client's next request is logged after this one).
       if (wasAudited(error)) return;
       if (error.code === "INTERNAL_SERVER_ERROR") inner.logger.error({ err: error, path }, "trpc internal error");
       const request = (req as WithRequestInfo)[REQUEST_INFO];
-      void auditRefusal(ctx ?? { ...inner, ...(request !== undefined ? { request } : {}) }, {
+      return auditRefusal(ctx ?? { ...inner, ...(request !== undefined ? { request } : {}) }, {
         action: path?.slice(0, 100) ?? "trpc",
         reason_code: reasonOfTRPCCode(error.code),
         detail: { method: req.method ?? null },

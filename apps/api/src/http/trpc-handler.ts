@@ -20,8 +20,11 @@ export interface NodeTRPCHandlerOptions<TRouter extends AnyTRPCRouter> {
   /** The largest request body read, in bytes; beyond it the call fails with PAYLOAD_TOO_LARGE. */
   maxBodySize: number;
   createContext(req: IncomingMessage, res: ServerResponse): Promise<inferRouterContext<TRouter>>;
-  /** As the standalone adapter's: tRPC's error hook, with the node request. */
-  onError?: HTTPErrorHandler<TRouter, IncomingMessage>;
+  /**
+   * As the standalone adapter's: tRPC's error hook, with the node request. A promise it returns (an
+   * audit record being written) is awaited before the answer is sent: audited, then answered.
+   */
+  onError?: (opts: Parameters<HTTPErrorHandler<TRouter, IncomingMessage>>[0]) => void | Promise<void>;
 }
 
 /** A tRPC path as the standalone adapter derives it (the URL's normalised pathname), parsing only when it could differ. */
@@ -171,14 +174,19 @@ export function createNodeTRPCHandler<TRouter extends AnyTRPCRouter>(opts: NodeT
       method === "GET" || method === "HEAD" || isJson(req.headers["content-type"])
         ? (new NodeRequestView(req, url, aborter.signal, maxBodySize) as unknown as Request)
         : fetchRequest(req, url, aborter.signal, maxBodySize);
+    let pending: Promise<void>[] | null = null;
     const response = await resolveResponse({
       router,
       req: request,
       path: procedurePath(rawUrl, basePath),
       error: null,
       createContext: () => opts.createContext(req, res),
-      onError: (o) => opts.onError?.({ ...o, req }),
+      onError: (o) => {
+        const done = opts.onError?.({ ...o, req });
+        if (done !== undefined) (pending ??= []).push(done);
+      },
     });
+    if (pending !== null) await Promise.all(pending);
     await writeResponse(response, res);
   };
 }
