@@ -7,6 +7,7 @@
 // (The split task at two levels is seeded beside it: services/demo-split.ts, called by demo-seed.ts.)
 import { listTasks } from "@duban/db";
 import type { TaskCommand } from "@duban/workflow";
+import { addCalendarDays } from "@duban/workflow/clock";
 import type { Context, InnerContext, SessionUser } from "../context";
 import { createPlanFromDraft, draftFromParsed, previewImport } from "./plans";
 import { addWorkdays } from "./supervision/calendar";
@@ -16,12 +17,6 @@ import { transitionTask } from "./tasks";
 
 type Actor = InnerContext & { session: SessionUser; request: Context["request"] };
 
-const DAY_MS = 86_400_000;
-
-/** `date` (YYYY-MM-DD) moved by n calendar days. */
-function daysFrom(date: string, n: number): string {
-  return new Intl.DateTimeFormat("sv-SE", { timeZone: "UTC" }).format(new Date(Date.parse(`${date}T00:00:00Z`) + n * DAY_MS));
-}
 
 const monthOfDate = (date: string) => date.slice(0, 7);
 
@@ -38,28 +33,28 @@ export async function seedLivingDemo(
   const phaseWindow: Record<string, [number, number]> = { deploy: [-60, -35], handle: [-30, 60], inspect: [75, 90], summarize: [100, 110], evaluate: [100, 120] };
   draft.phases = draft.phases.map((p) => {
     const w = p.stage ? phaseWindow[p.stage] : undefined;
-    return w ? { ...p, start: monthOfDate(daysFrom(today, w[0])), end: monthOfDate(daysFrom(today, w[1])) } : p;
+    return w ? { ...p, start: monthOfDate(addCalendarDays(today, w[0])), end: monthOfDate(addCalendarDays(today, w[1])) } : p;
   });
   // Each task's 完成时限 (by ordinal): red ones past, yellow ones within a few working days, the rest weeks away.
   const due: Record<number, string> = {
-    1: daysFrom(today, -15),
+    1: addCalendarDays(today, -15),
     2: addWorkdays(today, 2),
-    3: daysFrom(today, 40),
-    4: daysFrom(today, -6),
+    3: addCalendarDays(today, 40),
+    4: addCalendarDays(today, -6),
     5: addWorkdays(today, 3),
-    6: daysFrom(today, 50),
-    7: daysFrom(today, 30),
-    8: daysFrom(today, -20),
-    9: daysFrom(today, 45),
-    10: daysFrom(today, 55),
-    11: daysFrom(today, 60),
-    12: daysFrom(today, 60),
+    6: addCalendarDays(today, 50),
+    7: addCalendarDays(today, 30),
+    8: addCalendarDays(today, -20),
+    9: addCalendarDays(today, 45),
+    10: addCalendarDays(today, 55),
+    11: addCalendarDays(today, 60),
+    12: addCalendarDays(today, 60),
     13: addWorkdays(today, 4),
-    14: daysFrom(today, 25),
-    15: daysFrom(today, 20),
-    16: daysFrom(today, -3),
+    14: addCalendarDays(today, 25),
+    15: addCalendarDays(today, 20),
+    16: addCalendarDays(today, -3),
   };
-  draft.tasks = draft.tasks.map((t, i) => ({ ...t, dueDate: due[i + 1] ?? daysFrom(today, 45) }));
+  draft.tasks = draft.tasks.map((t, i) => ({ ...t, dueDate: due[i + 1] ?? addCalendarDays(today, 45) }));
   const plan = await createPlanFromDraft(await asUser("office"), draft, "import");
 
   const { items } = await listTasks(ctx.db, { planId: plan.id, limit: 100 });

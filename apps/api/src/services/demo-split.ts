@@ -1,6 +1,7 @@
 // Demo data for 层层分解 (issue 20), kept apart from demo-seed.ts so that any demo builder can call
 // it: a task set up by hand from a 领导批示, split by 区民政局 for two streets, and split again by
 // one street for two of its communities — so a new user sees a split task at two levels at once.
+import { addCalendarDays } from "@duban/workflow/clock";
 import { createUnit, createUser, getUserByUsername, inTransaction, listTasks, listUnits, type Task, type UserRow } from "@duban/db";
 import type { TaskCommand } from "@duban/workflow";
 import { detachedRequest, type InnerContext } from "../context";
@@ -18,13 +19,6 @@ const COMMUNITIES: [string, string][] = [
   ["七雄社区", "吴家山街道"],
   ["田园社区", "吴家山街道"],
 ];
-
-function addDays(iso: string, days: number): string {
-  const [y, m, d] = iso.split("-").map(Number) as [number, number, number];
-  const at = new Date(Date.UTC(y, m - 1, d + days));
-  const pad = (n: number) => String(n).padStart(2, "0");
-  return `${at.getUTCFullYear()}-${pad(at.getUTCMonth() + 1)}-${pad(at.getUTCDate())}`;
-}
 
 async function findDemoUnits(ctx: InnerContext) {
   const findUnit = async (written: string) => {
@@ -90,7 +84,7 @@ export async function seedSplitDemo(ctx: InnerContext, passwordHash: string): Pr
           leadUnitId: mzj.id,
           coUnitIds: streets.map((s) => s.id),
           deadlineText: null,
-          dueDate: addDays(start, 90),
+          dueDate: addCalendarDays(start, 90),
           targets: [],
         },
       ],
@@ -117,7 +111,7 @@ export async function seedSplitDemo(ctx: InnerContext, passwordHash: string): Pr
     parts: streets.map((s, k) => ({
       text: `${s.short_name ?? s.name}：建成社区老年食堂不少于 ${2 - k} 个，公布就餐补贴办法。`,
       leadUnitId: s.id,
-      dueDate: addDays(start, 60 - 20 * k),
+      dueDate: addCalendarDays(start, 60 - 20 * k),
     })),
   });
   const [wjsUnit] = streets;
@@ -126,7 +120,7 @@ export async function seedSplitDemo(ctx: InnerContext, passwordHash: string): Pr
   const communities = (await listUnits(ctx.db)).filter((u) => u.parent_id === wjsUnit?.id);
   await move("wjs", wjsPart, {
     type: "SPLIT",
-    parts: communities.map((c) => ({ text: `${c.short_name ?? c.name}：选址并开办老年食堂。`, leadUnitId: c.id, dueDate: addDays(start, 45) })),
+    parts: communities.map((c) => ({ text: `${c.short_name ?? c.name}：选址并开办老年食堂。`, leadUnitId: c.id, dueDate: addCalendarDays(start, 45) })),
   });
   const jjlPart = await taskOf((t) => t.parent_id === top.id && t.lead_unit_id === streets[1]?.id);
   await move("jjl", jjlPart, { type: "SIGN" });

@@ -27,7 +27,8 @@ export type DashboardBucket = (typeof DASHBOARD_BUCKETS)[number];
 export type DashboardCounts = Record<DashboardBucket, number>;
 
 // Literal, as the partial indexes of migration 2026_12_06_0100 say it.
-const OPEN = sql<boolean>`tasks.stage not in ('done', 'terminated')`;
+/** An open task (not 办结, not terminated). */
+export const OPEN = sql<boolean>`tasks.stage not in ('done', 'terminated')`;
 const REACHED = sql<string>`coalesce(tasks.reached_unit_at, tasks.created_at)`;
 
 /** 月调度: a handle task led by a unit without a report for `month` (the API's deadlines.ts missesMonthlyReport). */
@@ -35,14 +36,19 @@ export function missesMonthlyReportSql(month: string): RawBuilder<boolean> {
   return sql<boolean>`(tasks.stage = 'handle' and tasks.lead_unit_id is not null and coalesce(tasks.last_report_period, '') < ${month})`;
 }
 
-/** Deadline red (overdue): an open task past its current stage's due date. */
+/** Past its current stage's due date (deadline red, on an open task). */
+function pastDueSql(today: string): RawBuilder<boolean> {
+  return sql<boolean>`(tasks.effective_due_date is not null and tasks.effective_due_date < ${today})`;
+}
+
+/** Overdue: an open task past its current stage's due date. */
 export function overdueSql(today: string): RawBuilder<boolean> {
-  return sql<boolean>`(tasks.stage not in ('done', 'terminated') and tasks.effective_due_date is not null and tasks.effective_due_date < ${today})`;
+  return sql<boolean>`(${OPEN} and ${pastDueSql(today)})`;
 }
 
 /** Each bucket's condition on an open task. Every part is true or false, never NULL, so NOT is safe. */
 function predicates(r: DashboardRanges): Record<DashboardBucket, RawBuilder<boolean>> {
-  const red = sql<boolean>`(tasks.effective_due_date is not null and tasks.effective_due_date < ${r.today})`;
+  const red = pastDueSql(r.today);
   const yellow = sql<boolean>`(tasks.effective_due_date is not null and tasks.effective_due_date >= ${r.today} and tasks.effective_due_date < ${r.dueSoonBefore})`;
   const unsigned = sql<boolean>`(tasks.stage = 'deploy' and tasks.status = 'signing')`;
   const signRed = sql<boolean>`(${unsigned} and ${REACHED} < ${r.signOverdueBefore})`;

@@ -5,7 +5,8 @@
 import { sql, type RawBuilder } from 'kysely';
 import { dialectOf } from '../dialect.js';
 import type { DbOrTrx } from '../executor.js';
-import { missesMonthlyReportSql, overdueSql } from './dashboard.js';
+import { CLOSED_TASK_STAGES } from '../tables/tasks.table.js';
+import { missesMonthlyReportSql, OPEN, overdueSql } from './dashboard.js';
 import { countTasksByPlan } from './stats.js';
 
 export interface PlanStatsWindow {
@@ -73,7 +74,6 @@ const emptyCounts = (): PlanStatsCounts => ({
   units: {},
 });
 
-const OPEN = sql<boolean>`tasks.stage not in ('done', 'terminated')`;
 const num = (v: unknown) => Number(v ?? 0);
 const sumIf = (cond: RawBuilder<boolean>) => sql<number>`sum(case when ${cond} then 1 else 0 end)`;
 
@@ -86,8 +86,8 @@ function completedIn(w: Pick<PlanStatsWindow, 'fromDay' | 'toDay'>): RawBuilder<
 
 /**
  * On time, for a task with its own due date: completed on or before it. A task without one is due at
- * its plan's handle phase end: those completions are counted per day (`completionsByDay`) and
- * compared with the plan's date here — a join of every task with a table of plans' dates would be
+ * its plan's handle phase end: those completions are counted per day (countPlanStats) and
+ * compared with the plan's date (`onTimeUndated`) — a join of every task with a table of plans' dates would be
  * read once per task.
  */
 const ON_TIME_DATED = sql<boolean>`(tasks.due_date is not null and tasks.completed_on <= tasks.due_date)`;
@@ -125,7 +125,7 @@ export async function countPlanStats(db: DbOrTrx, planIds: readonly string[], w:
   for (const c of await countTasksByPlan(db, planIds)) {
     const p = part(c.plan_id);
     p.total += c.count;
-    if (c.stage !== 'done' && c.stage !== 'terminated') p.open += c.count;
+    if (!(CLOSED_TASK_STAGES as readonly string[]).includes(c.stage)) p.open += c.count;
     p.byStage[c.stage] = (p.byStage[c.stage] ?? 0) + c.count;
   }
   const { rows: graded } = await sql<{ plan_id: string; resolution_class: string; n: unknown }>`
@@ -204,24 +204,22 @@ export async function countPlanStats(db: DbOrTrx, planIds: readonly string[], w:
 /** A SQL LIMIT for a bounded list: Infinity (every row) as the largest 32-bit integer. */
 const sqlLimit = (limit: number) => (Number.isFinite(limit) ? Math.max(0, Math.floor(limit)) : 2_147_483_647);
 
-/** Ids of tasks completed in the window (one plan or all), in document order, at most `limit`. */
-export async function listCompletedTaskIds(db: DbOrTrx, scope: { planId?: string | undefined }, w: Pick<PlanStatsWindow, 'fromDay' | 'toDay'>, limit: number): Promise<string[]> {
+/** Ids of tasks matching `where` (one plan or all), in document order, at most `limit`. */
+async function listTaskIdsInDocOrder(db: DbOrTrx, where: RawBuilder<boolean>, planId: string | undefined, limit: number): Promise<string[]> {
   if (limit <= 0) return [];
-  const where = [completedIn(w)];
-  if (scope.planId !== undefined) where.push(sql<boolean>`tasks.plan_id = ${scope.planId}`);
+  const all = planId === undefined ? [where] : [where, sql<boolean>`tasks.plan_id = ${planId}`];
   const { rows } = await sql<{ id: string }>`
-    select tasks.id as id from tasks where ${sql.join(where, sql` and `)}
+    select tasks.id as id from tasks where ${sql.join(all, sql` and `)}
     order by tasks.plan_id, tasks.ordinal, tasks.id limit ${sqlLimit(limit)}`.execute(db);
   return rows.map((r) => r.id);
 }
 
+/** Ids of tasks completed in the window (one plan or all), in document order, at most `limit`. */
+export function listCompletedTaskIds(db: DbOrTrx, scope: { planId?: string | undefined }, w: Pick<PlanStatsWindow, 'fromDay' | 'toDay'>, limit: number): Promise<string[]> {
+  return listTaskIdsInDocOrder(db, completedIn(w), scope.planId, limit);
+}
+
 /** Ids of tasks of a resolution class (one plan or all), in document order, at most `limit`. */
-export async function listClassifiedTaskIds(db: DbOrTrx, scope: { planId?: string | undefined }, resolutionClass: string, limit: number): Promise<string[]> {
-  if (limit <= 0) return [];
-  const where = [sql<boolean>`tasks.resolution_class = ${resolutionClass}`];
-  if (scope.planId !== undefined) where.push(sql<boolean>`tasks.plan_id = ${scope.planId}`);
-  const { rows } = await sql<{ id: string }>`
-    select tasks.id as id from tasks where ${sql.join(where, sql` and `)}
-    order by tasks.plan_id, tasks.ordinal, tasks.id limit ${sqlLimit(limit)}`.execute(db);
-  return rows.map((r) => r.id);
+export function listClassifiedTaskIds(db: DbOrTrx, scope: { planId?: string | undefined }, resolutionClass: string, limit: number): Promise<string[]> {
+  return listTaskIdsInDocOrder(db, sql<boolean>`tasks.resolution_class = ${resolutionClass}`, scope.planId, limit);
 }

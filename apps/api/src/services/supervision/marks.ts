@@ -5,6 +5,7 @@
 // transitionTask (task-facts.ts).
 import { listPhasesOfPlans, type Phase, type Task } from "@duban/db";
 import { isOpenStage } from "@duban/workflow";
+import { addCalendarDays } from "@duban/workflow/clock";
 import { dayOfInstant, type ClockContext } from "../../clock";
 import type { InnerContext } from "../../context";
 import {
@@ -93,8 +94,7 @@ export function progressBehindFrom(w: HandleWindow, percent: number | null): str
   const needed = percent + PROGRESS_TOLERANCE + 1;
   if (needed > 100) return null;
   const total = calendarDaysBetween(w.start, w.due);
-  const start = Date.parse(`${w.start}T00:00:00Z`);
-  const dayAt = (k: number) => new Date(start + k * 86_400_000).toISOString().slice(0, 10);
+  const dayAt = (k: number) => addCalendarDays(w.start, k);
   // the least k (days after the start) whose expected percent reaches `needed`, nudged past rounding
   let k = Math.max(0, Math.ceil(((needed - 0.5) * total) / 100) - 1);
   while ((expectedPercent(w, dayAt(k)) ?? 0) >= needed && k > 0) k -= 1;
