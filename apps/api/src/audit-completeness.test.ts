@@ -106,8 +106,8 @@ async function draftIdFor(liaison?: string): Promise<string> {
   const office = await as("office");
   await proc(office.caller, "supervision.draftNotices")({});
   const unitId = liaison === undefined ? undefined : (await as(liaison)).user?.unit_id;
-  const drafts = (await proc(office.caller, "supervision.notices")({ status: "draft" })) as { id: string; unitId: string }[];
-  const draft = drafts.find((d) => unitId === undefined || d.unitId === unitId);
+  const page = (await proc(office.caller, "supervision.notices")({ status: "draft", ...(unitId ? { unitId } : {}), limit: 1 })) as { items: { id: string }[] };
+  const draft = page.items[0];
   if (draft === undefined) throw new Error("no 督办单 draft on the demo data");
   return draft.id;
 }

@@ -3,7 +3,7 @@
 // service in ../services/supervision/. Each procedure's output is described beside it.
 import { ZCalendarMonth } from "@duban/workflow";
 import { z } from "zod";
-import { answerNotice, discardNotice, draftNotices, issueNotices, noticesFor } from "../services/supervision/notices";
+import { answerNotice, discardNotice, draftNotices, issueNotices, noticeFor, noticesFor } from "../services/supervision/notices";
 import { dashboard, dashboardRows, taskDeadlines } from "../services/supervision/dashboard";
 import { exportBulletin, exportLedger } from "../services/supervision/exports";
 import { inboxList, inboxMarkRead, inboxUnreadCount } from "../services/supervision/inbox";
@@ -76,13 +76,30 @@ export const supervisionRouter = router({
     .mutation(({ ctx, input }) => answerNotice(ctx, input)),
 
   /**
-   * 督办单 list → NoticeView[]: { id, number, colour, colourLabel, status: draft|issued|answered, taskId, taskPath,
-   *   taskText, unitId, unitName, facts, replyDue, createdAt, issuedAt, answerText, answeredAt, late }
-   * Liaisons: their unit's, never drafts.
+   * 督办单 list, one page newest first (created_at desc, id desc) → { items: NoticeView[], nextCursor, counts }
+   *   NoticeView: { id, number, colour, colourLabel, status: draft|issued|answered, taskId, taskPath, taskText, unitId,
+   *     unitName, facts, replyDue, createdAt, issuedAt, answerText, answeredAt, late, officeName, actions }
+   *   nextCursor: the next page's `cursor`, null on the last page
+   *   counts: { draft, issued, answered, late } — every status's count (whatever `status` asks) under the
+   *     same unit/task scoping; late: issued, unanswered and past replyDue today
+   * Liaisons: their unit's, never drafts (items and counts alike).
    */
   notices: readers
-    .input(z.object({ status: z.enum(["draft", "issued", "answered"]).optional(), unitId: id.optional(), taskId: id.optional() }).default({}))
+    .input(
+      z
+        .object({
+          status: z.enum(["draft", "issued", "answered"]).optional(),
+          unitId: id.optional(),
+          taskId: id.optional(),
+          cursor: z.string().max(500).nullish(),
+          limit: z.number().int().min(1).max(200).default(50),
+        })
+        .default({ limit: 50 }),
+    )
     .query(({ ctx, input }) => noticesFor(ctx, input)),
+
+  /** One 督办单 → NoticeView (the print page); one the reader may not see in the list: NOT_FOUND 督办单 */
+  notice: readers.input(z.object({ id })).query(({ ctx, input }) => noticeFor(ctx, input)),
 
   /** 月调度 → { period, total, units: [{ unitId, unitName, count, tasks: [{taskId, path, text}], filter }] } (liaisons: their unit) */
   missingReports: readers

@@ -16,7 +16,9 @@ import {
   insertNotifications,
   issueNotice,
   latestProgressByTask,
+  countNoticesByStatus,
   listNotices,
+  listNoticesOfTasks,
   listNotifications,
   listTaskMoves,
   listTaskUnitLinks,
@@ -99,8 +101,76 @@ describe.each(DIALECTS)('supervision repository (%s)', (dialect) => {
     expect(await answerNotice(t.db, a.id, { text: '再答', answered_by: null, at: '2026-10-10T00:00:00.000Z' })).toBeNull();
     expect(await deleteNoticeDraft(t.db, c.id)).toBe(true);
     expect(await deleteNoticeDraft(t.db, b.id)).toBe(false);
-    expect((await listNotices(t.db, { unitId: unit.id })).map((n) => n.status).sort()).toEqual(['answered', 'issued']);
-    expect((await listNotices(t.db, { unitId: unit.id, status: 'issued' })).map((n) => n.id)).toEqual([b.id]);
+    expect((await listNotices(t.db, { unitId: unit.id, limit: 50 })).items.map((n) => n.status).sort()).toEqual(['answered', 'issued']);
+    expect((await listNotices(t.db, { unitId: unit.id, status: 'issued', limit: 50 })).items.map((n) => n.id)).toEqual([b.id]);
+  });
+
+  it('督办单 lists: keyset pages newest first cover every notice once, per filter; counts per status and late; notices of many tasks', async () => {
+    const unit = await seedUnit(t.db);
+    const other = await seedUnit(t.db);
+    const { tasks } = await seedPlanWithTasks(t.db, 3, () => ({ lead_unit_id: unit.id }));
+    const { tasks: otherTasks } = await seedPlanWithTasks(t.db, 1, () => ({ lead_unit_id: other.id }));
+    const year = 3000 + Math.floor(Math.random() * 5000);
+    // 23 notices of the unit: several created at the same instant (the id breaks the tie), spread over three tasks
+    const made = [];
+    for (let i = 0; i < 23; i += 1) {
+      const at = `2026-10-${String(1 + Math.floor(i / 3)).padStart(2, '0')}T08:00:00.000Z`;
+      made.push(
+        await createNoticeDraft(t.db, { colour: 'red', task_id: tasks[i % 3]!.id, unit_id: unit.id, facts: `第${i}份`, reply_due: i % 2 === 0 ? '2026-10-05' : '2026-10-20', created_at: at }),
+      );
+    }
+    await createNoticeDraft(t.db, { colour: 'blue', task_id: otherTasks[0]!.id, unit_id: other.id, facts: '他单位', reply_due: '2026-10-05', created_at: '2026-10-30T00:00:00.000Z' });
+    // 0–9 issued (5 of them due 5 October: late on the 10th), 10–14 answered, the rest drafts
+    for (const n of made.slice(0, 15)) await issueNotice(t.db, n.id, { year, issued_by: null, at: '2026-10-09T00:00:00.000Z', reply_due: n.reply_due });
+    for (const n of made.slice(10, 15)) await answerNotice(t.db, n.id, { text: '已办', answered_by: null, at: '2026-10-09T01:00:00.000Z' });
+    const order = (rows: { created_at: string; id: string }[]) =>
+      [...rows].sort((a, b) => (a.created_at === b.created_at ? (a.id < b.id ? 1 : -1) : a.created_at < b.created_at ? 1 : -1)).map((r) => r.id);
+    const everyPage = async (filters: Parameters<typeof listNotices>[1]) => {
+      const ids: string[] = [];
+      let cursor: string | null = null;
+      let pages = 0;
+      do {
+        const page = await listNotices(t.db, { ...filters, cursor });
+        expect(page.items.length).toBeLessThanOrEqual(filters.limit);
+        ids.push(...page.items.map((n) => n.id));
+        cursor = page.nextCursor;
+        pages += 1;
+      } while (cursor !== null);
+      return { ids, pages };
+    };
+    const rows = await t.db.selectFrom('supervision_notices').selectAll().where('unit_id', '=', unit.id).execute();
+    const all = await everyPage({ unitId: unit.id, limit: 5 });
+    expect(all).toEqual({ ids: order(rows), pages: 5 });
+    expect(new Set(all.ids).size).toBe(23);
+    expect((await everyPage({ unitId: unit.id, status: 'draft', limit: 3 })).ids).toEqual(order(rows.filter((r) => r.status === 'draft')));
+    expect((await everyPage({ unitId: unit.id, status: ['issued', 'answered'], limit: 4 })).ids).toEqual(order(rows.filter((r) => r.status !== 'draft')));
+    expect((await everyPage({ taskId: tasks[1]!.id, limit: 2 })).ids).toEqual(order(rows.filter((r) => r.task_id === tasks[1]!.id)));
+    expect((await everyPage({ unitId: unit.id, status: [], limit: 2 })).ids).toEqual([]);
+    // without a unit: this unit's notices in the same order among everyone's
+    const everyone = await everyPage({ status: 'answered', limit: 7 });
+    expect(everyone.ids.filter((id) => rows.some((r) => r.id === id))).toEqual(order(rows.filter((r) => r.status === 'answered')));
+    // an exact last page has no next cursor
+    expect((await listNotices(t.db, { unitId: unit.id, status: 'answered', limit: 5 })).nextCursor).toBeNull();
+    await expect(listNotices(t.db, { limit: 5, cursor: 'not-a-cursor' })).rejects.toThrow('invalid notice cursor');
+
+    expect(await countNoticesByStatus(t.db, { unitId: unit.id, today: '2026-10-10' })).toEqual({ draft: 8, issued: 10, answered: 5, late: 5 });
+    expect(await countNoticesByStatus(t.db, { unitId: unit.id, today: '2026-10-05' })).toMatchObject({ late: 0 }); // due that day: not yet late
+    expect(await countNoticesByStatus(t.db, { unitId: unit.id, status: ['issued', 'answered'], today: '2026-10-21' })).toEqual({ draft: 0, issued: 10, answered: 5, late: 10 });
+    expect(await countNoticesByStatus(t.db, { unitId: other.id, today: '2026-10-10' })).toEqual({ draft: 1, issued: 0, answered: 0, late: 0 });
+    const byTask = rows.filter((r) => r.task_id === tasks[0]!.id);
+    expect(await countNoticesByStatus(t.db, { taskId: tasks[0]!.id, today: '2026-10-10' })).toEqual({
+      draft: byTask.filter((r) => r.status === 'draft').length,
+      issued: byTask.filter((r) => r.status === 'issued').length,
+      answered: byTask.filter((r) => r.status === 'answered').length,
+      late: byTask.filter((r) => r.status === 'issued' && r.reply_due < '2026-10-10').length,
+    });
+    await expect(countNoticesByStatus(t.db, { today: '10/10/2026' })).rejects.toThrow();
+
+    // the notices of a long list of task ids (1 200 unknown ones around the real ones): read 500 ids per query
+    const many = [...Array.from({ length: 600 }, (_, i) => `missing-${i}`), ...tasks.map((x) => x.id), ...Array.from({ length: 600 }, (_, i) => `absent-${i}`)];
+    expect((await listNoticesOfTasks(t.db, many)).map((n) => n.id)).toEqual(order(rows));
+    expect((await listNoticesOfTasks(t.db, many, { status: 'draft' })).map((n) => n.id)).toEqual(order(rows.filter((r) => r.status === 'draft')));
+    expect(await listNoticesOfTasks(t.db, [])).toEqual([]);
   });
 
   it('reads task moves and the latest progress of each task', async () => {

@@ -3,7 +3,7 @@
 import { sql } from 'kysely';
 import type { DbOrTrx } from '../executor.js';
 import { CLOSED_TASK_STAGES } from '../tables/tasks.table.js';
-import { newId, nowIso, toJson } from '../ids.js';
+import { newId, nowIso, parseJson, toJson } from '../ids.js';
 import type {
   JobRunRow,
   NotificationRow,
@@ -210,28 +210,111 @@ export function getNotice(db: DbOrTrx, id: string): Promise<SupervisionNoticeRow
   return db.selectFrom('supervision_notices').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** Which notices a list or its counts cover. */
 export interface NoticeFilters {
-  status?: SupervisionNoticeStatus;
+  /** one status, or any of several (a liaison: issued and answered, never drafts) */
+  status?: SupervisionNoticeStatus | readonly SupervisionNoticeStatus[];
   unitId?: string;
   taskId?: string;
-  taskIds?: readonly string[];
-  /** issued_at >= from / < to (ISO text) */
-  issuedFrom?: string;
-  issuedTo?: string;
 }
 
-export function listNotices(db: DbOrTrx, filters: NoticeFilters = {}): Promise<SupervisionNoticeRow[]> {
-  let q = db.selectFrom('supervision_notices').selectAll();
-  if (filters.status !== undefined) q = q.where('status', '=', filters.status);
+export interface NoticePage {
+  items: SupervisionNoticeRow[];
+  /** the next page's `cursor`; null on the last page */
+  nextCursor: string | null;
+}
+
+/** The keyset of the notice lists' order: newest first (created_at desc, id desc). */
+interface NoticeCursor {
+  createdAt: string;
+  id: string;
+}
+
+export function encodeNoticeCursor(c: NoticeCursor): string {
+  return Buffer.from(JSON.stringify([c.createdAt, c.id]), 'utf8').toString('base64url');
+}
+
+export function decodeNoticeCursor(cursor: string): NoticeCursor {
+  const v = parseJson<unknown>(Buffer.from(cursor, 'base64url').toString('utf8'), null);
+  if (!Array.isArray(v) || v.length !== 2 || typeof v[0] !== 'string' || typeof v[1] !== 'string') throw new Error('invalid notice cursor');
+  return { createdAt: v[0], id: v[1] };
+}
+
+function filteredNotices(db: DbOrTrx, filters: NoticeFilters) {
+  let q = db.selectFrom('supervision_notices');
+  if (filters.status !== undefined) {
+    const statuses: SupervisionNoticeStatus[] = typeof filters.status === 'string' ? [filters.status] : [...filters.status];
+    q = statuses.length === 0 ? q.where(sql<boolean>`1 = 0`) : statuses.length === 1 ? q.where('status', '=', statuses[0]!) : q.where('status', 'in', statuses);
+  }
   if (filters.unitId !== undefined) q = q.where('unit_id', '=', filters.unitId);
   if (filters.taskId !== undefined) q = q.where('task_id', '=', filters.taskId);
-  if (filters.taskIds !== undefined) {
-    if (filters.taskIds.length === 0) return Promise.resolve([]);
-    q = q.where('task_id', 'in', [...filters.taskIds]);
+  return q;
+}
+
+/**
+ * One page of notices, newest first (created_at desc, then id desc), keyset-paginated: `cursor` is
+ * the previous page's `nextCursor` (an invalid one throws 'invalid notice cursor'). Migration
+ * 2026_12_08_0100 gives every filter combination an index in this order.
+ */
+export async function listNotices(db: DbOrTrx, filters: NoticeFilters & { limit: number; cursor?: string | null }): Promise<NoticePage> {
+  const limit = Math.max(1, Math.min(filters.limit, 500));
+  let q = filteredNotices(db, filters).selectAll();
+  if (filters.cursor !== undefined && filters.cursor !== null) {
+    const c = decodeNoticeCursor(filters.cursor);
+    q = q.where((eb) => eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(c.createdAt, c.id)));
   }
-  if (filters.issuedFrom !== undefined) q = q.where('issued_at', '>=', filters.issuedFrom);
-  if (filters.issuedTo !== undefined) q = q.where('issued_at', '<', filters.issuedTo);
-  return q.orderBy('created_at', 'desc').orderBy('id').execute();
+  const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
+  const items = rows.slice(0, limit);
+  const last = items[items.length - 1];
+  return { items, nextCursor: rows.length > limit && last !== undefined ? encodeNoticeCursor({ createdAt: last.created_at, id: last.id }) : null };
+}
+
+/** Every notice of the given tasks (a bounded list: 500 ids per query), newest first. */
+export async function listNoticesOfTasks(
+  db: DbOrTrx,
+  taskIds: readonly string[],
+  filters: { status?: SupervisionNoticeStatus } = {},
+): Promise<SupervisionNoticeRow[]> {
+  const ids = [...new Set(taskIds)];
+  const out: SupervisionNoticeRow[] = [];
+  for (let i = 0; i < ids.length; i += 500) {
+    let q = db.selectFrom('supervision_notices').selectAll().where('task_id', 'in', ids.slice(i, i + 500));
+    if (filters.status !== undefined) q = q.where('status', '=', filters.status);
+    out.push(...(await q.execute()));
+  }
+  return out.sort((a, b) => (a.created_at === b.created_at ? (a.id < b.id ? 1 : a.id > b.id ? -1 : 0) : a.created_at < b.created_at ? 1 : -1));
+}
+
+export interface NoticeCounts {
+  draft: number;
+  issued: number;
+  answered: number;
+  /** issued, unanswered and past the reply date (reply_due < today) */
+  late: number;
+}
+
+/**
+ * How many notices of each status match the filters (a status filter limits which statuses are
+ * counted; the others are 0), and how many issued ones are past their reply date: `today` is
+ * 'YYYY-MM-DD' in the office's zone (the db reads no clock). Two index range counts.
+ */
+export async function countNoticesByStatus(db: DbOrTrx, filters: NoticeFilters & { today: string }): Promise<NoticeCounts> {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(filters.today)) throw new Error('countNoticesByStatus: today must be YYYY-MM-DD');
+  const counts: NoticeCounts = { draft: 0, issued: 0, answered: 0, late: 0 };
+  const rows = await filteredNotices(db, filters)
+    .select(['status', (eb) => eb.fn.countAll<number | string | bigint>().as('n')])
+    .groupBy('status')
+    .execute();
+  for (const r of rows) counts[r.status] = Number(r.n);
+  if (counts.issued > 0) {
+    const late = await filteredNotices(db, filters)
+      .where('status', '=', 'issued')
+      .where('reply_due', '<', filters.today)
+      .select((eb) => eb.fn.countAll<number | string | bigint>().as('n'))
+      .executeTakeFirstOrThrow();
+    counts.late = Number(late.n);
+  }
+  return counts;
 }
 
 /** Changes a draft's colour and facts (a re-draft after the marks moved). */

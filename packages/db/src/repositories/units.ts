@@ -49,10 +49,14 @@ export async function getUnit(db: DbOrTrx, id: string): Promise<Unit | undefined
   return row && toUnit(row);
 }
 
+/** The units of these ids (unknown ids left out), 500 ids per query. */
 export async function getUnitsByIds(db: DbOrTrx, ids: readonly string[]): Promise<Unit[]> {
-  if (ids.length === 0) return [];
-  const rows = await db.selectFrom('units').selectAll().where('id', 'in', [...ids]).execute();
-  return rows.map(toUnit);
+  const out: Unit[] = [];
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await db.selectFrom('units').selectAll().where('id', 'in', ids.slice(i, i + 500)).execute();
+    out.push(...rows.map(toUnit));
+  }
+  return out;
 }
 
 export async function listUnits(db: DbOrTrx, filters: { kind?: UnitKind; parentId?: string } = {}): Promise<Unit[]> {

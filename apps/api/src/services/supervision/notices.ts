@@ -13,8 +13,11 @@ import {
   listTasks,
   insertNotifications,
   issueNotice as issueNoticeRow,
+  countNoticesByStatus,
   listNotices,
+  listNoticesOfTasks,
   updateNoticeDraft,
+  type NoticeCounts,
   type SupervisionNoticeRow,
   type SupervisionNoticeStatus,
 } from "@duban/db";
@@ -23,7 +26,7 @@ import type { SessionUser } from "../../context";
 import { AppError, notFound } from "../../errors";
 import { recordAudit } from "../audit";
 import { addWorkdays, chineseDate } from "./calendar";
-import { allTasks, pathLabel, scopeUnit, unitNameMap, type Authed } from "./common";
+import { pathLabel, scopeUnit, unitNameMap, type Authed } from "./common";
 import { dayOfInstant, todayOf } from "../../clock";
 import { WORK_STAGES } from "@duban/workflow";
 import { computeMarks, type NoticeColour, type TaskMarks } from "./marks";
@@ -155,8 +158,8 @@ export async function draftNotices(ctx: Authed, input: { planId?: string | undef
     const marks = await computeMarks(ctx, tasks, today);
     const wanted = tasks.filter((t) => marks.get(t.id)?.colour != null);
     if (wanted.length === 0 && (cursor !== null || audited)) continue;
-    const existing = new Map<string, Awaited<ReturnType<typeof listNotices>>>();
-    for (const n of await listNotices(ctx.db, { taskIds: wanted.map((t) => t.id) })) existing.set(n.task_id, [...(existing.get(n.task_id) ?? []), n]);
+    const existing = new Map<string, SupervisionNoticeRow[]>();
+    for (const n of await listNoticesOfTasks(ctx.db, wanted.map((t) => t.id))) existing.set(n.task_id, [...(existing.get(n.task_id) ?? []), n]);
     await inTransaction(ctx.db, async (trx) => {
       const counts = { created: 0, updated: 0, skipped: 0 };
       for (const task of wanted) {
@@ -198,7 +201,7 @@ export async function draftNotices(ctx: Authed, input: { planId?: string | undef
     });
     audited = true;
   } while (cursor !== null);
-  const drafts = await listNotices(ctx.db, { status: "draft", taskIds: shownTaskIds });
+  const drafts = await listNoticesOfTasks(ctx.db, shownTaskIds, { status: "draft" });
   return { created, updated, skipped, drafts: await toViews(ctx, drafts) };
 }
 
@@ -283,16 +286,46 @@ export async function discardNotice(ctx: Authed, input: { id: string }) {
   return { id: input.id };
 }
 
-/** The office, leaders and auditors see every notice; a liaison only their unit's (never drafts). */
-export async function noticesFor(ctx: Authed, input: { status?: SupervisionNoticeStatus | undefined; unitId?: string | undefined; taskId?: string | undefined }) {
+/** The statuses a reader may see: drafts are the office's working copies, seen by those who oversee every unit, never by a unit. */
+function visibleStatuses(ctx: Authed): SupervisionNoticeStatus[] {
+  return can(ctx.session.user.role, "oversee") ? ["draft", "issued", "answered"] : ["issued", "answered"];
+}
+
+export interface NoticePageView {
+  items: NoticeView[];
+  /** the next page's `cursor`; null on the last page */
+  nextCursor: string | null;
+  /** the tabs' counts per status (`late`: issued, unanswered, past the reply date) under the same scoping (unit, task; a liaison: its unit's, never drafts), whatever `status` asks */
+  counts: NoticeCounts;
+}
+
+/**
+ * One page of 督办单, newest first. The office, leaders and auditors see every notice; a liaison
+ * only their unit's, never drafts — the page and the counts alike.
+ */
+export async function noticesFor(
+  ctx: Authed,
+  input: { status?: SupervisionNoticeStatus | undefined; unitId?: string | undefined; taskId?: string | undefined; cursor?: string | null | undefined; limit: number },
+): Promise<NoticePageView> {
   const unitId = scopeUnit(ctx, input.unitId);
-  // Drafts are the office's working copies: seen by those who oversee every unit, never by a unit.
-  const seesDrafts = can(ctx.session.user.role, "oversee");
-  if (!seesDrafts && input.status === "draft") return [];
-  const rows = await listNotices(ctx.db, {
-    ...(input.status ? { status: input.status } : {}),
-    ...(unitId ? { unitId } : {}),
-    ...(input.taskId ? { taskId: input.taskId } : {}),
-  });
-  return toViews(ctx, seesDrafts ? rows : rows.filter((r) => r.status !== "draft"));
+  const visible = visibleStatuses(ctx);
+  const scope = { status: visible, ...(unitId !== undefined ? { unitId } : {}), ...(input.taskId !== undefined ? { taskId: input.taskId } : {}) };
+  const counts = await countNoticesByStatus(ctx.db, { ...scope, today: todayOf(ctx) });
+  if (input.status !== undefined && !visible.includes(input.status)) return { items: [], nextCursor: null, counts };
+  let page: Awaited<ReturnType<typeof listNotices>>;
+  try {
+    page = await listNotices(ctx.db, { ...scope, ...(input.status !== undefined ? { status: input.status } : {}), cursor: input.cursor ?? null, limit: input.limit });
+  } catch (cause) {
+    if (cause instanceof Error && cause.message === "invalid notice cursor") throw new AppError("BAD_INPUT", "分页参数无效");
+    throw cause;
+  }
+  return { items: await toViews(ctx, page.items), nextCursor: page.nextCursor, counts };
+}
+
+/** One 督办单 (the print page), under the list's visibility: one the reader may not see is not found. */
+export async function noticeFor(ctx: Authed, input: { id: string }): Promise<NoticeView> {
+  const unitId = scopeUnit(ctx);
+  const row = await getNotice(ctx.db, input.id);
+  if (row === undefined || !visibleStatuses(ctx).includes(row.status) || (unitId !== undefined && row.unit_id !== unitId)) throw notFound("督办单");
+  return (await toViews(ctx, [row]))[0] as NoticeView;
 }

@@ -3,7 +3,7 @@
 // make-up working days) runs through the working-day arithmetic. The scenario is built once per
 // dialect into a template database; every test works on a copy of its own with a clock of its own
 // (26 September 2025 unless it moves it), so no test sees another's writes and each runs alone.
-import { createTestDatabase, createUnit, createUser, listAudit, templateOf, testDialects, verifyAuditChain, type DialectName, type TestDatabaseTemplate, type UserRow } from "@duban/db";
+import { createNoticeDraft, createTestDatabase, createUnit, createUser, listAudit, templateOf, testDialects, verifyAuditChain, type DialectName, type TestDatabaseTemplate, type UserRow } from "@duban/db";
 import { TRPCError } from "@trpc/server";
 import ExcelJS from "exceljs";
 import mammoth from "mammoth";
@@ -382,17 +382,147 @@ describe.each(testDialects())("supervision (createCaller, %s, clock in September
     const history = (await office.task.get({ taskId: task.T2!.id })).history;
     expect(history.at(-1)).toMatchObject({ action: "supervision.issueNotice", detail: expect.objectContaining({ number: "督办〔2025〕第1号", colour: "red" }) });
 
-    const mine = await caller("a").supervision.notices({});
+    const mine = (await caller("a").supervision.notices({})).items;
     expect(mine.map((n) => n.number)).toEqual(["督办〔2025〕第1号"]); // only A's, no drafts
     expect(codeOf(await caller("b").supervision.answerNotice({ id: mine[0]!.id, text: "答复" }).catch((e: unknown) => e))).toBe("NOT_FOUND");
     at("2025-09-29");
     const answered = await caller("a").supervision.answerNotice({ id: mine[0]!.id, text: "已于9月29日完成排查并报送整改清单" });
     expect(answered).toMatchObject({ status: "answered", late: false });
     expect(codeOf(await caller("a").supervision.answerNotice({ id: mine[0]!.id, text: "再答" }).catch((e: unknown) => e))).toBe("CONFLICT");
-    expect((await office.supervision.notices({ status: "answered" })).map((n) => n.number)).toEqual(["督办〔2025〕第1号"]);
-    expect((await office.supervision.notices({ status: "draft" })).length).toBe(4);
+    expect((await office.supervision.notices({ status: "answered" })).items.map((n) => n.number)).toEqual(["督办〔2025〕第1号"]);
+    expect((await office.supervision.notices({ status: "draft" })).items.length).toBe(4);
     at("2025-09-26");
     expect((await verifyAuditChain(inner.db)).ok).toBe(true);
+  });
+
+  it("督办单 list: pages cover every notice once, newest first; counts per status; a liaison's never drafts or other units'; one by id", async () => {
+    const { inner, at, caller, planId, units, users, task } = await fresh();
+    const office = caller("office");
+    await office.supervision.draftNotices({ planId });
+    // 60 more notices of A and B, three at each instant (the id orders them), across A's and B's tasks
+    const taskOf: Record<string, string> = { A: task.T1!.id, B: task.T4!.id };
+    for (let i = 0; i < 60; i += 1) {
+      const unit = i % 4 === 3 ? "B" : "A";
+      await createNoticeDraft(inner.db, {
+        colour: "blue",
+        task_id: taskOf[unit] as string,
+        unit_id: units[unit] as string,
+        facts: `第${i}份`,
+        reply_due: "2025-10-10",
+        created_by: users.office!.id,
+        created_at: new Date(Date.UTC(2025, 8, 20, 0, Math.floor(i / 3))).toISOString(),
+      });
+    }
+    const drafts: { id: string; unitId: string }[] = [];
+    for (let cursor: string | null = null, first = true; first || cursor !== null; first = false) {
+      const page: Awaited<ReturnType<typeof office.supervision.notices>> = await office.supervision.notices({ status: "draft", limit: 200, cursor });
+      drafts.push(...page.items);
+      cursor = page.nextCursor;
+    }
+    expect(drafts).toHaveLength(66);
+    // issue 20 of A's and 10 of B's; A answers 6 of its own
+    const ofUnit = (u: string) => drafts.filter((d) => d.unitId === units[u]).map((d) => d.id);
+    const issued = await office.supervision.issueNotices({ ids: [...ofUnit("A").slice(0, 20), ...ofUnit("B").slice(0, 10)] });
+    expect(issued.issued).toBe(30);
+    const issuedA = issued.notices.filter((n) => n.unitId === units.A);
+    for (const n of issuedA.slice(0, 6)) await caller("a").supervision.answerNotice({ id: n.id, text: "已办理" });
+
+    const rows = await inner.db.selectFrom("supervision_notices").select(["id", "status", "unit_id", "created_at"]).execute();
+    const newestFirst = (list: typeof rows) =>
+      [...list].sort((x, y) => (x.created_at === y.created_at ? (x.id < y.id ? 1 : -1) : x.created_at < y.created_at ? 1 : -1)).map((r) => r.id);
+    const countsOf = (list: typeof rows) => ({
+      draft: list.filter((r) => r.status === "draft").length,
+      issued: list.filter((r) => r.status === "issued").length,
+      answered: list.filter((r) => r.status === "answered").length,
+    });
+    type Input = Parameters<typeof office.supervision.notices>[0];
+    const pages = async (c: ReturnType<typeof caller>, input: Input) => {
+      const ids: string[] = [];
+      const seen: { unitId: string; status: string }[] = [];
+      let cursor: string | null = null;
+      let n = 0;
+      let counts: Awaited<ReturnType<typeof office.supervision.notices>>["counts"] | undefined;
+      do {
+        const page: Awaited<ReturnType<typeof office.supervision.notices>> = await c.supervision.notices({ ...input, cursor });
+        ids.push(...page.items.map((x) => x.id));
+        seen.push(...page.items);
+        counts ??= page.counts;
+        expect(page.counts).toEqual(counts); // every page answers the same counts
+        cursor = page.nextCursor;
+        n += 1;
+      } while (cursor !== null);
+      return { ids, seen, pages: n, counts: counts as NonNullable<typeof counts> };
+    };
+
+    // the office: every notice exactly once, newest first, default 50 a page
+    const all = await pages(office, {});
+    expect(all.pages).toBe(2);
+    expect(all.ids).toEqual(newestFirst(rows));
+    expect(new Set(all.ids).size).toBe(rows.length);
+    expect(all.counts).toEqual({ ...countsOf(rows), late: 0 });
+    expect((await pages(office, { status: "issued", limit: 7 })).ids).toEqual(newestFirst(rows.filter((r) => r.status === "issued")));
+    expect((await pages(office, { unitId: units.B, limit: 4 })).ids).toEqual(newestFirst(rows.filter((r) => r.unit_id === units.B)));
+    expect((await pages(office, { taskId: task.T4!.id, limit: 3 })).counts).toMatchObject({ issued: 10 });
+
+    // a liaison: its unit's issued and answered notices, never drafts, never B's — pages and counts
+    const a = await pages(caller("a"), { limit: 7 });
+    const mineA = rows.filter((r) => r.unit_id === units.A && r.status !== "draft");
+    expect(a.ids).toEqual(newestFirst(mineA));
+    expect(a.seen.every((n) => n.unitId === units.A && n.status !== "draft")).toBe(true);
+    expect(a.counts).toEqual({ draft: 0, issued: 14, answered: 6, late: 0 });
+    expect(await caller("a").supervision.notices({ status: "draft" })).toEqual({ items: [], nextCursor: null, counts: a.counts });
+    expect((await pages(caller("a"), { status: "answered", limit: 4 })).ids).toEqual(newestFirst(mineA.filter((r) => r.status === "answered")));
+    expect((await pages(caller("a"), { taskId: task.T4!.id })).ids).toEqual([]); // B's task: nothing of A's
+    expect((await pages(caller("b"), {})).counts).toEqual({ draft: 0, issued: 10, answered: 0, late: 0 });
+    expect((await pages(caller("c"), {})).ids).toEqual([]); // C's notices are all drafts
+    expect(codeOf(await caller("a").supervision.notices({ unitId: units.B }).catch((e: unknown) => e))).toBe("FORBIDDEN");
+
+    // past the reply date: the unanswered issued ones are late
+    at("2025-10-13");
+    expect((await office.supervision.notices({ limit: 1 })).counts).toEqual({ ...countsOf(rows), late: 24 });
+    expect((await caller("a").supervision.notices({ status: "issued", limit: 1 })).counts.late).toBe(14);
+
+    // one by id, with the list's visibility
+    const draftA = rows.find((r) => r.unit_id === units.A && r.status === "draft")!;
+    const issuedB = rows.find((r) => r.unit_id === units.B && r.status === "issued")!;
+    expect(await caller("a").supervision.notice({ id: issuedA[0]!.id })).toMatchObject({ id: issuedA[0]!.id, status: "answered", unitId: units.A });
+    expect(await office.supervision.notice({ id: draftA.id })).toMatchObject({ id: draftA.id, status: "draft", actions: ["issue", "discard"] });
+    expect(await caller("leader").supervision.notice({ id: issuedB.id })).toMatchObject({ id: issuedB.id, late: true, actions: [] });
+    for (const [who, id] of [["a", issuedB.id], ["a", draftA.id], ["b", issuedA[0]!.id], ["office", "no-such-notice"]] as const) {
+      const refused = await caller(who).supervision.notice({ id }).catch((e: unknown) => e);
+      expect(codeOf(refused)).toBe("NOT_FOUND");
+      expect((refused as TRPCError).message).toBe("督办单不存在或您无权查看");
+    }
+    expect(codeOf(await caller("sysadmin").supervision.notice({ id: draftA.id }).catch((e: unknown) => e))).toBe("FORBIDDEN");
+
+    // bad paging input is the caller's mistake
+    expect(codeOf(await office.supervision.notices({ cursor: "garbage" }).catch((e: unknown) => e))).toBe("BAD_REQUEST");
+    expect(codeOf(await office.supervision.notices({ limit: 201 }).catch((e: unknown) => e))).toBe("BAD_REQUEST");
+    expect(codeOf(await office.supervision.notices({ limit: 0 }).catch((e: unknown) => e))).toBe("BAD_REQUEST");
+  });
+
+  it("督办单 list: a page's queries do not grow with its size (no per-row queries)", async () => {
+    const world = await fresh();
+    await world.caller("office").supervision.draftNotices({ planId: world.planId });
+    let queries = 0;
+    const counted = world.inner.db.withPlugin({
+      transformQuery: (args) => {
+        queries += 1;
+        return args.node;
+      },
+      transformResult: (args) => Promise.resolve(args.result),
+    });
+    const office = worldOf(counted, dialect, world, "2025-09-26").caller("office");
+    const cost = async (limit: number) => {
+      queries = 0;
+      const page = await office.supervision.notices({ limit });
+      return { rows: page.items.length, queries };
+    };
+    await cost(1); // the first call also reads the session's security settings (then cached)
+    const one = await cost(1);
+    const six = await cost(6);
+    expect([one.rows, six.rows]).toEqual([1, 6]);
+    expect(six.queries).toBe(one.queries);
   });
 
   it("督办单 drafting pages through the open tasks: the same drafts as one page, an audit record per page that wrote", async () => {
