@@ -1,9 +1,11 @@
 // 督办单: the office drafts them from today's marks, issues or discards drafts; the unit's liaison
-// answers its issued notices; leaders and the auditor read them all.
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+// answers its issued notices; leaders and the auditor read them all. One status tab at a time, read
+// from the server page by page (newest first, 加载更多); the tabs show the server's count of each
+// status (a liaison's: its unit's, never drafts).
+import { keepPreviousData, useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
 import { Alert, App, Button, Checkbox, Empty, Form, Grid, Input, Modal, Popconfirm, Space, Tabs, Tooltip } from "antd";
 import type { ColumnsType } from "antd/es/table";
-import { useState } from "react";
+import { type ReactNode, useState } from "react";
 import { Link } from "react-router";
 import { useMe } from "../../auth";
 import { PageHeader } from "../../components/PageHeader";
@@ -13,8 +15,11 @@ import { applyFieldErrors, errorInfo } from "../../lib/errors";
 import { formatDate, formatDateTime } from "../../lib/format";
 import { type RouterOutputs, useTRPC } from "../../trpc";
 
-type Notice = RouterOutputs["supervision"]["notices"][number];
+type Notice = RouterOutputs["supervision"]["notices"]["items"][number];
 type Status = Notice["status"];
+
+/** Notices per page (加载更多 reads the next). */
+const PAGE_SIZE = 50;
 
 const COLOUR_TONES: Record<string, Tone> = { blue: "blue", yellow: "gold", red: "red" };
 
@@ -53,7 +58,14 @@ export function NoticeListPage() {
   const [answering, setAnswering] = useState<Notice | null>(null);
   const [answerForm] = Form.useForm<{ text: string }>();
 
-  const all = useQuery({ ...trpc.supervision.notices.queryOptions({}), enabled: allowed });
+  // The active tab's notices; while another tab's first page loads, the previous data stays as a
+  // placeholder so the tab counts stay shown (its rows are not: they are another status's).
+  const list = useInfiniteQuery(
+    trpc.supervision.notices.infiniteQueryOptions(
+      { status: tab, limit: PAGE_SIZE },
+      { getNextPageParam: (last) => last.nextCursor ?? undefined, enabled: allowed, placeholderData: keepPreviousData },
+    ),
+  );
   const invalidate = () => {
     void queryClient.invalidateQueries(trpc.supervision.pathFilter());
     void queryClient.invalidateQueries(trpc.inbox.pathFilter());
@@ -107,8 +119,12 @@ export function NoticeListPage() {
     return <Alert type="warning" showIcon title={<h1 className="page-title">督办单</h1>} description="您的角色不能查看督办单。" />;
   }
 
-  const notices = all.data ?? [];
-  const byStatus = (s: Status) => notices.filter((n) => n.status === s);
+  const switching = list.isPlaceholderData;
+  const loading = list.isPending || switching;
+  const rows: Notice[] = switching ? [] : (list.data?.pages.flatMap((p) => p.items) ?? []);
+  const pages = list.data?.pages ?? [];
+  // the newest page's counts (every page carries them; after a refetch all pages agree)
+  const counts = pages[pages.length - 1]?.counts;
 
   const columns = (status: Status): ColumnsType<Notice> => [
     {
@@ -168,7 +184,7 @@ export function NoticeListPage() {
           },
         ]
       : []),
-    ...(byStatus(status).some((n) => n.actions.includes("discard"))
+    ...(rows.some((n) => n.actions.includes("discard"))
       ? [
           {
             title: "操作",
@@ -185,7 +201,7 @@ export function NoticeListPage() {
           },
         ]
       : []),
-    ...(byStatus(status).some((n) => n.actions.includes("answer"))
+    ...(rows.some((n) => n.actions.includes("answer"))
       ? [
           {
             title: "操作",
@@ -207,7 +223,6 @@ export function NoticeListPage() {
 
   // Phones: one card per notice instead of a wide table.
   const cards = (status: Status, label: string) => {
-    const rows = byStatus(status);
     if (rows.length === 0) return <Empty description={emptyText(status)} />;
     return (
       <ul aria-label={label} style={{ listStyle: "none", margin: 0, padding: 0 }}>
@@ -260,30 +275,60 @@ export function NoticeListPage() {
     );
   };
 
+  const more = (
+    <div style={{ marginTop: 12, display: "flex", gap: 12, alignItems: "center", flexWrap: "wrap" }}>
+      {!loading && counts !== undefined && (
+        <span aria-live="polite">
+          已加载 {rows.length} / {counts[tab]} 份
+        </span>
+      )}
+      {list.hasNextPage && !switching && (
+        <Button onClick={() => void list.fetchNextPage()} loading={list.isFetchingNextPage}>
+          加载更多
+        </Button>
+      )}
+    </div>
+  );
+
   const table = (status: Status, label: string) => {
-    const rows = byStatus(status);
-    if (isPhone && !all.isPending) return cards(status, label);
+    if (isPhone && !loading) return cards(status, label);
     return (
       <ScrollTable<Notice>
         label={label}
         minWidth={status === "answered" ? 1100 : 880}
         rowKey="id"
         size="small"
-        loading={all.isPending}
+        loading={loading}
         columns={columns(status)}
         dataSource={rows}
-        pagination={rows.length > 30 ? { pageSize: 30, showSizeChanger: false } : false}
+        pagination={false}
         rowSelection={
           rows.some((n) => n.actions.includes("issue"))
             ? { selectedRowKeys: selected, onChange: (keys) => setSelected(keys.map(String)), getCheckboxProps: (n) => ({ "aria-label": `选择 ${n.unitName} 的督办单`, disabled: !n.actions.includes("issue") }) }
             : undefined
         }
-        locale={{ emptyText: emptyText(status) }}
+        locale={{ emptyText: loading ? null : emptyText(status) }}
       />
     );
   };
 
-  const count = (s: Status, alert = false) => <span className={`tab-count${alert && byStatus(s).length > 0 ? " alert" : ""}`}>{byStatus(s).length}</span>;
+  /** A tab's count from the server (nothing until the first page answers). */
+  const count = (s: Status, alert = false) =>
+    counts === undefined ? null : (
+      <span className={`tab-count${alert && counts[s] > 0 ? " alert" : ""}`}>
+        {counts[s]}
+        <span className="visually-hidden">份</span>
+      </span>
+    );
+  /** Issued notices past their reply date without an answer. */
+  const lateCount =
+    counts !== undefined && counts.late > 0 ? (
+      <span className="tab-count alert" title="已超过答复期限仍未答复">
+        超期 {counts.late}
+      </span>
+    ) : null;
+  /** The active tab's content: the others render nothing (their rows are not loaded). */
+  const pane = (status: Status, content: () => ReactNode) => (tab === status ? content() : null);
 
   const confirmIssue = () => {
     modal.confirm({
@@ -301,7 +346,7 @@ export function NoticeListPage() {
           {
             key: "draft",
             label: <span>草稿{count("draft")}</span>,
-            children: (
+            children: pane("draft", () => (
               <>
                 <Space wrap style={{ marginBottom: 12 }}>
                   <Tooltip title={selected.length === 0 ? "请先勾选草稿" : undefined}>
@@ -309,18 +354,43 @@ export function NoticeListPage() {
                       签发所选（{selected.length}）
                     </Button>
                   </Tooltip>
-                  <Button onClick={() => setSelected(byStatus("draft").filter((n) => n.actions.includes("issue")).map((n) => n.id))} disabled={byStatus("draft").length === 0}>
-                    全选
+                  <Button onClick={() => setSelected(rows.filter((n) => n.actions.includes("issue")).map((n) => n.id))} disabled={rows.length === 0}>
+                    {list.hasNextPage ? "全选已加载" : "全选"}
                   </Button>
                 </Space>
                 {table("draft", "督办单草稿")}
+                {more}
               </>
-            ),
+            )),
           },
         ]
       : []),
-    { key: "issued", label: <span>{answersForUnit ? "待答复" : "已签发待答复"}{count("issued", answersForUnit)}</span>, children: table("issued", "已签发待答复的督办单") },
-    { key: "answered", label: <span>已答复{count("answered")}</span>, children: table("answered", "已答复的督办单") },
+    {
+      key: "issued",
+      label: (
+        <span>
+          {answersForUnit ? "待答复" : "已签发待答复"}
+          {count("issued", answersForUnit)}
+          {lateCount}
+        </span>
+      ),
+      children: pane("issued", () => (
+        <>
+          {table("issued", "已签发待答复的督办单")}
+          {more}
+        </>
+      )),
+    },
+    {
+      key: "answered",
+      label: <span>已答复{count("answered")}</span>,
+      children: pane("answered", () => (
+        <>
+          {table("answered", "已答复的督办单")}
+          {more}
+        </>
+      )),
+    },
   ];
 
   return (
@@ -342,7 +412,7 @@ export function NoticeListPage() {
           </span>
         }
       />
-      {all.isError && <Alert type="error" showIcon title={errorInfo(all.error).message} style={{ marginBottom: 16 }} />}
+      {list.isError && <Alert type="error" showIcon title="督办单加载失败" description={errorInfo(list.error).message} style={{ marginBottom: 16 }} />}
       <div style={{ background: "#fff", padding: "0 16px 16px", borderRadius: 8 }}>
         <Tabs activeKey={tab} onChange={(k) => setTab(k as Status)} items={items} />
       </div>

@@ -1,6 +1,7 @@
 // 督办单, printable: the issued notice laid out as the paper form offices stamp and send (title,
 // number, 承办单位, 督办事项, 督办要求 with the reply date, issuing office and date), and the unit's
 // answer when there is one. Opened in its own tab from the notice list; the browser prints it.
+// Reads only this notice (supervision.notice), under the list's visibility.
 import { useQuery } from "@tanstack/react-query";
 import { Alert, Button, Result, Spin } from "antd";
 import { useEffect } from "react";
@@ -10,7 +11,7 @@ import { formatChineseDate } from "../../lib/format";
 import { type RouterOutputs, useTRPC } from "../../trpc";
 import "./print.css";
 
-type Notice = RouterOutputs["supervision"]["notices"][number];
+type Notice = RouterOutputs["supervision"]["notice"];
 
 const COLOUR_CLASS: Record<string, string> = { red: "notice-red", yellow: "notice-yellow", blue: "notice-blue" };
 
@@ -63,15 +64,16 @@ export function NoticeSheet({ notice }: { notice: Notice }) {
 export function NoticePrintPage() {
   const { noticeId } = useParams();
   const trpc = useTRPC();
-  const notices = useQuery(trpc.supervision.notices.queryOptions({}));
-  const notice = notices.data?.find((n) => n.id === noticeId);
+  const query = useQuery({ ...trpc.supervision.notice.queryOptions({ id: noticeId ?? "" }), enabled: Boolean(noticeId) });
+  const notice = query.data;
 
   useEffect(() => {
     if (notice) document.title = `${notice.colourLabel} ${notice.number ?? ""}`;
   }, [notice]);
 
-  if (notices.isPending) return <Spin style={{ display: "block", margin: 48 }} />;
-  if (notices.isError) return <Alert type="error" showIcon style={{ margin: 24 }} message={errorInfo(notices.error).message} />;
+  const failure = query.isError ? errorInfo(query.error) : null;
+  if (noticeId && query.isPending) return <Spin style={{ display: "block", margin: 48 }} />;
+  if (failure !== null && failure.code !== "NOT_FOUND") return <Alert type="error" showIcon style={{ margin: 24 }} title="督办单加载失败" description={failure.message} />;
   if (!notice) {
     return <Result status="404" title="督办单不存在或您无权查看" extra={<Link to="/notices">返回督办单列表</Link>} />;
   }
