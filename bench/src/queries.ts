@@ -17,7 +17,7 @@ import { countTasksByPlan, countTasksByStage, countTasksByUnit, createDatabase, 
 import SQLite from "better-sqlite3";
 import { Kysely, SqliteDialect, type CompiledQuery } from "kysely";
 import { login, mb, record, sleep, startChild, startProfile, summarize, type Client } from "./common";
-import { generate, PLAN_SIZE } from "./generate";
+import { generate, PLAN_SIZE, VARIANT_HANDLE_CO, VARIANT_UNSIGNED, VARIANTS } from "./generate";
 
 
 type DashboardCall = [name: string, params: string, run: (db: Kysely<Database>) => Promise<unknown>];
@@ -128,7 +128,7 @@ export async function queriesBench(tasks: number, isTargetSize: boolean, onDb?: 
   const section = `queries/${label}`;
   const gen = await generate(tasks);
   process.stdout.write(
-    `  ${section}: generated ${tasks} tasks with their history — ${gen.auditRecords} audit records (${gen.perTaskMin}–${gen.perTaskMax} moves a task), ${gen.progressReports} progress reports, ${gen.submissions} submissions — in ${gen.generateSeconds.toFixed(1)} s, ${gen.cpuSeconds.toFixed(1)} s CPU (tasks ${gen.taskSeconds.toFixed(1)} s, history in time order ${gen.historySeconds.toFixed(1)} s, of which its indexes ${gen.indexSeconds.toFixed(1)} s; counter triggers included); counters equal a recount (checked in ${gen.counterCheckSeconds.toFixed(1)} s)\n`,
+    `  ${section}: generated ${tasks} tasks with their history — ${gen.auditRecords} audit records (${gen.perTaskMin}–${gen.perTaskMax} moves a task), ${gen.progressReports} progress reports, ${gen.submissions} submissions, ${gen.returns} returns, ${gen.ratings} rating votes, ${gen.rectificationItems} rectification items — in ${gen.generateSeconds.toFixed(1)} s, ${gen.cpuSeconds.toFixed(1)} s CPU (tasks ${gen.taskSeconds.toFixed(1)} s, history in time order ${gen.historySeconds.toFixed(1)} s, of which its indexes ${gen.indexSeconds.toFixed(1)} s; counter triggers included); counters equal a recount (checked in ${gen.counterCheckSeconds.toFixed(1)} s)\n`,
   );
   record({ section, metric: "generation: tasks + history (bulk inserts, bench process)", value: gen.generateSeconds, unit: "s", note: `${gen.cpuSeconds.toFixed(1)} s CPU; ${gen.auditRecords} audit records, ${gen.progressReports} progress reports, ${gen.submissions} submissions; tasks ${gen.taskSeconds.toFixed(1)} s, history ${gen.historySeconds.toFixed(1)} s` });
   const unit = gen.units[3] as string;
@@ -251,7 +251,8 @@ export async function queriesBench(tasks: number, isTargetSize: boolean, onDb?: 
     const urgeOne = async () => {
       const i = (writes++ * 7919 + 13) % plansCount; // a different plan each time
       const k = i * PLAN_SIZE + 6 * (writes % 80); // among the plan's own tasks (the first half)
-      const taskId = `bench-task-${String(k + ((6 - (k % 6)) % 6)).padStart(8, "0")}`; // variant 0: open (deploy, signing)
+      // variant 0: open (deploy, signing; or drafting when it has parts), never a closed one
+      const taskId = `bench-task-${String(k + ((VARIANTS - (k % VARIANTS)) % VARIANTS) + VARIANT_UNSIGNED).padStart(8, "0")}`;
       const t = await office.query<{ task: { version: number } }>("task.get", { taskId });
       await office.mutate("task.transition", { taskId, expectedVersion: t.task.version, event: { type: "URGE", text: "请加快办理进度。" } });
     };
@@ -393,8 +394,8 @@ async function historyBench(o: HistoryBenchInput): Promise<{ p95Max: number; ver
   const anyTask = spread(tasks, 1, (i) => i);
   const liaisonUnit = o.units.indexOf(liaison.unitId ?? "");
   const liaisonTask = spread(tasks, 2, (i) => ownTaskOf(i - (i % o.units.length) + liaisonUnit));
-  // a plan's own task in 办理 with a co-unit: variant 3 of the generator (i % 6 = 3, so i % 3 = 0)
-  const handleTask = spread(tasks, 3, (i) => ownTaskOf(i - (i % 6) + 3));
+  // a plan's own task in 办理 with a co-unit: variant 3 of the generator (i % 12 = 3, so i % 3 = 0)
+  const handleTask = spread(tasks, 3, (i) => ownTaskOf(i - (i % VARIANTS) + VARIANT_HANDLE_CO));
   const id = (i: number) => `bench-task-${String(i).padStart(8, "0")}`;
 
   // What the page shows is there (else the lines below would time empty answers).
