@@ -129,3 +129,46 @@ describe.each(DIALECTS)('migration 2026_12_07_0100 backfills existing rows (%s)'
     expect([...stays.rows, ...returns.rows].map((r) => r.plan_id)).toEqual([plan.id, plan.id]);
   });
 });
+
+describe.each(DIALECTS)('migration 2026_12_08_0500 backfills existing rows (%s)', (dialect) => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase(dialect, { migrate: false });
+  });
+  afterAll(async () => {
+    await t.cleanup();
+  });
+
+  it("gives each co-unit its place in its task's snapshot (machine versions 1 and 2)", async () => {
+    const migrated = await createMigrator(t.db).migrateTo('2026_12_07_0200_audit_filter_indexes');
+    expect(migrated.error).toBeUndefined();
+    const units: string[] = [];
+    for (const name of ['甲', '乙', '丙', '丁']) {
+      const id = `u-${name}-${Math.random().toString(36).slice(2, 8)}`;
+      await sql`insert into units (id, name, aliases, kind, created_at) values (${id}, ${name}, '[]', 'department', '2026-01-01T00:00:00.000Z')`.execute(t.db);
+      units.push(id);
+    }
+    const [lead, a, b, c] = units as [string, string, string, string];
+    const { tasks } = await seedPlanWithTasks(t.db, 3, (i) => ({
+      lead_unit_id: lead,
+      machine_version: i === 2 ? 2 : 1,
+      // task 1 names c, a, b; task 2 names b, c; task 3 has a co row its snapshot does not name
+      snapshot: { value: { deploy: 'signing' }, context: { leadUnitId: lead, coUnitIds: i === 1 ? [c, a, b] : i === 2 ? [b, c] : [] } },
+    }));
+    const co = (task: number, unit: string) => sql`insert into task_units (task_id, unit_id, relation) values (${tasks[task]!.id}, ${unit}, 'co')`.execute(t.db);
+    await co(0, a);
+    await co(0, b);
+    await co(0, c);
+    await co(1, c);
+    await co(1, b);
+    await co(2, a);
+    await migrateToLatest(t.db);
+    const rows = await sql<{ task_id: string; unit_id: string; relation: string; ordinal: number }>`
+      select task_id, unit_id, relation, ordinal from task_units order by task_id, relation, unit_id`.execute(t.db);
+    const place = (task: number, unit: string) => rows.rows.find((r) => r.task_id === tasks[task]!.id && r.unit_id === unit)?.ordinal;
+    expect([place(0, c), place(0, a), place(0, b)].map(Number)).toEqual([0, 1, 2]);
+    expect([place(1, b), place(1, c)].map(Number)).toEqual([0, 1]);
+    expect(Number(place(2, a))).toBe(0);
+    expect(rows.rows.filter((r) => r.relation === 'lead').map((r) => Number(r.ordinal))).toEqual([0, 0, 0]);
+  });
+});

@@ -2,7 +2,7 @@
 // it: a task set up by hand from a 领导批示, split by 区民政局 for two streets, and split again by
 // one street for two of its communities — so a new user sees a split task at two levels at once.
 import { addCalendarDays } from "@duban/workflow/clock";
-import { createUnit, createUser, getUserByUsername, inTransaction, listTasks, listUnits, type Task, type UserRow } from "@duban/db";
+import { createUnit, createUser, getUserByUsername, inTransaction, listTasks, listUnits, type TaskListItem, type UserRow } from "@duban/db";
 import type { TaskCommand } from "@duban/workflow";
 import { detachedRequest, type InnerContext } from "../context";
 import { createPlanFromDraft } from "./plans";
@@ -91,7 +91,7 @@ export async function seedSplitDemo(ctx: InnerContext, passwordHash: string): Pr
     },
     "manual",
   );
-  const taskOf = async (filter: (t: Task) => boolean) => {
+  const taskOf = async (filter: (t: TaskListItem) => boolean) => {
     const { items } = await listTasks(ctx.db, { planId: plan.id, limit: 50 });
     const task = items.find(filter);
     if (task === undefined) throw new Error("demo split task missing");

@@ -161,7 +161,8 @@ export async function applyTaskEffects(
       for (const unitId of before.context.coUnitIds) {
         if (unitId !== leadUnitId && !coUnitIds.includes(unitId)) await removeTaskUnit(db, taskId, unitId);
       }
-      for (const unitId of coUnitIds) await setTaskUnit(db, taskId, unitId, "co");
+      // each in its place: lists read a task's co-units in this order (task_units.ordinal)
+      for (const [ordinal, unitId] of coUnitIds.entries()) await setTaskUnit(db, taskId, unitId, "co", ordinal);
       return;
     }
     default:

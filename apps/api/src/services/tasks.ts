@@ -11,22 +11,21 @@ import {
   listRectificationItems,
   listSubmissions,
   listTasks,
+  listTaskCoUnits,
   listTaskParts,
   listTaskUnits,
   setContributionStatuses,
   updateTaskSnapshot,
   type DbOrTrx,
   type Task,
+  type TaskListItem,
   type TaskStage,
   type UserRow,
 } from "@duban/db";
 import {
   availableActions,
   decide,
-  describeTask,
   restoreTask,
-  storedContext,
-  type TaskContext,
   stateAccepts,
   type Actor,
   type TaskCommand,
@@ -108,7 +107,7 @@ async function unitNames(db: DbOrTrx, ids: Iterable<string>): Promise<Map<string
   return new Map(units.map((u) => [u.id, u.name]));
 }
 
-function toSummary(ctx: InnerContext, task: Task, coUnitIds: readonly string[], names: Map<string, string>, today: string, parts: PartsRollup | null): TaskSummary {
+function toSummary(ctx: InnerContext, task: TaskListItem, coUnits: UnitRef[], names: Map<string, string>, today: string, parts: PartsRollup | null): TaskSummary {
   const marks = deadlineMarks(
     { stage: task.stage, status: task.status, effective_due_date: task.effective_due_date, reachedUnitOn: dayOfInstant(ctx, task.reached_unit_at ?? task.created_at) },
     today,
@@ -123,7 +122,7 @@ function toSummary(ctx: InnerContext, task: Task, coUnitIds: readonly string[], 
     heading: task.heading,
     text: task.text,
     leadUnit: task.lead_unit_id ? ref(task.lead_unit_id) : null,
-    coUnits: coUnitIds.map(ref),
+    coUnits,
     deadlineText: task.deadline_text,
     dueDate: task.due_date,
     targets: task.targets,
@@ -146,15 +145,23 @@ function toSummary(ctx: InnerContext, task: Task, coUnitIds: readonly string[], 
   };
 }
 
-/** List rows from the task columns and the stored context: no XState actor is restored per row. */
-export async function summarizeTasks(ctx: InnerContext, tasks: Task[]): Promise<TaskSummary[]> {
-  const contexts = tasks.map((t) => storedContext({ machineVersion: t.machine_version, snapshot: JSON.parse(t.snapshot) }));
-  const ids = contexts.flatMap((c) => [c.leadUnitId, ...c.coUnitIds]);
-  const names = await unitNames(ctx.db, [...ids, ...tasks.flatMap((t) => (t.supervisor_unit_id ? [t.supervisor_unit_id] : []))]);
+/**
+ * List rows from the task columns alone — the snapshot is neither read nor parsed: co-units (in the
+ * plan's order) from task_units, the lead and supervising units' names, and the parts' roll-up, one
+ * query each for the whole page, run together.
+ */
+export async function summarizeTasks(ctx: InnerContext, tasks: readonly TaskListItem[]): Promise<TaskSummary[]> {
+  const ids = tasks.map((task) => task.id);
   const t = todayOf(ctx);
-  const split = tasks.filter((_, i) => (contexts[i] as TaskContext).partCount > 0).map((task) => task.id);
-  const rollups = await rollupParts(ctx.db, split, t, ctx.config.yellowWithinWorkdays);
-  return tasks.map((task, i) => toSummary(ctx, task, (contexts[i] as TaskContext).coUnitIds, names, t, rollups.get(task.id) ?? null));
+  const [coUnits, names, rollups] = await Promise.all([
+    listTaskCoUnits(ctx.db, ids),
+    unitNames(ctx.db, tasks.flatMap((task) => [task.lead_unit_id, task.supervisor_unit_id].filter((u): u is string => u !== null))),
+    // a task without parts is absent from the roll-up (one index read on tasks.parent_id)
+    rollupParts(ctx.db, ids, t, ctx.config.yellowWithinWorkdays),
+  ]);
+  return tasks.map((task) =>
+    toSummary(ctx, task, (coUnits.get(task.id) ?? []).map((u) => ({ id: u.id, name: u.name ?? u.id })), names, t, rollups.get(task.id) ?? null),
+  );
 }
 
 export interface TaskListInput {

@@ -18,6 +18,7 @@ import * as m1206_0100 from './2026_12_06_0100_dashboard_ranges.js';
 import * as m1207_0100 from './2026_12_07_0100_stats_facts.js';
 import * as m1207_0200 from './2026_12_07_0200_audit_filter_indexes.js';
 import * as m1208_0100 from './2026_12_08_0100_notice_list_indexes.js';
+import * as m1208_0500 from './2026_12_08_0500_task_unit_ordinal.js';
 
 /**
  * Every migration, by name. Names sort in order of application (timestamp prefix).
@@ -43,4 +44,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_07_0100_stats_facts': m1207_0100,
   '2026_12_07_0200_audit_filter_indexes': m1207_0200,
   '2026_12_08_0100_notice_list_indexes': m1208_0100,
+  '2026_12_08_0500_task_unit_ordinal': m1208_0500,
 };

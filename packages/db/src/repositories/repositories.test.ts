@@ -21,6 +21,7 @@ import {
   getTask,
   getTasksByIds,
   insertTasks,
+  listTaskCoUnits,
   listTasks,
   listTaskUnits,
   removeTaskUnit,
@@ -235,6 +236,32 @@ describe.each(DIALECTS)('repositories (%s)', (dialect) => {
         (await listTasks(t.db, { planId: plan.id, text: marker.toLowerCase(), limit: 10 })).items.map((x) => x.ordinal),
       ).toEqual([6, 7]);
       expect((await listTasks(t.db, { planId: plan.id, text: '100%_', limit: 10 })).items).toEqual([]);
+    });
+
+    it('lists carry no snapshot; a page reads its co-units, in the order given, from task_units', async () => {
+      const [lead, a, b, c] = [await seedUnit(t.db), await seedUnit(t.db), await seedUnit(t.db), await seedUnit(t.db)];
+      const { plan, tasks } = await seedPlanWithTasks(t.db, 3, (i) => ({
+        lead_unit_id: lead.id,
+        // the lead named among its co-units and a repeat are dropped, the rest keep their order
+        co_unit_ids: i === 1 ? [c.id, lead.id, a.id, c.id, b.id] : i === 2 ? [b.id] : [],
+      }));
+      const page = await listTasks(t.db, { planId: plan.id, limit: 10 });
+      expect(page.items.map((x) => x.id)).toEqual(tasks.map((x) => x.id));
+      for (const item of page.items) expect(item).not.toHaveProperty('snapshot');
+      // every other column as getTask reads it
+      const { snapshot: _snapshot, ...first } = (await getTask(t.db, tasks[0]!.id))!;
+      expect(page.items[0]).toEqual(first);
+
+      const co = await listTaskCoUnits(t.db, tasks.map((x) => x.id));
+      expect(co.get(tasks[0]!.id)).toEqual([c, a, b].map((u) => ({ id: u.id, name: u.name })));
+      expect(co.get(tasks[1]!.id)).toEqual([{ id: b.id, name: b.name }]);
+      expect(co.has(tasks[2]!.id)).toBe(false);
+      // a new order (REASSIGN writes each co-unit's place)
+      for (const [k, u] of [b, c, a].entries()) await setTaskUnit(t.db, tasks[0]!.id, u.id, 'co', k);
+      expect((await listTaskCoUnits(t.db, [tasks[0]!.id])).get(tasks[0]!.id)?.map((u) => u.id)).toEqual([b.id, c.id, a.id]);
+      // without a place, a change of relation keeps the row's
+      await setTaskUnit(t.db, tasks[0]!.id, c.id, 'co');
+      expect((await listTaskCoUnits(t.db, [tasks[0]!.id])).get(tasks[0]!.id)?.map((u) => u.id)).toEqual([b.id, c.id, a.id]);
     });
 
     it('updateTaskSnapshot bumps the version, and on a stale version returns null and changes nothing', async () => {

@@ -1,11 +1,26 @@
-import { sql } from 'kysely';
+import { sql, type SelectQueryBuilder } from 'kysely';
 import type { DbOrTrx } from '../executor.js';
 import { likeContains } from '../dialect.js';
 import { newId, nowIso, parseJson, toJson } from '../ids.js';
-import type { NewTaskUnitRow, TaskRow, TaskStage, TaskUnitRelation, TaskUnitRow } from '../tables/index.js';
+import type { Database, NewTaskUnitRow, TaskRow, TaskStage, TaskUnitRelation, TaskUnitRow, TasksTable } from '../tables/index.js';
 
 /** A task with its JSON columns parsed. `snapshot` stays the stored JSON text (rehydrate it yourself). */
 export type Task = Omit<TaskRow, 'path' | 'targets'> & { path: string[]; targets: unknown[] };
+
+/** A task as lists read it: every column but the snapshot (co-units: listTaskCoUnits; the lifecycle's facts are columns). */
+export type TaskListItem = Omit<Task, 'snapshot'>;
+
+/** Every task column but the snapshot, which a list neither needs nor should carry (a few KB a row). */
+const LIST_COLUMNS = [
+  'id', 'plan_id', 'ordinal', 'path', 'heading', 'text', 'lead_unit_id', 'deadline_text', 'due_date', 'targets',
+  'stage', 'status', 'round', 'machine_version', 'open_notices', 'extension_requested', 'parent_id', 'depth',
+  'supervisor_unit_id', 'waived', 'version', 'created_at', 'updated_at', 'effective_due_date', 'entered_stage_at',
+  'reached_unit_at', 'completed_at', 'completed_on', 'latest_percent', 'last_report_period', 'resolution_class',
+  'terminated_from_stage', 'behind_from',
+] as const satisfies readonly Exclude<keyof TasksTable, 'snapshot'>[];
+/** A column added to the table and not to LIST_COLUMNS fails to compile here. */
+const listColumnsComplete: [Exclude<keyof TasksTable, 'snapshot' | (typeof LIST_COLUMNS)[number]>] extends [never] ? true : never = true;
+void listColumnsComplete;
 
 export interface NewTask {
   id?: string;
@@ -35,7 +50,7 @@ export interface NewTask {
   effective_due_date?: string | null;
 }
 
-export function toTask(row: TaskRow): Task {
+export function toTask<R extends Pick<TaskRow, 'path' | 'targets'>>(row: R): Omit<R, 'path' | 'targets'> & { path: string[]; targets: unknown[] } {
   return {
     ...row,
     path: parseJson<string[]>(row.path, []),
@@ -88,17 +103,24 @@ export async function insertTasks(db: DbOrTrx, tasks: readonly NewTask[]): Promi
       const id = values[k]!.id;
       const seen = new Set<string>();
       if (t.lead_unit_id) {
-        unitRows.push({ task_id: id, unit_id: t.lead_unit_id, relation: 'lead' });
+        unitRows.push({ task_id: id, unit_id: t.lead_unit_id, relation: 'lead', ordinal: 0 });
         seen.add(t.lead_unit_id);
       }
+      let ordinal = 0;
       for (const u of t.co_unit_ids ?? []) {
         if (seen.has(u)) continue;
         seen.add(u);
-        // contribution_status defaults to pending: a new task's co-units all owe their part
-        unitRows.push({ task_id: id, unit_id: u, relation: 'co' });
+        // contribution_status defaults to pending: a new task's co-units all owe their part;
+        // ordinal: the co-units' order as given (the snapshot's context.coUnitIds)
+        unitRows.push({ task_id: id, unit_id: u, relation: 'co', ordinal: ordinal++ });
       }
     });
-    if (unitRows.length > 0) await db.insertInto('task_units').values(unitRows).execute();
+    // The ordinal column is named only when a row's is not its default 0 (a task with two co-units
+    // or more), so that simpler tasks can still be written to a database migrated to an earlier
+    // version (the migrations' tests seed such databases).
+    const ordered = unitRows.some((r) => r.ordinal !== 0);
+    const rowsToWrite = ordered ? unitRows : unitRows.map(({ ordinal: _ordinal, ...r }) => r);
+    if (rowsToWrite.length > 0) await db.insertInto('task_units').values(rowsToWrite).execute();
     for (const v of values) out.push(toTask(byId.get(v.id)!));
   }
   return out;
@@ -107,6 +129,16 @@ export async function insertTasks(db: DbOrTrx, tasks: readonly NewTask[]): Promi
 export async function getTask(db: DbOrTrx, id: string): Promise<Task | undefined> {
   const row = await db.selectFrom('tasks').selectAll().where('id', '=', id).executeTakeFirst();
   return row && toTask(row);
+}
+
+/** The tasks of these ids as lists read them (no snapshot; unknown ids left out, in no order), 500 ids per query. */
+export async function getTaskListItemsByIds(db: DbOrTrx, ids: readonly string[]): Promise<TaskListItem[]> {
+  const out: TaskListItem[] = [];
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await db.selectFrom('tasks').select([...LIST_COLUMNS]).where('id', 'in', ids.slice(i, i + 500)).execute();
+    for (const row of rows) out.push(toTask(row));
+  }
+  return out;
 }
 
 /** The tasks of these ids (unknown ids left out), 500 ids per query: a bound parameter list stays far below either dialect's limit. */
@@ -171,7 +203,7 @@ export interface TaskFilters {
 }
 
 export interface TaskPage {
-  items: Task[];
+  items: TaskListItem[];
   nextCursor: string | null;
 }
 
@@ -243,10 +275,12 @@ export async function countTasks(db: DbOrTrx, filters: Omit<TaskFilters, 'limit'
   return Number(row.n);
 }
 
-/** Tasks in document order (plan_id, ordinal, id), keyset-paginated. */
-export async function listTasks(db: DbOrTrx, filters: TaskFilters): Promise<TaskPage> {
+/** One keyset page of `q` in document order (plan_id, ordinal, id): `limit` rows and the next page's cursor. */
+async function pageInDocumentOrder<O extends { plan_id: string; ordinal: number; id: string }>(
+  q: SelectQueryBuilder<Database, 'tasks', O>,
+  filters: Pick<TaskFilters, 'cursor' | 'limit'>,
+): Promise<{ rows: O[]; nextCursor: string | null }> {
   const limit = Math.max(1, Math.min(filters.limit, 1000));
-  let q = filteredTasks(db, filters).selectAll('tasks');
   if (filters.cursor !== undefined && filters.cursor !== null) {
     const c = decodeTaskCursor(filters.cursor);
     q = q.where((eb) =>
@@ -259,15 +293,38 @@ export async function listTasks(db: DbOrTrx, filters: TaskFilters): Promise<Task
     .orderBy('tasks.id')
     .limit(limit + 1)
     .execute();
-  const items = rows.slice(0, limit).map(toTask);
-  const last = items[items.length - 1];
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
   return {
-    items,
+    rows: page,
     nextCursor:
       rows.length > limit && last !== undefined
         ? encodeTaskCursor({ planId: last.plan_id, ordinal: last.ordinal, id: last.id })
         : null,
   };
+}
+
+/** Tasks in document order (plan_id, ordinal, id), keyset-paginated; every column but the snapshot. */
+export async function listTasks(db: DbOrTrx, filters: TaskFilters): Promise<TaskPage> {
+  const page = await pageInDocumentOrder(filteredTasks(db, filters).select(LIST_COLUMNS.map((c) => `tasks.${c}` as const)), filters);
+  return { items: page.rows.map(toTask), nextCursor: page.nextCursor };
+}
+
+/** A task's place in its plan's outline: what a document's layout needs, a few dozen bytes a task. */
+export interface TaskOutline {
+  id: string;
+  plan_id: string;
+  ordinal: number;
+  parent_id: string | null;
+  path: string[];
+  heading: string | null;
+}
+
+/** The outline of the tasks matching the filters, in document order, keyset-paginated like listTasks (the same cursors). */
+export async function listTaskOutlines(db: DbOrTrx, filters: TaskFilters): Promise<{ items: TaskOutline[]; nextCursor: string | null }> {
+  const q = filteredTasks(db, filters).select(['tasks.id', 'tasks.plan_id', 'tasks.ordinal', 'tasks.parent_id', 'tasks.path', 'tasks.heading']);
+  const page = await pageInDocumentOrder(q, filters);
+  return { items: page.rows.map((r) => ({ ...r, path: parseJson<string[]>(r.path, []) })), nextCursor: page.nextCursor };
 }
 
 export interface TaskSnapshotUpdate {
@@ -344,10 +401,11 @@ export async function updateTaskSnapshot(db: DbOrTrx, u: TaskSnapshotUpdate): Pr
   return row.version;
 }
 
-export async function listTaskUnits(db: DbOrTrx, taskId: string): Promise<TaskUnitRow[]> {
+/** A task's units, lead first (a co-unit's place among them: listTaskCoUnits). */
+export async function listTaskUnits(db: DbOrTrx, taskId: string): Promise<Omit<TaskUnitRow, 'ordinal'>[]> {
   return db
     .selectFrom('task_units')
-    .selectAll()
+    .select(['task_id', 'unit_id', 'relation', 'contribution_status'])
     .where('task_id', '=', taskId)
     .orderBy('relation', 'desc')
     .orderBy('unit_id')
@@ -367,13 +425,46 @@ export async function setContributionStatuses(db: DbOrTrx, taskId: string, statu
   }
 }
 
-/** Adds a unit to a task or changes its relation. */
-export async function setTaskUnit(db: DbOrTrx, taskId: string, unitId: string, relation: TaskUnitRelation): Promise<void> {
+/** Adds a unit to a task or changes its relation (and, given, a co-unit's place among the task's co-units). */
+export async function setTaskUnit(db: DbOrTrx, taskId: string, unitId: string, relation: TaskUnitRelation, ordinal?: number): Promise<void> {
+  const place = ordinal !== undefined ? { ordinal } : {};
   await db
     .insertInto('task_units')
-    .values({ task_id: taskId, unit_id: unitId, relation })
-    .onConflict((oc) => oc.columns(['task_id', 'unit_id']).doUpdateSet({ relation }))
+    .values({ task_id: taskId, unit_id: unitId, relation, ...place })
+    .onConflict((oc) => oc.columns(['task_id', 'unit_id']).doUpdateSet({ relation, ...place }))
     .execute();
+}
+
+/**
+ * The co-units of these tasks with their names, each task's in its order (the order the plan names
+ * them; `order: 'unit_id'`: by unit id, the 台账's order), 500 tasks per query: what a list shows as
+ * 责任单位, without the tasks' snapshots. A task without co-units is absent; a unit no longer in the
+ * registry comes with a null name.
+ */
+export async function listTaskCoUnits(
+  db: DbOrTrx,
+  taskIds: readonly string[],
+  options: { order?: 'place' | 'unit_id' } = {},
+): Promise<Map<string, { id: string; name: string | null }[]>> {
+  const out = new Map<string, { id: string; name: string | null }[]>();
+  for (let i = 0; i < taskIds.length; i += 500) {
+    let q = db
+      .selectFrom('task_units')
+      .leftJoin('units', 'units.id', 'task_units.unit_id')
+      .select(['task_units.task_id', 'task_units.unit_id', 'units.name'])
+      .where('task_units.task_id', 'in', taskIds.slice(i, i + 500))
+      .where('task_units.relation', '=', 'co')
+      .orderBy('task_units.task_id');
+    if (options.order !== 'unit_id') q = q.orderBy('task_units.ordinal');
+    const rows = await q.orderBy('task_units.unit_id').execute();
+    for (const r of rows) {
+      const list = out.get(r.task_id);
+      const unit = { id: r.unit_id, name: r.name };
+      if (list === undefined) out.set(r.task_id, [unit]);
+      else list.push(unit);
+    }
+  }
+  return out;
 }
 
 export async function removeTaskUnit(db: DbOrTrx, taskId: string, unitId: string): Promise<boolean> {

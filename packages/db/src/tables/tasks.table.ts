@@ -103,6 +103,8 @@ export interface TaskUnitsTable {
   relation: TaskUnitRelation;
   /** the co-unit's 协办意见 status in the snapshot (pending/submitted/accepted/returned/waived), written with every move; meaningful on co rows only */
   contribution_status: Generated<string>;
+  /** a co row's place in the task's co-units (the order the plan names them: the snapshot's context.coUnitIds); 0 on lead rows (migration 2026_12_08_0500) */
+  ordinal: Generated<number>;
 }
 
 export type TaskUnitRow = Selectable<TaskUnitsTable>;

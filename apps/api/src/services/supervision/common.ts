@@ -1,5 +1,5 @@
 // Shared by the supervision services: loading tasks page by page, unit names, who sees which unit.
-import { getUnitsByIds, listTasks, type DbOrTrx, type Task, type TaskFilters } from "@duban/db";
+import { getUnitsByIds, listTasks, type DbOrTrx, type TaskFilters, type TaskListItem } from "@duban/db";
 import type { Context, SessionUser } from "../../context";
 import { AppError } from "../../errors";
 export { STAGE_LABELS, STATUS_LABELS, RETURN_REASON_LABELS, RATING_LABELS, RESOLUTION_CLASS_LABELS } from "@duban/workflow";
@@ -7,9 +7,9 @@ import { readsAllTasks } from "../access";
 
 export type Authed = Context & { session: SessionUser };
 
-/** Every task matching the filters, in document order. */
-export async function allTasks(db: DbOrTrx, filters: Omit<TaskFilters, "limit" | "cursor">): Promise<Task[]> {
-  const out: Task[] = [];
+/** Every task matching the filters, in document order (list columns: no snapshot). */
+export async function allTasks(db: DbOrTrx, filters: Omit<TaskFilters, "limit" | "cursor">): Promise<TaskListItem[]> {
+  const out: TaskListItem[] = [];
   let cursor: string | null = null;
   do {
     const page = await listTasks(db, { ...filters, limit: 1000, cursor });

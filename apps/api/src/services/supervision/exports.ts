@@ -1,5 +1,5 @@
 // Exports as offices make them: the task ledger (台账, Excel) and the quarterly bulletin (季通报, Word).
-import { getPlan, getTasksByIds, latestProgressByTask, listTaskUnitLinks, type Task } from "@duban/db";
+import { getPlan, getTasksByIds, latestProgressByTask, listTaskUnitLinks, type TaskListItem as Task } from "@duban/db";
 import {
   AlignmentType,
   BorderStyle,
