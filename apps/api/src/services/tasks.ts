@@ -225,17 +225,23 @@ async function loadReadableTask(ctx: Authed, db: DbOrTrx, taskId: string): Promi
   return task;
 }
 
+/**
+ * The task page. After the access check, two rounds of reads that run together: what needs only the
+ * task (its list row, the lifecycle's facts, parts, parent, submissions, reports, history…), then
+ * what needs their answers (attachments, user and unit names, the parts' rows). On PostgreSQL each
+ * round's reads go out on the pool's connections at once (`ctx.db` is no transaction here); on
+ * SQLite they queue on its one connection, as they would one after another.
+ */
 export async function getTaskDetail(ctx: Authed, taskId: string) {
   const user = ctx.session.user;
   const task = await loadReadableTask(ctx, ctx.db, taskId);
   const snapshot = snapshotOf(task);
-  const [summary] = await summarizeTasks(ctx, [task]);
-  const facts = await taskFactsOf(ctx, ctx.db, task, snapshot);
-  const partTasks = await listTaskParts(ctx.db, [task.id]);
-  const parent = task.parent_id === null ? undefined : await getTask(ctx.db, task.parent_id);
-  const parentReadable = parent !== undefined && (await canReadTask(ctx.db, user, parent.id));
   const c = snapshot.context;
-  const [submissions, progress, items, ratings, extensions, historyPage, links, plan] = await Promise.all([
+  const [[summary], facts, partTasks, parentOf, submissions, progress, items, ratings, extensions, historyPage, links, plan, splitCandidates] = await Promise.all([
+    summarizeTasks(ctx, [task]),
+    taskFactsOf(ctx, ctx.db, task, snapshot),
+    listTaskParts(ctx.db, [task.id]),
+    task.parent_id === null ? null : Promise.all([getTask(ctx.db, task.parent_id), canReadTask(ctx.db, user, task.parent_id)]),
     listSubmissions(ctx.db, taskId),
     listProgressReports(ctx.db, taskId),
     listRectificationItems(ctx.db, taskId),
@@ -245,13 +251,11 @@ export async function getTaskDetail(ctx: Authed, taskId: string) {
     listTaskUnits(ctx.db, taskId),
     // the breadcrumb's title: the page need not ask plan.get (which counts the plan's tasks)
     ctx.db.selectFrom("plans").select("title").where("id", "=", task.plan_id).executeTakeFirst(),
+    // read ahead while the state has a SPLIT at all; shown only when this user is offered one
+    stateAccepts(snapshot, "SPLIT") ? splittableUnits(ctx.db, snapshot) : null,
   ]);
+  const [parent, parentReadable] = parentOf ?? [undefined, false];
   const history = historyPage.items;
-  const [files, progressFiles, itemFiles] = await Promise.all([
-    listAttachments(ctx.db, "submission", submissions.map((s) => s.id)),
-    listAttachments(ctx.db, "progress_report", progress.map((p) => p.id)),
-    listAttachments(ctx.db, "rectification_item", items.map((i) => i.id)),
-  ]);
   const actions = availableActions(snapshot, actorOf(user), facts);
   const userIds = new Set<string>([
     ...submissions.map((s) => s.user_id),
@@ -259,16 +263,22 @@ export async function getTaskDetail(ctx: Authed, taskId: string) {
     ...ratings.map((r) => r.evaluator_id),
     ...history.map((h) => h.actor_user_id),
   ].filter((x): x is string => x !== null));
-  const users = userIds.size
-    ? await ctx.db.selectFrom("users").select(["id", "display_name"]).where("id", "in", [...userIds]).execute()
-    : [];
-  const userName = new Map(users.map((u) => [u.id, u.display_name]));
-  const names = await unitNames(ctx.db, [
-    ...links.map((l) => l.unit_id),
-    ...Object.keys(c.contributions),
-    ...submissions.map((s) => s.unit_id).filter((x): x is string => x !== null),
-    ...history.map((h) => h.actor_unit_id).filter((x): x is string => x !== null),
+  const splitting = splitCandidates !== null && actions.some((a) => a.type === "SPLIT");
+  const [files, progressFiles, itemFiles, users, names, parts, splitNames] = await Promise.all([
+    listAttachments(ctx.db, "submission", submissions.map((s) => s.id)),
+    listAttachments(ctx.db, "progress_report", progress.map((p) => p.id)),
+    listAttachments(ctx.db, "rectification_item", items.map((i) => i.id)),
+    userIds.size ? ctx.db.selectFrom("users").select(["id", "display_name"]).where("id", "in", [...userIds]).execute() : [],
+    unitNames(ctx.db, [
+      ...links.map((l) => l.unit_id),
+      ...Object.keys(c.contributions),
+      ...submissions.map((s) => s.unit_id).filter((x): x is string => x !== null),
+      ...history.map((h) => h.actor_unit_id).filter((x): x is string => x !== null),
+    ]),
+    summarizeTasks(ctx, partTasks),
+    splitting ? unitNames(ctx.db, splitCandidates) : null,
   ]);
+  const userName = new Map(users.map((u) => [u.id, u.display_name]));
   const filesOf = (list: typeof files, ownerId: string) =>
     list.filter((f) => f.owner_id === ownerId).map((f) => ({ sha256: f.file_sha256, name: f.original_name, size: f.size, mime: f.mime }));
   // Evaluators see their own rating only; the office and readers of all see every rating.
@@ -301,11 +311,9 @@ export async function getTaskDetail(ctx: Authed, taskId: string) {
     })),
     availableActions: actions,
     /** 分解: the parts of this task, each with its own roll-up */
-    parts: await summarizeTasks(ctx, partTasks),
+    parts,
     /** the units a SPLIT may name (empty when this user may not split it now) */
-    splittableUnits: actions.some((a) => a.type === "SPLIT")
-      ? [...(await unitNames(ctx.db, await splittableUnits(ctx.db, snapshot))).entries()].map(([id, name]) => ({ id, name }))
-      : [],
+    splittableUnits: splitNames !== null ? [...splitNames.entries()].map(([id, name]) => ({ id, name })) : [],
     /** the task it was split from, when this user may read it */
     parent: parent !== undefined && parentReadable ? { id: parent.id, text: parent.text, path: parent.path } : null,
     waived: c.waived,
