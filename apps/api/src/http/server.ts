@@ -1,4 +1,5 @@
-// The HTTP face of the API: tRPC at /trpc, evidence files at /api/files, the built web app at /.
+// The HTTP face of the API: tRPC at /trpc, evidence files at /api/files, export downloads at
+// /api/exports (http/exports.ts), the built web app at /.
 // Security headers (helmet, HSTS under HTTPS), a same-origin rule for state-changing requests,
 // cookies set here, proxy awareness (security/proxy.ts), and every refusal made here audited.
 import { existsSync } from "node:fs";
@@ -14,6 +15,7 @@ import { auditRefusal } from "../services/audit";
 import { clientAddress, compileTrust, isHttps, type TrustFn } from "../security/proxy";
 import { SESSION_COOKIE } from "../security/tokens";
 import { wasAudited } from "../trpc";
+import { downloadLedger } from "./exports";
 import { loadFile, readBody, storeUpload } from "./files";
 import { readiness } from "./ready";
 import { createNodeTRPCHandler } from "./trpc-handler";
@@ -296,6 +298,13 @@ export function createAppServer(inner: InnerContext, options: ServerOptions = {}
       return res.end(JSON.stringify(state));
     }
     if (pathname === "/api/files" || pathname.startsWith("/api/files/")) return handleFiles(req, res, pathname);
+    if (pathname === "/api/exports/ledger") {
+      res.setHeader("cache-control", "no-store");
+      return downloadLedger(await contextOf(req, res), req.method, new URL(rawUrl, "http://x"), res, async (error) => {
+        await drain(req);
+        sendJsonError(res, error);
+      });
+    }
     if (web !== null && (req.method === "GET" || req.method === "HEAD")) return web(req, res);
     return sendJsonError(res, new AppError("NOT_FOUND", "页面不存在"));
   };
