@@ -15,7 +15,7 @@ import { errorInfo } from "../../lib/errors";
 import { formatDate } from "../../lib/format";
 import { type RouterOutputs, useTRPC } from "../../trpc";
 import { Buckets } from "./components/Buckets";
-import { downloadFile } from "../../lib/download";
+import { downloadFile, downloadFrom } from "../../lib/download";
 import { EChart, type ChartOption } from "./components/EChart";
 import { FigureList } from "./components/FigureList";
 import { TaskDrawer, type DashboardRow, type Drill } from "./components/TaskDrawer";
@@ -112,15 +112,12 @@ export function DashboardPage() {
   const rowsById = useMemo(() => new Map((dash.data?.rows ?? []).map((r) => [r.taskId, r])), [dash.data]);
   const rowsOf = (ids: readonly string[]): DashboardRow[] => ids.map((id) => rowsById.get(id)).filter((r): r is DashboardRow => r !== undefined);
 
-  const ledger = useMutation(
-    trpc.supervision.exportLedger.mutationOptions({
-      onSuccess: (file) => {
-        downloadFile(file);
-        message.success(`已导出台账：${file.filename}`);
-      },
-      onError: (e) => message.error(errorInfo(e).message),
-    }),
-  );
+  // The 台账 is a download the server streams while it writes it (GET /api/exports/ledger).
+  const ledger = useMutation({
+    mutationFn: (id: string) => downloadFrom(`/api/exports/ledger?planId=${encodeURIComponent(id)}`, "任务台账.xlsx"),
+    onSuccess: (filename) => message.success(`已导出台账：${filename}`),
+    onError: (e) => message.error(errorInfo(e).message),
+  });
   const bulletin = useMutation(
     trpc.supervision.exportBulletin.mutationOptions({
       onSuccess: (file) => {
@@ -260,7 +257,7 @@ export function DashboardPage() {
         刷新
       </Button>
       {overseer && (
-        <Button icon={<DownloadOutlined aria-hidden="true" />} disabled={!planId} title={planId ? undefined : "请先选择一个工作方案"} loading={ledger.isPending} onClick={() => planId && ledger.mutate({ planId })}>
+        <Button icon={<DownloadOutlined aria-hidden="true" />} disabled={!planId} title={planId ? undefined : "请先选择一个工作方案"} loading={ledger.isPending} onClick={() => planId && ledger.mutate(planId)}>
           导出台账
         </Button>
       )}
