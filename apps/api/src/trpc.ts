@@ -6,7 +6,7 @@ import type { Context, SessionUser } from "./context";
 import { AppError, APP_ERROR_CODES, reasonOfTRPCCode } from "./errors";
 import { refusals, requestDuration, transitions } from "./metrics";
 import { recordRefusal } from "./services/audit";
-import { authCacheOf } from "./services/auth-cache";
+import { authCacheOf, mayChangeSignIns } from "./services/auth-cache";
 import { totpSetupRequired } from "./services/totp";
 
 // Every validator message in Chinese, zod's own included (ours are written in Chinese already).
@@ -70,7 +70,7 @@ export const wasAudited = (error: object): boolean => auditedErrors.has(error);
 const errorBoundary = t.middleware(async (opts) => {
   const result = await opts.next();
   // A committed mutation may have revoked a session or changed a user: this process's next request re-checks.
-  if (opts.type === "mutation") authCacheOf(opts.ctx.db).expire();
+  if (opts.type === "mutation" && mayChangeSignIns(opts.path)) authCacheOf(opts.ctx.db).expire();
   if (result.ok) return result;
   const error = result.error;
   const rawInput = () => opts.getRawInput().catch(() => undefined);

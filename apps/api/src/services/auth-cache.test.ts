@@ -9,6 +9,7 @@ import { createLogger } from "../logger";
 import { createCaller } from "../router";
 import { hashPassword } from "../security/passwords";
 import { describeUser, resolveSession } from "./auth";
+import { mayChangeSignIns } from "./auth-cache";
 import { totpSetupRequired } from "./totp";
 
 const PASSWORD = "Initial@2026";
@@ -88,5 +89,12 @@ describe.each(testDialects())("auth cache across processes (%s)", (dialect) => {
     expect((await describeUser(b, member)).unitName).toBe(unit.name);
     await a.db.updateTable("units").set({ name: `${unit.name}（更名）` }).where("id", "=", unit.id).execute();
     await within1s(async () => (await describeUser(b, member)).unitName === `${unit.name}（更名）`);
+  });
+});
+
+describe("which mutations make the next request poll", () => {
+  it("a task move or a supervision action does not; a sign-in, user, unit, policy or plan change does", () => {
+    for (const path of ["task.transition", "task.comment", "supervision.issueNotices", "supervision.urgeOverdue"]) expect(mayChangeSignIns(path), path).toBe(false);
+    for (const path of ["auth.logout", "auth.changePassword", "admin.updateUser", "admin.updateUnit", "security.setTotpRequired", "plan.importCommit"]) expect(mayChangeSignIns(path), path).toBe(true);
   });
 });

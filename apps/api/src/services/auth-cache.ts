@@ -13,6 +13,19 @@ import type { SessionUser } from "../context";
 
 /** How stale another process's logout or role change may be here, at most (plus one request). */
 export const AUTH_POLL_MS = 200;
+/**
+ * Mutations that never write what moves the generation (users, sessions and role_security are written
+ * only by the auth, admin and security services) nor a unit (names are cached too): after one of
+ * these this process's next request need not poll first. A move is the hot path; every other
+ * mutation expires the cache (an unlisted one costs one query, never a stale answer).
+ */
+const LEAVE_SIGN_INS_ALONE = ["task.", "supervision."];
+
+/** Whether a mutation at this tRPC path may have changed a session, a user, a role's policy or a unit. */
+export function mayChangeSignIns(path: string): boolean {
+  return !LEAVE_SIGN_INS_ALONE.some((prefix) => path.startsWith(prefix));
+}
+
 /** Sessions kept; the oldest is dropped beyond this. */
 const MAX_SESSIONS = 20_000;
 

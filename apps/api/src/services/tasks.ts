@@ -427,6 +427,7 @@ export async function transitionTask(
       ...(input.event.type === "WAIVE_PART" ? { waived: true } : {}),
       updatedAt: at,
       facts: await factsOfMove(ctx, trx, task, decision.before, after, event, month),
+      current: task,
     });
     if (version === null) throw new AppError("CONFLICT", "该任务刚刚已被他人处理，请查看最新状态后再操作");
     await recordMoveHistory(trx, task, decision.before, after, event);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import { createTestDatabase } from '../testing.js';
 import type { TestDatabase } from '../testing.js';
 import { DIALECTS, seedPlanWithTasks, seedUnit, seedUser, taskInput, uniq } from '../test-support.js';
@@ -308,6 +309,41 @@ describe.each(DIALECTS)('repositories (%s)', (dialect) => {
       expect(v3).toBe(3);
       expect(await getTask(t.db, task.id)).toMatchObject({ stage: 'handle', lead_unit_id: newLead.id, due_date: '2030-01-01' });
       expect(await listTaskUnits(t.db, task.id)).toEqual([{ task_id: task.id, unit_id: newLead.id, relation: 'lead', contribution_status: 'pending' }]);
+    });
+
+    it('updateTaskSnapshot given the row as read names only the changed columns, and every column ends as asked', async () => {
+      const [lead, other] = [await seedUnit(t.db), await seedUnit(t.db)];
+      const { tasks } = await seedPlanWithTasks(t.db, 1, () => ({ lead_unit_id: lead.id }));
+      const read = (await getTask(t.db, tasks[0]!.id))!;
+      // SQLite rewrites the indexes of every column named in SET: count the writes that name stage or lead_unit_id
+      if (dialect === 'sqlite') {
+        await sql`create temp table if not exists named_in_set (n integer)`.execute(t.db);
+        await sql`create temp trigger if not exists count_named after update of stage, lead_unit_id on tasks begin insert into named_in_set values (1); end`.execute(t.db);
+      }
+      const named = async () => (dialect === 'sqlite' ? Number((await sql<{ n: number }>`select count(*) as n from named_in_set`.execute(t.db)).rows[0]?.n) : null);
+      const v2 = await updateTaskSnapshot(t.db, {
+        id: read.id,
+        expectedVersion: read.version,
+        snapshot: { value: { deploy: 'submitted' } },
+        stage: read.stage,
+        status: 'submitted',
+        round: read.round,
+        leadUnitId: lead.id,
+        facts: { effective_due_date: read.effective_due_date, latest_percent: 40 },
+        current: read,
+      });
+      expect(v2).toBe(read.version + 1);
+      expect(await getTask(t.db, read.id)).toMatchObject({ stage: read.stage, status: 'submitted', lead_unit_id: lead.id, latest_percent: 40, version: v2 });
+      expect(await getTaskUnitRelation(t.db, read.id, lead.id)).toBe('lead');
+      if (dialect === 'sqlite') expect(await named()).toBe(0);
+      const afterFirst = (await getTask(t.db, read.id))!;
+      const v3 = await updateTaskSnapshot(t.db, { id: read.id, expectedVersion: v2!, snapshot: {}, stage: 'handle', status: 'drafting', round: 1, leadUnitId: other.id, current: afterFirst });
+      expect(await getTask(t.db, read.id)).toMatchObject({ stage: 'handle', status: 'drafting', lead_unit_id: other.id, version: v3 });
+      expect(await listTaskUnits(t.db, read.id)).toEqual([{ task_id: read.id, unit_id: other.id, relation: 'lead', contribution_status: 'pending' }]);
+      if (dialect === 'sqlite') {
+        expect(await named()).toBe(1);
+        await sql`drop trigger count_named`.execute(t.db);
+      }
     });
 
     it('lets exactly one of two concurrent writers with the same expected version win', async () => {

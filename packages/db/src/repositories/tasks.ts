@@ -2,7 +2,7 @@ import { sql, type SelectQueryBuilder } from 'kysely';
 import type { DbOrTrx } from '../executor.js';
 import { likeContains } from '../dialect.js';
 import { newId, nowIso, parseJson, toJson } from '../ids.js';
-import type { Database, NewTaskUnitRow, TaskRow, TaskStage, TaskUnitRelation, TaskUnitRow, TasksTable } from '../tables/index.js';
+import type { Database, NewTaskUnitRow, TaskRow, TaskStage, TaskUnitRelation, TaskUnitRow, TasksTable, TaskUpdate } from '../tables/index.js';
 
 /** A task with its JSON columns parsed. `snapshot` stays the stored JSON text (rehydrate it yourself). */
 export type Task = Omit<TaskRow, 'path' | 'targets'> & { path: string[]; targets: unknown[] };
@@ -332,12 +332,20 @@ export interface TaskSnapshotUpdate {
   expectedVersion: number;
   /** the persisted XState snapshot: an object (stringified here) or JSON text */
   snapshot: unknown;
+  /**
+   * The state columns. Pass `current` (the row as read) and only those that differ are written:
+   * SQLite rewrites every index holding a column named in SET even when its value is unchanged
+   * (a task row carries some twenty indexes), so naming unchanged columns costs most of a move's write.
+   */
   stage: TaskStage;
   status: string;
   round: number;
   /** the new snapshot's unacknowledged urges and pending extension request (list filters; omitted: unchanged) */
   openNotices?: number;
   extensionRequested?: boolean;
+  /** the row as read before the move: columns equal to it are left out of the write */
+  current?: Pick<TaskRow, 'stage' | 'status' | 'round' | 'open_notices' | 'extension_requested' | 'lead_unit_id' | 'due_date' | 'machine_version'> &
+    Partial<TaskFactsUpdate>;
   /** a new lead unit (reassignment): also moves the 'lead' row in task_units; the old lead is dropped */
   leadUnitId?: string | null;
   /** a new due date (extension granted) */
@@ -372,20 +380,29 @@ export type TaskFactsUpdate = Partial<
  * returning version`. Returns the new version, or null on a conflict (nothing is changed).
  */
 export async function updateTaskSnapshot(db: DbOrTrx, u: TaskSnapshotUpdate): Promise<number | null> {
+  const cur = u.current;
+  const changes: TaskUpdate = {
+    stage: u.stage,
+    status: u.status,
+    round: u.round,
+    ...(u.openNotices !== undefined ? { open_notices: u.openNotices } : {}),
+    ...(u.extensionRequested !== undefined ? { extension_requested: u.extensionRequested ? 1 : 0 } : {}),
+    ...(u.leadUnitId !== undefined ? { lead_unit_id: u.leadUnitId } : {}),
+    ...(u.dueDate !== undefined ? { due_date: u.dueDate } : {}),
+    ...(u.waived !== undefined ? { waived: u.waived ? 1 : 0 } : {}),
+    ...(u.machineVersion !== undefined ? { machine_version: u.machineVersion } : {}),
+    ...u.facts,
+  };
+  if (cur !== undefined) {
+    for (const column of Object.keys(changes) as (keyof TaskUpdate)[]) {
+      if (column in cur && cur[column as keyof typeof cur] === changes[column]) delete changes[column];
+    }
+  }
   const row = await db
     .updateTable('tasks')
     .set((eb) => ({
       snapshot: snapshotText(u.snapshot),
-      stage: u.stage,
-      status: u.status,
-      round: u.round,
-      ...(u.openNotices !== undefined ? { open_notices: u.openNotices } : {}),
-      ...(u.extensionRequested !== undefined ? { extension_requested: u.extensionRequested ? 1 : 0 } : {}),
-      ...(u.leadUnitId !== undefined ? { lead_unit_id: u.leadUnitId } : {}),
-      ...(u.dueDate !== undefined ? { due_date: u.dueDate } : {}),
-      ...(u.waived !== undefined ? { waived: u.waived ? 1 : 0 } : {}),
-      ...(u.machineVersion !== undefined ? { machine_version: u.machineVersion } : {}),
-      ...u.facts,
+      ...changes,
       updated_at: u.updatedAt ?? nowIso(),
       version: eb('version', '+', 1),
     }))
@@ -394,7 +411,7 @@ export async function updateTaskSnapshot(db: DbOrTrx, u: TaskSnapshotUpdate): Pr
     .returning('version')
     .executeTakeFirst();
   if (row === undefined) return null;
-  if (u.leadUnitId !== undefined) {
+  if (u.leadUnitId !== undefined && (cur === undefined || cur.lead_unit_id !== u.leadUnitId)) {
     await db.deleteFrom('task_units').where('task_id', '=', u.id).where('relation', '=', 'lead').execute();
     if (u.leadUnitId !== null) await setTaskUnit(db, u.id, u.leadUnitId, 'lead');
   }
