@@ -1,6 +1,6 @@
 // Who may read what. Moves are decided by the lifecycle package; reading is decided here. Each
 // rule is asked for many ids at once (a query per table or per tree level, never one per id).
-import type { DbOrTrx, UserRow } from "@duban/db";
+import { unitHoldsTask, type DbOrTrx, type UserRow } from "@duban/db";
 import { can } from "../capabilities";
 
 /** Roles that read every task (the capability table). Liaisons read their unit's; the system and security admins none. */
@@ -72,6 +72,8 @@ export async function readableTaskIds(db: DbOrTrx, user: UserRow, taskIds: Itera
 
 export async function canReadTask(db: DbOrTrx, user: UserRow, taskId: string): Promise<boolean> {
   if (readsAllTasks(user)) return true; // callers have found the task already
+  // the common case first (every move of a liaison asks it): the unit holds the task itself
+  if (can(user.role, "readTasks") && user.unit_id !== null && (await unitHoldsTask(db, user.unit_id, taskId))) return true;
   return (await readableTaskIds(db, user, [taskId])).has(taskId);
 }
 

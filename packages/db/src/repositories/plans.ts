@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { DbOrTrx } from '../executor.js';
+import { preparedQuery } from '../prepared.js';
 import { newId, nowIso, parseJson, toJson } from '../ids.js';
 import type { PhaseRow, PlanRow, PlanSourceKind, TaskStage } from '../tables/index.js';
 
@@ -88,9 +89,10 @@ export async function insertPhases(db: DbOrTrx, planId: string, phases: readonly
   return rows.map(toPhase).sort((a, b) => a.ordinal - b.ordinal);
 }
 
+const phasesOfPlan = preparedQuery((db, p: { planId: string }) => db.selectFrom('phases').selectAll().where('plan_id', '=', p.planId).orderBy('ordinal'));
+
 export async function listPhases(db: DbOrTrx, planId: string): Promise<Phase[]> {
-  const rows = await db.selectFrom('phases').selectAll().where('plan_id', '=', planId).orderBy('ordinal').execute();
-  return rows.map(toPhase);
+  return (await phasesOfPlan.execute(db, { planId })).map(toPhase);
 }
 
 /** The phases of several plans (chunked), in plan and phase order. */

@@ -1,6 +1,7 @@
 import { sql, type SelectQueryBuilder } from 'kysely';
 import type { DbOrTrx } from '../executor.js';
 import { likeContains } from '../dialect.js';
+import { preparedQuery, type PreparedQuery } from '../prepared.js';
 import { newId, nowIso, parseJson, toJson } from '../ids.js';
 import type { Database, NewTaskUnitRow, TaskRow, TaskStage, TaskUnitRelation, TaskUnitRow, TasksTable, TaskUpdate } from '../tables/index.js';
 
@@ -126,8 +127,10 @@ export async function insertTasks(db: DbOrTrx, tasks: readonly NewTask[]): Promi
   return out;
 }
 
+const taskById = preparedQuery((db, p: { id: string }) => db.selectFrom('tasks').selectAll().where('id', '=', p.id));
+
 export async function getTask(db: DbOrTrx, id: string): Promise<Task | undefined> {
-  const row = await db.selectFrom('tasks').selectAll().where('id', '=', id).executeTakeFirst();
+  const [row] = await taskById.execute(db, { id });
   return row && toTask(row);
 }
 
@@ -139,6 +142,15 @@ export async function getTaskListItemsByIds(db: DbOrTrx, ids: readonly string[])
     for (const row of rows) out.push(toTask(row));
   }
   return out;
+}
+
+const unitHoldsTaskQuery = preparedQuery((db, p: { unitId: string; taskId: string }) =>
+  db.selectFrom('task_units').select('task_id').where('unit_id', '=', p.unitId).where('task_id', '=', p.taskId),
+);
+
+/** Whether the unit is the task's lead or one of its co-units (a task_units row). */
+export async function unitHoldsTask(db: DbOrTrx, unitId: string, taskId: string): Promise<boolean> {
+  return (await unitHoldsTaskQuery.execute(db, { unitId, taskId })).length > 0;
 }
 
 /** The tasks of these ids (unknown ids left out), 500 ids per query: a bound parameter list stays far below either dialect's limit. */
@@ -375,6 +387,30 @@ export type TaskFactsUpdate = Partial<
   >
 >;
 
+/** The versioned write of a task's state, one compiled statement per set of columns written. */
+const snapshotWrites = new Map<string, PreparedQuery<Record<string, unknown>, { version: number }>>();
+function snapshotWriteOf(columns: readonly (keyof TaskUpdate & string)[]) {
+  const key = columns.join(',');
+  let write = snapshotWrites.get(key);
+  if (write === undefined) {
+    write = preparedQuery((db, p: Record<string, unknown>) =>
+      db
+        .updateTable('tasks')
+        .set((eb) => ({
+          ...(Object.fromEntries(columns.map((c) => [c, p[c]])) as TaskUpdate),
+          snapshot: p.snapshot as string,
+          updated_at: p.updated_at as string,
+          version: eb('version', '+', 1),
+        }))
+        .where('id', '=', p.id as string)
+        .where('version', '=', p.expected_version as number)
+        .returning('version'),
+    );
+    snapshotWrites.set(key, write);
+  }
+  return write;
+}
+
 /**
  * Optimistic-concurrency write of a task's state: `update … where id = ? and version = ?
  * returning version`. Returns the new version, or null on a conflict (nothing is changed).
@@ -393,23 +429,17 @@ export async function updateTaskSnapshot(db: DbOrTrx, u: TaskSnapshotUpdate): Pr
     ...(u.machineVersion !== undefined ? { machine_version: u.machineVersion } : {}),
     ...u.facts,
   };
-  if (cur !== undefined) {
-    for (const column of Object.keys(changes) as (keyof TaskUpdate)[]) {
-      if (column in cur && cur[column as keyof typeof cur] === changes[column]) delete changes[column];
-    }
+  for (const column of Object.keys(changes) as (keyof TaskUpdate)[]) {
+    const unchanged = cur !== undefined && column in cur && cur[column as keyof typeof cur] === changes[column];
+    if (unchanged || changes[column] === undefined) delete changes[column];
   }
-  const row = await db
-    .updateTable('tasks')
-    .set((eb) => ({
-      snapshot: snapshotText(u.snapshot),
-      ...changes,
-      updated_at: u.updatedAt ?? nowIso(),
-      version: eb('version', '+', 1),
-    }))
-    .where('id', '=', u.id)
-    .where('version', '=', u.expectedVersion)
-    .returning('version')
-    .executeTakeFirst();
+  const [row] = await snapshotWriteOf(Object.keys(changes) as (keyof TaskUpdate & string)[]).execute(db, {
+    ...changes,
+    snapshot: snapshotText(u.snapshot),
+    updated_at: u.updatedAt ?? nowIso(),
+    id: u.id,
+    expected_version: u.expectedVersion,
+  });
   if (row === undefined) return null;
   if (u.leadUnitId !== undefined && (cur === undefined || cur.lead_unit_id !== u.leadUnitId)) {
     await db.deleteFrom('task_units').where('task_id', '=', u.id).where('relation', '=', 'lead').execute();
