@@ -50,4 +50,21 @@ describe("the first instant of a day", () => {
       }
     }
   });
+
+  it("gives every instant the day Intl gives it, whichever instant of its quarter hour was asked first", () => {
+    const zones = ["Asia/Shanghai", "America/New_York", "Asia/Kathmandu", "Australia/Lord_Howe", "Pacific/Chatham", "Europe/London", "UTC"];
+    const reference = (at: Date, timeZone: string) => new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(at);
+    let seed = 20261206;
+    const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    for (let i = 0; i < 4000; i++) {
+      const zone = zones[i % zones.length] as string;
+      // around local midnights and summer-time changes: a whole quarter hour of some day, ± up to 15 minutes
+      const quarter = Date.UTC(1985 + Math.floor(random() * 80), Math.floor(random() * 12), 1 + Math.floor(random() * 28), Math.floor(random() * 24), Math.floor(random() * 4) * 15);
+      for (const offset of [0, 1, 899_999, -1, 450_000]) {
+        const at = new Date(quarter + offset);
+        expect(calendarDay(at, zone), `${at.toISOString()} ${zone}`).toBe(reference(at, zone));
+      }
+    }
+    expect(calendarDay(new Date("1901-06-30T15:54:00Z"), "Asia/Shanghai")).toBe(reference(new Date("1901-06-30T15:54:00Z"), "Asia/Shanghai"));
+  });
 });
