@@ -57,7 +57,7 @@ const sqliteSynchronous = process.env.BENCH_SQLITE_SYNCHRONOUS === "NORMAL" ? "N
 // flood reaches the address block within its window. Successful sign-ins do not count.
 const base = testConfig({ filesDir });
 const config = testConfig({ filesDir, security: { ...base.security, loginPerAddress: 20 } });
-const app = await openApp({ databaseUrl, config, logger: createLogger("silent"), sqliteSynchronous });
+const app = await openApp({ databaseUrl, config, logger: createLogger("silent"), sqliteSynchronous, sqliteCheckpoints: "background" });
 const appServer = createAppServer(app.inner);
 const benchRoutes = flag === "--bench-routes";
 let stopProfile: (name: string) => Promise<void> = async () => {};

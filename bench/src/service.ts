@@ -13,7 +13,7 @@ type Event = Parameters<Caller["task"]["transition"]>[0]["event"];
 export async function serviceBench(opts: { movers: number; durationMs: number; warmupMs: number }): Promise<number> {
   const section = "transitions/sqlite";
   const dir = tempDir("service");
-  const app = await openApp({ databaseUrl: join(dir, "app.db"), config: testConfig({ filesDir: join(dir, "files") }), logger: createLogger("silent"), demoData: true, sqliteSynchronous: "FULL" });
+  const app = await openApp({ databaseUrl: join(dir, "app.db"), config: testConfig({ filesDir: join(dir, "files") }), logger: createLogger("silent"), demoData: true, sqliteSynchronous: "FULL", sqliteCheckpoints: "background" });
   try {
     const office = (await signIn(app.inner, "office")).caller;
     const liaison = (await signIn(app.inner, "mzj")).caller;

@@ -19,10 +19,12 @@ export interface OpenAppOptions {
    */
   demoData?: boolean | "fixture" | "living";
   sqliteSynchronous?: "FULL" | "NORMAL";
+  /** SQLite WAL checkpoints in a worker thread, off the request path (a server's choice; tests keep SQLite's default) */
+  sqliteCheckpoints?: "inline" | "background";
 }
 
 export async function openApp(options: OpenAppOptions): Promise<{ inner: InnerContext; close: () => Promise<void> }> {
-  const handle = createDatabase({ url: options.databaseUrl, sqliteSynchronous: options.sqliteSynchronous ?? "FULL" });
+  const handle = createDatabase({ url: options.databaseUrl, sqliteSynchronous: options.sqliteSynchronous ?? "FULL", sqliteCheckpoints: options.sqliteCheckpoints ?? "inline" });
   await migrateToLatest(handle.db);
   const inner: InnerContext = {
     db: handle.db,

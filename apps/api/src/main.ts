@@ -20,7 +20,7 @@ const env = readEnv();
 const logger = createLogger(env.LOG_LEVEL);
 const production = isProduction(env);
 const open = (demoData: ReturnType<typeof demoDataFor>) =>
-  openApp({ databaseUrl: env.DATABASE_URL, config: configFromEnv(env), logger, demoData, sqliteSynchronous: env.DUBAN_SQLITE_SYNCHRONOUS });
+  openApp({ databaseUrl: env.DATABASE_URL, config: configFromEnv(env), logger, demoData, sqliteSynchronous: env.DUBAN_SQLITE_SYNCHRONOUS, sqliteCheckpoints: "background" });
 /** The primary's database handle; a worker of a cluster opens its own. */
 let primaryApp: Awaited<ReturnType<typeof open>> | null = null;
 

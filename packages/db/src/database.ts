@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import SQLite from 'better-sqlite3';
 import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type SqliteDatabase, type SqliteDialectConfig } from 'kysely';
 import pg from 'pg';
+import { startBackgroundCheckpoints } from './checkpointer.js';
 import { isPostgresUrl } from './dialect.js';
 import type { DialectName } from './dialect.js';
 import type { Database } from './tables/index.js';
@@ -13,6 +14,11 @@ export interface CreateDatabaseOptions {
   url?: string | undefined;
   /** SQLite `PRAGMA synchronous` (default FULL: an acknowledged audit record survives a power cut) */
   sqliteSynchronous?: 'FULL' | 'NORMAL';
+  /**
+   * SQLite WAL checkpoints: 'inline' (SQLite's default: inside the commit that grows the WAL past
+   * 1000 pages) or 'background' (a worker thread of this process: checkpointer.ts; a server's choice)
+   */
+  sqliteCheckpoints?: 'inline' | 'background';
   /** SQLite busy_timeout in ms (default 5000) */
   sqliteBusyTimeoutMs?: number;
   /** PostgreSQL pool size (default 10) */
@@ -75,8 +81,16 @@ export function createDatabase(options: CreateDatabaseOptions = {}): DatabaseHan
   sqlite.pragma(`synchronous = ${options.sqliteSynchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.sqliteBusyTimeoutMs ?? 5000))}`);
+  const checkpoints = options.sqliteCheckpoints === 'background' && path !== ':memory:' ? startBackgroundCheckpoints(sqlite, path) : null;
   const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }) });
-  return { db, dialect: 'sqlite', close: () => db.destroy() };
+  return {
+    db,
+    dialect: 'sqlite',
+    close: async () => {
+      await checkpoints?.stop();
+      await db.destroy();
+    },
+  };
 }
 
 /**
