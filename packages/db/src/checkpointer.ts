@@ -66,6 +66,7 @@ export function startBackgroundCheckpoints(sqlite: SQLite.Database, path: string
     async stop() {
       if (stopping) return exited;
       stopping = true;
+      worker.ref(); // held until it has exited: a closing process waits for its last checkpoint
       worker.postMessage('stop');
       await exited;
     },
