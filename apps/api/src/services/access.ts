@@ -38,10 +38,14 @@ export async function readableTaskIds(db: DbOrTrx, user: UserRow, taskIds: Itera
   }
   const unitId = user.unit_id;
   if (!can(user.role, "readTasks") || unitId === null) return readable;
-  // held by the unit (lead or co)
-  for (const part of chunks(ids)) {
-    const held = await db.selectFrom("task_units").select("task_id").where("unit_id", "=", unitId).where("task_id", "in", part).execute();
-    for (const r of held) readable.add(r.task_id);
+  // held by the unit (lead or co); one task — every move asks it — by its compiled statement
+  if (ids.length === 1) {
+    if (await unitHoldsTask(db, unitId, ids[0] as string)) readable.add(ids[0] as string);
+  } else {
+    for (const part of chunks(ids)) {
+      const held = await db.selectFrom("task_units").select("task_id").where("unit_id", "=", unitId).where("task_id", "in", part).execute();
+      for (const r of held) readable.add(r.task_id);
+    }
   }
   // supervised by the unit, or below a task it leads or supervises: walk up one level per query
   /** task asked about → the task whose row is read next (itself first, then its ancestors) */
@@ -72,8 +76,6 @@ export async function readableTaskIds(db: DbOrTrx, user: UserRow, taskIds: Itera
 
 export async function canReadTask(db: DbOrTrx, user: UserRow, taskId: string): Promise<boolean> {
   if (readsAllTasks(user)) return true; // callers have found the task already
-  // the common case first (every move of a liaison asks it): the unit holds the task itself
-  if (can(user.role, "readTasks") && user.unit_id !== null && (await unitHoldsTask(db, user.unit_id, taskId))) return true;
   return (await readableTaskIds(db, user, [taskId])).has(taskId);
 }
 

@@ -98,26 +98,3 @@ export async function missingReportsByUnit(
   };
 }
 
-/**
- * Each task's latest progress report's text (the last by created_at, id — latestProgressByTask's
- * order), 500 tasks per query: the reports' ids first, then only the latest ones' texts (a text may
- * run to 20,000 characters; the older ones are never read). Tasks without a report are absent.
- */
-export async function latestProgressTexts(db: DbOrTrx, taskIds: readonly string[]): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  for (let i = 0; i < taskIds.length; i += 500) {
-    const rows = await db
-      .selectFrom('progress_reports')
-      .select(['task_id', 'id'])
-      .where('task_id', 'in', taskIds.slice(i, i + 500))
-      .orderBy('created_at')
-      .orderBy('id')
-      .execute();
-    const latest = new Map<string, string>();
-    for (const r of rows) latest.set(r.task_id, r.id);
-    if (latest.size === 0) continue;
-    const texts = await db.selectFrom('progress_reports').select(['task_id', 'text']).where('id', 'in', [...latest.values()]).execute();
-    for (const r of texts) out.set(r.task_id, r.text);
-  }
-  return out;
-}

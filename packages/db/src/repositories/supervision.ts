@@ -449,26 +449,32 @@ export async function listTaskMoves(
   return rows.map((r) => ({ ...r, seq: Number(r.seq), task_id: r.task_id as string }));
 }
 
-/** For each task, its latest progress report (percent and text), and whether it reported in `period`. */
+/** For each task, its latest progress report (by created_at, id: its period, last percent given and text; the older texts are never read) and the periods it reported. */
 export async function latestProgressByTask(
   db: DbOrTrx,
   taskIds: readonly string[],
 ): Promise<Map<string, { period: string; percent: number | null; text: string; created_at: string; periods: Set<string> }>> {
   const out = new Map<string, { period: string; percent: number | null; text: string; created_at: string; periods: Set<string> }>();
   for (let i = 0; i < taskIds.length; i += 500) {
+    // the reports without their texts (up to 20,000 characters each), then only the latest ones' texts
     const rows = await db
       .selectFrom('progress_reports')
-      .select(['task_id', 'period', 'percent', 'text', 'created_at'])
+      .select(['task_id', 'id', 'period', 'percent', 'created_at'])
       .where('task_id', 'in', taskIds.slice(i, i + 500))
       .orderBy('created_at')
       .orderBy('id')
       .execute();
+    const latestId = new Map<string, string>();
     for (const r of rows) {
       const prev = out.get(r.task_id);
       const periods = prev?.periods ?? new Set<string>();
       periods.add(r.period);
-      out.set(r.task_id, { period: r.period, percent: r.percent ?? prev?.percent ?? null, text: r.text, created_at: r.created_at, periods });
+      out.set(r.task_id, { period: r.period, percent: r.percent ?? prev?.percent ?? null, text: '', created_at: r.created_at, periods });
+      latestId.set(r.task_id, r.id);
     }
+    if (latestId.size === 0) continue;
+    const texts = await db.selectFrom('progress_reports').select(['task_id', 'text']).where('id', 'in', [...latestId.values()]).execute();
+    for (const r of texts) (out.get(r.task_id) as { text: string }).text = r.text;
   }
   return out;
 }

@@ -9,7 +9,7 @@ import {
   getPlan,
   getTaskListItemsByIds,
   getTasksByIds,
-  latestProgressTexts,
+  latestProgressByTask,
   listTaskCoUnits,
   listTaskOutlines,
   type PlanRow,
@@ -247,7 +247,7 @@ async function writeLedger(ctx: Authed, plan: PlanRow, today: string, out: Writa
       const ids = page.flatMap((l) => (l.kind === "task" ? [l.id] : []));
       const [rows, latest, coUnits] = await Promise.all([
         getTaskListItemsByIds(ctx.db, ids),
-        latestProgressTexts(ctx.db, ids),
+        latestProgressByTask(ctx.db, ids),
         listTaskCoUnits(ctx.db, ids, { order: "unit_id" }),
       ]);
       const tasks = new Map(rows.map((t) => [t.id, t]));
@@ -270,7 +270,7 @@ async function writeLedger(ctx: Authed, plan: PlanRow, today: string, out: Writa
         const { number, level } = line;
         const m = marksOf(ctx, t, dues, today);
         const co = (coUnits.get(t.id) ?? []).map((u) => names.get(u.id) ?? u.id).join("、");
-        const text = latest.get(t.id);
+        const text = latest.get(t.id)?.text;
         const progress = text ? `${t.latest_percent !== null ? `【${t.latest_percent}%】` : ""}${text}` : "";
         const due = m.stageDues.find((d) => d.stage === "handle");
         const row = sheet.addRow([
